@@ -1,0 +1,99 @@
+#pragma once
+// API keys (SPEC §3): a JSON keys file holding SHA-256 hashes, never keys, and the
+// checks a request passes: 401 (no or unknown key), then 403 (organization, capability).
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "auth/sha256.hpp"
+#include "core/result.hpp"
+
+namespace mixtape::auth {
+
+inline constexpr std::string_view music_capability = "USE_MUSIC_GENERATION";
+
+struct key_entry {
+  std::string id;  // e.g. "key_alice"
+  digest hash{};   // SHA-256 of the key
+  std::string principal;
+  std::vector<std::string> organizations;
+  std::vector<std::string> capabilities;
+
+  bool in_organization(std::string_view org) const noexcept;
+  bool has_capability(std::string_view cap) const noexcept;
+};
+
+// An immutable set of keys. Thread-safe for concurrent readers.
+class keyset {
+ public:
+  keyset() = default;
+  // Parses the keys file format {"keys":[{"id","sha256","principal","organizations",
+  // "capabilities"}...]}. Unknown fields are rejected, as are duplicate ids or hashes,
+  // a sha256 that is not 64 hex digits, and organizations that are not org ids.
+  static core::result<keyset> parse(std::string_view json_text);
+  static core::result<keyset> load(const std::string& path);
+
+  // The entry whose hash is SHA-256(presented), or nullptr. The key is hashed once;
+  // the candidate's digest is compared in constant time.
+  const key_entry* find(std::string_view presented) const noexcept;
+  std::size_t size() const noexcept { return entries_.size(); }
+  const std::vector<key_entry>& entries() const noexcept { return entries_; }
+
+  // The keys-file JSON of these entries (pretty enough to edit by hand).
+  std::string to_json() const;
+
+ private:
+  std::vector<key_entry> entries_;
+  std::unordered_map<std::string, std::size_t> by_hash_;  // raw 32-byte digest -> index
+};
+
+// The key a request presents: the X-API-Key value if non-empty, else the token of
+// "Authorization: Bearer <token>" (scheme case-insensitive). Empty when neither.
+std::string_view presented_key(std::string_view x_api_key, std::string_view authorization) noexcept;
+
+enum class verdict { allowed, unauthenticated, forbidden };
+struct decision {
+  verdict outcome = verdict::unauthenticated;
+  const key_entry* key = nullptr;  // set when allowed (points into the keyset)
+  std::string_view reason;         // the envelope's system_message when refused
+};
+// 401 when `presented` is empty or unknown; 403 when the key is not in `org` or lacks
+// USE_MUSIC_GENERATION; allowed otherwise.
+decision authorize(const keyset& keys, std::string_view presented, std::string_view org) noexcept;
+
+// A fresh random key: "mxt_" + base64url of 32 random bytes.
+std::string generate_key();
+
+struct created_key {
+  std::string key;  // shown once, never stored
+  key_entry entry;
+};
+// Appends a new random key for `principal` to the keys file at `path` (created if
+// missing), replacing the file atomically (temp file, fsync, rename, fsync dir; mode 0600).
+core::result<created_key> add_key(const std::string& path, const std::string& principal,
+                                  const std::vector<std::string>& organizations,
+                                  const std::vector<std::string>& capabilities);
+
+// When `path` does not exist: creates it holding one key (principal usr_local,
+// organization org_local, capability USE_MUSIC_GENERATION) and returns that key.
+// When it exists: returns nullopt and leaves it alone.
+core::result<std::optional<std::string>> bootstrap_keys_file(const std::string& path);
+
+// Holds the current keyset for hot reload (SIGHUP). Thread-safe.
+class key_store {
+ public:
+  explicit key_store(keyset initial);
+  std::shared_ptr<const keyset> current() const;
+  void replace(keyset next);
+
+ private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<const keyset> current_;
+};
+
+}  // namespace mixtape::auth

@@ -1,0 +1,72 @@
+#include "core/clock.hpp"
+
+#include <chrono>
+
+namespace mixtape::core {
+namespace chr = std::chrono;
+
+unix_seconds now_seconds() noexcept {
+  return chr::duration_cast<chr::seconds>(chr::system_clock::now().time_since_epoch()).count();
+}
+
+namespace {
+void append_digits(std::string& out, long value, int width) {
+  char buf[8];
+  for (int i = width - 1; i >= 0; --i) {
+    buf[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  out.append(buf, static_cast<std::size_t>(width));
+}
+
+std::optional<int> read_digits(std::string_view s, std::size_t pos, std::size_t n) {
+  int v = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+}  // namespace
+
+void append_utc(std::string& out, unix_seconds t) {
+  const chr::sys_seconds tp{chr::seconds{t}};
+  const auto day = chr::floor<chr::days>(tp);
+  const chr::year_month_day ymd{day};
+  const chr::hh_mm_ss hms{tp - day};
+  append_digits(out, static_cast<int>(ymd.year()), 4);
+  out += '-';
+  append_digits(out, static_cast<unsigned>(ymd.month()), 2);
+  out += '-';
+  append_digits(out, static_cast<unsigned>(ymd.day()), 2);
+  out += 'T';
+  append_digits(out, hms.hours().count(), 2);
+  out += ':';
+  append_digits(out, hms.minutes().count(), 2);
+  out += ':';
+  append_digits(out, static_cast<long>(hms.seconds().count()), 2);
+  out += 'Z';
+}
+
+std::string format_utc(unix_seconds t) {
+  std::string s;
+  s.reserve(20);
+  append_utc(s, t);
+  return s;
+}
+
+std::optional<unix_seconds> parse_utc(std::string_view s) {
+  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+      s[16] != ':' || s[19] != 'Z')
+    return std::nullopt;
+  auto y = read_digits(s, 0, 4), mo = read_digits(s, 5, 2), d = read_digits(s, 8, 2);
+  auto h = read_digits(s, 11, 2), mi = read_digits(s, 14, 2), se = read_digits(s, 17, 2);
+  if (!y || !mo || !d || !h || !mi || !se || *h > 23 || *mi > 59 || *se > 59) return std::nullopt;
+  const chr::year_month_day ymd{chr::year{*y}, chr::month{static_cast<unsigned>(*mo)},
+                                chr::day{static_cast<unsigned>(*d)}};
+  if (!ymd.ok()) return std::nullopt;
+  const chr::sys_seconds tp = chr::sys_days{ymd} + chr::hours{*h} + chr::minutes{*mi} + chr::seconds{*se};
+  return tp.time_since_epoch().count();
+}
+
+}  // namespace mixtape::core

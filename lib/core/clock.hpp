@@ -1,0 +1,22 @@
+#pragma once
+// Wall-clock time in whole UTC seconds, and its API text form.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mixtape::core {
+
+using unix_seconds = std::int64_t;
+
+// Seconds since the Unix epoch, from the system clock.
+unix_seconds now_seconds() noexcept;
+
+// "YYYY-MM-DDTHH:MM:SSZ" (always 20 characters for years 0000-9999).
+std::string format_utc(unix_seconds t);
+// Appends the same text to `out` without a temporary.
+void append_utc(std::string& out, unix_seconds t);
+// Inverse of format_utc; nullopt for anything not in exactly that form.
+std::optional<unix_seconds> parse_utc(std::string_view text);
+
+}  // namespace mixtape::core

@@ -1,0 +1,72 @@
+#include "core/ids.hpp"
+
+#include <sys/random.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+namespace mixtape::core {
+
+void fill_random(std::span<unsigned char> out) {
+  std::size_t done = 0;
+  while (done < out.size()) {
+    const ssize_t n = ::getrandom(out.data() + done, out.size() - done, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      std::perror("mixtape: getrandom");
+      std::abort();
+    }
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+std::string to_hex(std::span<const unsigned char> bytes) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string s(bytes.size() * 2, '0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    s[2 * i] = digits[bytes[i] >> 4];
+    s[2 * i + 1] = digits[bytes[i] & 0xf];
+  }
+  return s;
+}
+
+std::string base64url_encode(std::span<const unsigned char> in) {
+  static constexpr char alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  out.reserve((in.size() * 4 + 2) / 3);
+  std::size_t i = 0;
+  for (; i + 3 <= in.size(); i += 3) {
+    const unsigned v = (in[i] << 16) | (in[i + 1] << 8) | in[i + 2];
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    out += alphabet[(v >> 6) & 63];
+    out += alphabet[v & 63];
+  }
+  if (const std::size_t rest = in.size() - i; rest > 0) {
+    const unsigned v = (in[i] << 16) | (rest == 2 ? in[i + 1] << 8 : 0);
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    if (rest == 2) out += alphabet[(v >> 6) & 63];
+  }
+  return out;
+}
+
+std::string random_hex(std::size_t bytes) {
+  std::vector<unsigned char> buf(bytes);
+  fill_random(buf);
+  return to_hex(buf);
+}
+
+std::string random_base64url(std::size_t bytes) {
+  std::vector<unsigned char> buf(bytes);
+  fill_random(buf);
+  return base64url_encode(buf);
+}
+
+std::string new_collection_id() { return "mcoll_" + random_hex(6); }
+std::string new_request_id() { return "req_" + random_hex(8); }
+
+}  // namespace mixtape::core

@@ -1,0 +1,45 @@
+#pragma once
+// Recovery: reads a journal file front to back and hands each valid record to a callback.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+
+namespace mixtape::journal {
+
+struct record_view {
+  std::uint8_t type;
+  std::uint64_t seq;
+  std::string_view payload;  // valid only during the callback
+  std::uint64_t offset;      // of the record's first byte in the file
+};
+
+enum class recovery_mode {
+  strict,  // damage before the end refuses: problem{corrupt_data, "", "<file>: corrupt record at offset N"}
+  repair,  // damage before the end: copy the file to "<file>.damaged-<unix time>", then cut at the damage
+};
+
+struct recovery_report {
+  std::uint64_t records = 0;
+  std::uint64_t last_seq = 0;      // 0 when the file holds no record
+  std::uint64_t valid_bytes = 0;   // the file's length after recovery
+  std::uint64_t cut_bytes = 0;     // bytes removed from the end (torn tail or repair)
+  bool repaired = false;           // a --repair cut happened (a copy was kept)
+  std::string damaged_copy;        // path of that copy
+};
+
+// Reads `path` (which must exist). For each valid record in order, calls `on_record`.
+// A record that is incomplete or fails its checksum is:
+//  - a torn tail when no valid record follows it anywhere in the file: the file is
+//    truncated to the end of the last valid record and a warning is logged;
+//  - corruption otherwise: see recovery_mode.
+// A file shorter than a header is rewritten as an empty journal (a crash during create).
+// A wrong magic or version is corruption in either mode (never "repaired" away).
+// If `on_record` returns a problem, recovery stops and returns it.
+core::result<recovery_report> recover(const std::string& path,
+                                      const std::function<core::status(const record_view&)>& on_record,
+                                      recovery_mode mode);
+
+}  // namespace mixtape::journal

@@ -1,0 +1,95 @@
+#pragma once
+// The journal writer: a dedicated thread that owns the open journal file and commits
+// records in groups (one append + one fdatasync per batch).
+#include <chrono>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <system_error>
+#include <thread>
+
+#include "journal/file.hpp"
+
+namespace mixtape::journal {
+
+enum class fsync_policy {
+  always,  // complete a record only after the fdatasync that covers it
+  batch,   // complete after the append; fdatasync at least every `interval`
+  never,   // complete after the append; the OS decides when to flush
+};
+
+struct writer_options {
+  fsync_policy policy = fsync_policy::always;
+  std::chrono::milliseconds interval{10};
+  std::size_t max_batch_bytes = 1u << 20;  // a batch closes once it holds this many bytes
+};
+
+struct writer_stats {
+  std::uint64_t records = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t syncs = 0;
+  std::uint64_t batches = 0;
+  std::uint64_t largest_batch = 0;  // records in the largest batch so far
+};
+
+// Called on the writer thread, in sequence order. `ec` is empty when the record is as
+// durable as the policy promises; otherwise the record must be treated as never written
+// (core::errc::unavailable once the journal is poisoned or closed, or the I/O error).
+using completion = std::function<void(std::error_code ec, std::uint64_t seq)>;
+
+class writer {
+ public:
+  // Takes over `f`, positioned at its end (after recovery). Sequence numbers continue at
+  // `next_seq`. Starts the writer thread.
+  writer(std::unique_ptr<file> f, std::uint64_t next_seq, writer_options options);
+  ~writer();  // close()
+  writer(const writer&) = delete;
+  writer& operator=(const writer&) = delete;
+
+  // Thread-safe. Assigns the next sequence number, frames `payload` as a record of `type`
+  // and queues it; `done` runs later on the writer thread. The order of submit() calls
+  // is the order of sequence numbers, of records in the file and of completions.
+  void submit(std::uint8_t type, std::string payload, completion done);
+
+  // Stops accepting (later submits complete at once with errc::unavailable), commits and
+  // syncs everything queued, completes it, and joins the thread. Idempotent.
+  void close();
+
+  // False once a write or sync failed: the journal is poisoned for good and every queued
+  // and later record completes with an error. A failed sync is never retried.
+  bool healthy() const noexcept;
+  writer_stats stats() const;
+
+ private:
+  struct pending {
+    std::uint64_t seq;
+    std::uint8_t type;
+    std::string payload;
+    completion done;
+  };
+
+  void run();
+  void commit(std::deque<pending>& batch);
+  void fail_all(std::deque<pending>& batch, std::error_code ec);
+
+  std::unique_ptr<file> file_;
+  writer_options options_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<pending> queue_;   // guarded by mutex_
+  std::uint64_t next_seq_;      // guarded by mutex_
+  bool closing_ = false;        // guarded by mutex_
+  std::atomic<bool> healthy_{true};
+  writer_stats stats_;          // guarded by mutex_
+  std::string frame_buffer_;    // writer thread only
+  std::chrono::steady_clock::time_point last_sync_;  // writer thread only
+  bool unsynced_ = false;       // writer thread only
+  std::thread thread_;
+};
+
+}  // namespace mixtape::journal

@@ -1,0 +1,69 @@
+#pragma once
+// Mutations: what one journal record says happened. Each record carries full values
+// (never deltas that depend on replay across files), so applying the same sequence
+// of mutations to an empty store always yields the same state.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "model/requests.hpp"
+
+namespace mixtape::model {
+
+struct create_collection {
+  std::string id, org, owner, name;
+  std::optional<std::string> description, cover_track_id, cover_image_url;
+  core::unix_seconds at = 0;
+};
+struct update_collection {
+  std::string id;
+  std::optional<std::string> name;
+  nullable_update description, cover_track_id, cover_image_url;
+  core::unix_seconds at = 0;
+};
+struct delete_collection {
+  std::string id;
+  core::unix_seconds at = 0;
+};
+struct add_track {
+  std::string collection_id, track_id;
+  core::unix_seconds at = 0;
+  std::uint32_t limit = 0;  // the track limit in force when accepted: replay is exact
+};
+struct remove_track {
+  std::string collection_id, track_id;
+  core::unix_seconds at = 0;
+};
+struct reorder_tracks {
+  std::string collection_id;
+  std::vector<std::string> ordered_track_ids;
+  core::unix_seconds at = 0;
+};
+struct create_share {
+  std::string share_id, collection_id;
+  std::array<unsigned char, 32> token_sha256{};
+  share_visibility visibility = share_visibility::link_only;
+  std::optional<core::unix_seconds> expires_at;
+  core::unix_seconds at = 0;
+};
+
+using mutation = std::variant<create_collection, update_collection, delete_collection, add_track,
+                              remove_track, reorder_tracks, create_share>;
+
+// The journal record type byte of each alternative: the variant index + 1. Stable on disk.
+std::uint8_t record_type(const mutation& m) noexcept;
+
+// Compact little-endian binary encoding (strings: u32 length + bytes; optionals: a
+// presence byte). Versioned by the journal file header.
+std::string encode(const mutation& m);
+// Inverse of encode. Any malformed payload (unknown type, short, trailing bytes,
+// oversized lengths) is a problem with code corrupt_data; never reads out of bounds.
+core::result<mutation> decode(std::uint8_t type, std::string_view payload);
+
+}  // namespace mixtape::model

@@ -1,0 +1,62 @@
+#define BOOST_TEST_MODULE core
+#include <boost/test/unit_test.hpp>
+
+#include <set>
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "core/result.hpp"
+
+using namespace mixtape::core;
+
+BOOST_AUTO_TEST_CASE(format_utc_matches_spec_shape) {
+  BOOST_TEST(format_utc(0) == "1970-01-01T00:00:00Z");
+  BOOST_TEST(format_utc(1782642600) == "2026-06-28T10:30:00Z");
+  BOOST_TEST(format_utc(951782400) == "2000-02-29T00:00:00Z");
+}
+
+BOOST_AUTO_TEST_CASE(parse_utc_round_trips_and_rejects_garbage) {
+  BOOST_TEST(parse_utc("2026-06-28T10:30:00Z").value() == 1782642600);
+  BOOST_TEST(!parse_utc("2026-02-30T10:30:00Z"));
+  BOOST_TEST(!parse_utc("2026-06-28 10:30:00Z"));
+  BOOST_TEST(!parse_utc("2026-06-28T24:00:00Z"));
+  BOOST_TEST(!parse_utc(""));
+}
+
+BOOST_AUTO_TEST_CASE(collection_ids_have_spec_form_and_differ) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    const auto id = new_collection_id();
+    BOOST_TEST(id.size() == 18u);
+    BOOST_TEST(id.rfind("mcoll_", 0) == 0u);
+    BOOST_TEST(id.find_first_not_of("0123456789abcdef", 6) == std::string::npos);
+    seen.insert(id);
+  }
+  BOOST_TEST(seen.size() == 1000u);
+}
+
+BOOST_AUTO_TEST_CASE(base64url_encodes_rfc4648_vectors_without_padding) {
+  auto enc = [](std::string_view s) {
+    return base64url_encode({reinterpret_cast<const unsigned char*>(s.data()), s.size()});
+  };
+  BOOST_TEST(enc("") == "");
+  BOOST_TEST(enc("f") == "Zg");
+  BOOST_TEST(enc("fo") == "Zm8");
+  BOOST_TEST(enc("foo") == "Zm9v");
+  BOOST_TEST(enc("foob") == "Zm9vYg");
+  BOOST_TEST(enc("\xfb\xff") == "-_8");
+  BOOST_TEST(random_base64url(32).size() == 43u);
+}
+
+BOOST_AUTO_TEST_CASE(result_holds_value_or_problem) {
+  result<int> good = 7;
+  result<int> bad = problem::validation("name", "name must be between 1 and 512 characters");
+  BOOST_TEST(good.ok());
+  BOOST_TEST(good.value() == 7);
+  BOOST_TEST(!bad.ok());
+  BOOST_TEST(bad.error().field == "name");
+  BOOST_TEST((bad.error().code == errc::validation_failed));
+  const std::error_code ec = errc::unavailable;
+  BOOST_TEST(ec.message() == "service unavailable");
+}
