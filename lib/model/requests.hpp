@@ -17,7 +17,9 @@ namespace mixtape::model {
 
 // Parses `body` as a single JSON object, rejecting invalid JSON/UTF-8, trailing
 // data, non-objects, duplicate keys at any depth, and nesting deeper than 32.
-core::result<boost::json::object> parse_strict_object(std::string_view body);
+// `what` names the document in messages ("request body is not valid JSON ...").
+core::result<boost::json::object> parse_strict_object(std::string_view body,
+                                                      std::string_view what = "request body");
 
 // A nullable field in a PATCH: absent (nullopt), explicit null (optional holding nullopt),
 // or a value.

@@ -1,0 +1,115 @@
+#include <boost/test/unit_test.hpp>
+
+#include <random>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include "model/collection.hpp"
+
+using namespace mixtape::model;
+
+namespace {
+collection sample() {
+  collection c;
+  c.id = "mcoll_4a1f9c7e2b8d";
+  c.org = "org_abc123";
+  c.owner = "usr_alice";
+  c.name = "Focus \"Deep\" \\ Work\n\t\x01 caf\xc3\xa9 \xf0\x9f\x98\x80";
+  c.description = "Instrumental </script>";
+  c.cover_image_url = "https://example.com/c.png";
+  c.created_at = 1782642600;  // 2026-06-28T10:30:00Z
+  c.updated_at = 1782648000;  // 2026-06-28T12:00:00Z
+  c.tracks = {{"mtrack_a", 1782642600}};
+  return c;
+}
+
+const std::string sample_head =
+    R"({"id":"mcoll_4a1f9c7e2b8d","name":"Focus \"Deep\" \\ Work\n\t\u0001 caf)"
+    "\xc3\xa9 \xf0\x9f\x98\x80"
+    R"(","description":"Instrumental </script>","cover_track_id":null,)"
+    R"("cover_image_url":"https://example.com/c.png","track_count":)";
+const std::string sample_tail =
+    R"(,"created_at":"2026-06-28T10:30:00Z","updated_at":"2026-06-28T12:00:00Z"})";
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(collection_json)
+
+BOOST_AUTO_TEST_CASE(render_produces_exact_spec_text) {
+  const cached_json j = render(sample());
+  BOOST_TEST(j.text == sample_head + sample_tail);
+  BOOST_TEST(j.count_at == sample_head.size());
+  BOOST_TEST(j.text[j.count_at - 1] == ':');
+}
+
+BOOST_AUTO_TEST_CASE(append_json_puts_the_count_in_place) {
+  const cached_json j = render(sample());
+  std::string out = "[";
+  append_json(out, j, 7);
+  BOOST_TEST(out == "[" + sample_head + "7" + sample_tail);
+  out.clear();
+  append_json(out, j, 0);
+  BOOST_TEST(out == sample_head + "0" + sample_tail);
+  out.clear();
+  append_json(out, j, std::size_t{18446744073709551615u});
+  BOOST_TEST(out == sample_head + "18446744073709551615" + sample_tail);
+}
+
+BOOST_AUTO_TEST_CASE(append_json_without_count_writes_null) {
+  const cached_json j = render(sample());
+  std::string out;
+  append_json(out, j, std::nullopt);
+  BOOST_TEST(out == sample_head + "null" + sample_tail);
+}
+
+BOOST_AUTO_TEST_CASE(rendered_json_parses_back_to_the_same_values) {
+  collection c = sample();
+  c.description.reset();
+  c.cover_track_id = "mtrack_8d2e1f6a3c9b";
+  c.cover_image_url.reset();
+  std::string out;
+  append_json(out, render(c), 12);
+  const boost::json::object o = boost::json::parse(out).as_object();
+  BOOST_TEST(o.size() == 8u);
+  BOOST_TEST(o.at("name").as_string() == c.name);
+  BOOST_TEST(o.at("description").is_null());
+  BOOST_TEST(o.at("cover_track_id").as_string() == "mtrack_8d2e1f6a3c9b");
+  BOOST_TEST(o.at("cover_image_url").is_null());
+  BOOST_TEST(o.at("track_count").as_int64() == 12);
+  BOOST_TEST(o.at("updated_at").as_string() == "2026-06-28T12:00:00Z");
+  const char* order[] = {"id", "name", "description", "cover_track_id", "cover_image_url",
+                         "track_count", "created_at", "updated_at"};
+  std::size_t i = 0;
+  for (const auto& kv : o) BOOST_TEST(kv.key() == order[i++]);
+}
+
+BOOST_AUTO_TEST_CASE(every_control_character_is_escaped) {
+  for (int b = 0; b < 0x20; ++b) {
+    std::string out;
+    append_json_string(out, std::string(1, static_cast<char>(b)));
+    BOOST_TEST(out.size() >= 4u);
+    BOOST_TEST(out[1] == '\\', "byte " << b);
+    BOOST_TEST(boost::json::parse(out).as_string() == std::string(1, static_cast<char>(b)));
+  }
+  std::string out = "x";
+  append_json_string(out, std::string_view("\0\x1f\x7f", 3));
+  BOOST_TEST(out == "x\"\\u0000\\u001f\x7f\"");
+}
+
+// The hot path must escape exactly as Boost.JSON does elsewhere in the server.
+BOOST_AUTO_TEST_CASE(append_json_string_matches_boost_json_serialize) {
+  std::mt19937 rng(7);
+  const std::string pool[] = {"a", "\"", "\\", "/", "\n", "\r", "\t", "\b", "\f", "\x01",
+                              "\x1f", " ", "\x7f", "\xc3\xa9", "\xe2\x80\xa8",
+                              "\xf0\x9f\x98\x80", std::string(1, '\0')};
+  for (int round = 0; round < 2000; ++round) {
+    std::string s;
+    for (int n = static_cast<int>(rng() % 12); n > 0; --n) s += pool[rng() % std::size(pool)];
+    std::string ours;
+    append_json_string(ours, s);
+    BOOST_TEST_REQUIRE(ours == boost::json::serialize(boost::json::value(s)), "round " << round);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,4 @@
+// Test module of lib/model: validation rules, strict JSON, request parsing, the cached
+// collection JSON and the mutation codec (one file per source of lib/model).
+#define BOOST_TEST_MODULE model
+#include <boost/test/unit_test.hpp>
