@@ -17,7 +17,7 @@ struct record_view {
 };
 
 enum class recovery_mode {
-  strict,  // damage before the end refuses: problem{corrupt_data, "", "<file>: corrupt record at offset N"}
+  strict,  // damage before the end refuses: problem{corrupt_data, "", "<file>: corrupt journal record at offset N ..."}
   repair,  // damage before the end: copy the file to "<file>.damaged-<unix time>", then cut at the damage
 };
 

@@ -40,6 +40,9 @@ struct writer_stats {
 // Called on the writer thread, in sequence order. `ec` is empty when the record is as
 // durable as the policy promises; otherwise the record must be treated as never written
 // (core::errc::unavailable once the journal is poisoned or closed, or the I/O error).
+// Exception: a submit() refused at once (after close(), or a payload over the record
+// size limit) runs its completion on the caller's thread, with seq 0 (none assigned).
+// A completion must not throw and must not call close(); it may call submit().
 using completion = std::function<void(std::error_code ec, std::uint64_t seq)>;
 
 class writer {
@@ -54,10 +57,13 @@ class writer {
   // Thread-safe. Assigns the next sequence number, frames `payload` as a record of `type`
   // and queues it; `done` runs later on the writer thread. The order of submit() calls
   // is the order of sequence numbers, of records in the file and of completions.
+  // A payload longer than max_record_length - 9 is refused at once with
+  // core::errc::internal (a caller bug: recovery would reject such a record).
   void submit(std::uint8_t type, std::string payload, completion done);
 
   // Stops accepting (later submits complete at once with errc::unavailable), commits and
-  // syncs everything queued, completes it, and joins the thread. Idempotent.
+  // syncs everything queued, completes it, and joins the thread. Idempotent; concurrent
+  // callers all return once the thread is joined. Not from a completion (self-join).
   void close();
 
   // False once a write or sync failed: the journal is poisoned for good and every queued
@@ -74,10 +80,15 @@ class writer {
   };
 
   void run();
+  bool wait_for_work(std::unique_lock<std::mutex>& lock);
+  std::deque<pending> take_batch();
   void commit(std::deque<pending>& batch);
+  std::error_code sync_now();
+  void sync_if_due();
+  void poison(const char* op, std::error_code ec);
   void fail_all(std::deque<pending>& batch, std::error_code ec);
 
-  std::unique_ptr<file> file_;
+  std::unique_ptr<file> file_;  // writer thread only (after construction)
   writer_options options_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
@@ -88,7 +99,8 @@ class writer {
   writer_stats stats_;          // guarded by mutex_
   std::string frame_buffer_;    // writer thread only
   std::chrono::steady_clock::time_point last_sync_;  // writer thread only
-  bool unsynced_ = false;       // writer thread only
+  bool unsynced_ = false;       // writer thread only: bytes appended since the last sync
+  std::once_flag join_once_;    // close() joins exactly once, later callers wait for it
   std::thread thread_;
 };
 

@@ -1,0 +1,170 @@
+#include "journal/reader.hpp"
+
+#include <optional>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/log.hpp"
+#include "journal/encoding.hpp"
+#include "journal/file.hpp"
+#include "journal/format.hpp"
+#include "journal/posix_io.hpp"
+
+namespace mixtape::journal {
+namespace {
+
+constexpr std::uint32_t min_length = record_fixed_size - record_prefix_size;  // type + seq
+
+core::problem io_problem(const std::string& path, const char* what, std::error_code ec) {
+  return {core::errc::io_error, "", path + ": " + what + ": " + ec.message()};
+}
+
+core::problem corrupt(const std::string& path, std::string what) {
+  return {core::errc::corrupt_data, "", path + ": " + what};
+}
+
+// The record starting at `pos` if it is complete, its checksum matches and its
+// sequence number is above `after` (when there is one); nullopt otherwise. The cheap
+// checks come first: scanning for a valid record tries this at every offset.
+std::optional<record_view> parse_at(std::string_view buf, std::uint64_t pos,
+                                    std::optional<std::uint64_t> after) {
+  if (buf.size() - pos < record_fixed_size) return std::nullopt;
+  const std::uint32_t length = detail::get_u32(buf, pos);
+  if (length < min_length || length > max_record_length) return std::nullopt;
+  if (length > buf.size() - pos - record_prefix_size) return std::nullopt;
+  const std::uint64_t seq = detail::get_u64(buf, pos + record_prefix_size + 1);
+  if (after && seq <= *after) return std::nullopt;
+  const char* body = buf.data() + pos + record_prefix_size;
+  if (crc32c(body, length) != unmask_crc(detail::get_u32(buf, pos + 4))) return std::nullopt;
+  return record_view{static_cast<std::uint8_t>(body[0]), seq,
+                     std::string_view{body + min_length, length - min_length}, pos};
+}
+
+// Where a valid record with a sequence number above `after` starts beyond the bad
+// record at `bad`, if anywhere: tries the offset the bad length field claims, then
+// every offset. Such a record proves the damage is not a torn tail: acknowledged
+// records would be lost by cutting at `bad`.
+std::optional<std::uint64_t> valid_record_after(std::string_view buf, std::uint64_t bad,
+                                                std::optional<std::uint64_t> after) {
+  if (buf.size() - bad >= record_prefix_size) {
+    const std::uint64_t claimed = bad + record_prefix_size + detail::get_u32(buf, bad);
+    if (claimed < buf.size() && parse_at(buf, claimed, after)) return claimed;
+  }
+  for (std::uint64_t pos = bad + 1; pos + record_fixed_size <= buf.size(); ++pos)
+    if (parse_at(buf, pos, after)) return pos;
+  return std::nullopt;
+}
+
+// The outcome of reading the file without changing it.
+struct scan_result {
+  std::vector<record_view> records;  // the valid prefix, in file order
+  std::uint64_t end = 0;             // where the valid prefix ends
+  std::optional<std::uint64_t> next_valid;  // a valid record beyond `end` (corruption)
+};
+
+// Invariant while walking: every record in `records` is valid and their sequence
+// numbers strictly increase; `end` is the offset just past the last of them.
+scan_result scan(std::string_view buf) {
+  scan_result s;
+  s.end = header_size;
+  std::optional<std::uint64_t> last;
+  while (s.end < buf.size()) {
+    const auto rec = parse_at(buf, s.end, last);
+    if (!rec) break;
+    s.records.push_back(*rec);
+    last = rec->seq;
+    s.end += record_prefix_size + min_length + rec->payload.size();
+  }
+  if (s.end < buf.size()) s.next_valid = valid_record_after(buf, s.end, last);
+  return s;
+}
+
+core::status check_header(const std::string& path, std::string_view buf) {
+  if (buf.substr(0, file_magic.size()) != file_magic) return corrupt(path, "not a mixtape journal (bad magic)");
+  const std::uint32_t version = detail::get_u32(buf, file_magic.size());
+  if (version != format_version)
+    return corrupt(path, "unsupported journal version " + std::to_string(version));
+  return core::success();
+}
+
+// A crash while creating the file left less than a header: start it over.
+core::status rewrite_header(const std::string& path) {
+  std::string header;
+  append_header(header);
+  if (auto ec = detail::write_file_synced(path, header, false)) return io_problem(path, "rewrite header", ec);
+  core::log::warn("journal shorter than its header rewritten as empty", {{"file", path}});
+  return core::success();
+}
+
+// Keeps the damaged bytes as "<path>.damaged-<unix seconds>[-n]" (never overwriting a
+// previous copy) and makes the copy and its name durable.
+core::result<std::string> keep_damaged_copy(const std::string& path, std::string_view buf) {
+  const std::string base = path + ".damaged-" + std::to_string(core::now_seconds());
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const std::string copy = attempt == 0 ? base : base + "-" + std::to_string(attempt);
+    const auto ec = detail::write_file_synced(copy, buf, true);
+    if (ec == std::errc::file_exists) continue;
+    if (ec) return io_problem(copy, "write damaged copy", ec);
+    if (auto dec = sync_directory(detail::parent_directory(path))) return io_problem(path, "fsync directory", dec);
+    return copy;
+  }
+  return io_problem(base, "write damaged copy", std::make_error_code(std::errc::file_exists));
+}
+
+// Cuts the file at the end of its valid prefix, after keeping a copy when the cut is
+// a repair of corruption (rather than the removal of a torn tail).
+core::status cut(const std::string& path, std::string_view buf, const scan_result& s,
+                 recovery_report& report) {
+  const std::string offset = std::to_string(s.end);
+  const std::string bytes = std::to_string(buf.size() - s.end);
+  if (s.next_valid) {
+    auto copy = keep_damaged_copy(path, buf);
+    if (!copy) return std::move(copy).error();
+    report.repaired = true;
+    report.damaged_copy = std::move(copy).value();
+  }
+  if (auto ec = detail::truncate_file_synced(path, s.end)) return io_problem(path, "truncate", ec);
+  report.cut_bytes = buf.size() - s.end;
+  if (s.next_valid)
+    core::log::error("corrupt journal repaired: cut at the damage, damaged copy kept",
+                     {{"file", path}, {"offset", offset}, {"cut_bytes", bytes}, {"copy", report.damaged_copy}});
+  else
+    core::log::warn("torn journal tail cut off", {{"file", path}, {"offset", offset}, {"cut_bytes", bytes}});
+  return core::success();
+}
+
+}  // namespace
+
+// Order of work: read, scan (no changes), refuse corruption in strict mode, replay the
+// valid prefix through `on_record`, and only then change the file. So a refusal or a
+// failing callback leaves the file exactly as it was found.
+core::result<recovery_report> recover(const std::string& path,
+                                      const std::function<core::status(const record_view&)>& on_record,
+                                      recovery_mode mode) {
+  std::string buf;
+  if (auto ec = detail::read_whole_file(path, buf)) return io_problem(path, "read", ec);
+  recovery_report report;
+  if (buf.size() < header_size) {
+    if (auto st = rewrite_header(path); !st) return std::move(st).error();
+    report.valid_bytes = header_size;
+    return report;
+  }
+  if (auto st = check_header(path, buf); !st) return std::move(st).error();
+
+  const scan_result s = scan(buf);
+  if (s.next_valid && mode == recovery_mode::strict)
+    return corrupt(path, "corrupt journal record at offset " + std::to_string(s.end) +
+                             " (a valid record follows at offset " + std::to_string(*s.next_valid) +
+                             "; --repair keeps a copy and cuts there)");
+  for (const auto& rec : s.records)
+    if (auto st = on_record(rec); !st) return std::move(st).error();
+
+  report.records = s.records.size();
+  report.last_seq = s.records.empty() ? 0 : s.records.back().seq;
+  report.valid_bytes = s.end;
+  if (s.end < buf.size())
+    if (auto st = cut(path, buf, s, report); !st) return std::move(st).error();
+  return report;
+}
+
+}  // namespace mixtape::journal

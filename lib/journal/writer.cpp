@@ -1,0 +1,162 @@
+#include "journal/writer.hpp"
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "journal/format.hpp"
+
+namespace mixtape::journal {
+namespace {
+constexpr std::size_t max_payload = max_record_length - (record_fixed_size - record_prefix_size);
+}  // namespace
+
+writer::writer(std::unique_ptr<file> f, std::uint64_t next_seq, writer_options options)
+    : file_(std::move(f)),
+      options_(options),
+      next_seq_(next_seq),
+      last_sync_(std::chrono::steady_clock::now()) {
+  thread_ = std::thread([this] { run(); });
+}
+
+writer::~writer() { close(); }
+
+void writer::submit(std::uint8_t type, std::string payload, completion done) {
+  if (payload.size() > max_payload) {
+    done(core::errc::internal, 0);
+    return;
+  }
+  std::unique_lock lock(mutex_);
+  if (closing_) {
+    lock.unlock();
+    done(core::errc::unavailable, 0);  // on the caller's thread; see `completion`
+    return;
+  }
+  queue_.push_back(pending{next_seq_++, type, std::move(payload), std::move(done)});
+  lock.unlock();
+  wake_.notify_one();
+}
+
+void writer::close() {
+  {
+    std::lock_guard lock(mutex_);
+    closing_ = true;
+  }
+  wake_.notify_one();
+  std::call_once(join_once_, [this] { thread_.join(); });
+}
+
+bool writer::healthy() const noexcept { return healthy_.load(); }
+
+writer_stats writer::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+// The writer thread. Invariants: records leave queue_ in submit order, and each batch
+// is finished (written, maybe synced, completed) before the next one is taken, so the
+// file order and the completion order are both the sequence order. The mutex is never
+// held during I/O or a completion.
+void writer::run() {
+  std::unique_lock lock(mutex_);
+  while (wait_for_work(lock)) {
+    if (queue_.empty()) {  // only the batch-policy timer wakes us with nothing queued
+      lock.unlock();
+      sync_if_due();
+      lock.lock();
+      continue;
+    }
+    std::deque<pending> batch = take_batch();
+    lock.unlock();
+    if (healthy_)
+      commit(batch);
+    else
+      fail_all(batch, core::errc::unavailable);
+    lock.lock();
+  }
+  lock.unlock();
+  // Closing with an empty queue: make a clean shutdown durable in every policy.
+  if (healthy_ && unsynced_)
+    if (auto ec = sync_now()) poison("sync", ec);
+}
+
+// Waits until there is a batch to write, the batch-policy sync is due, or close() was
+// called with nothing left queued; returns false only in that last case.
+bool writer::wait_for_work(std::unique_lock<std::mutex>& lock) {
+  const auto ready = [this] { return !queue_.empty() || closing_; };
+  if (options_.policy == fsync_policy::batch && unsynced_ && healthy_)
+    wake_.wait_until(lock, last_sync_ + options_.interval, ready);
+  else
+    wake_.wait(lock, ready);
+  return !queue_.empty() || !closing_;
+}
+
+// Takes records from the front of the queue (mutex_ held) until the next one would
+// take the batch over max_batch_bytes; always at least one record.
+std::deque<writer::pending> writer::take_batch() {
+  std::deque<pending> batch;
+  std::size_t bytes = 0;
+  while (!queue_.empty()) {
+    const std::size_t size = record_fixed_size + queue_.front().payload.size();
+    if (!batch.empty() && bytes + size > options_.max_batch_bytes) break;
+    bytes += size;
+    batch.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  return batch;
+}
+
+// One append for the whole batch, then (policy always) one sync, then the completions.
+// Stats are updated before the completions so that a completed caller sees them.
+void writer::commit(std::deque<pending>& batch) {
+  frame_buffer_.clear();
+  if (frame_buffer_.capacity() > 2 * options_.max_batch_bytes) frame_buffer_.shrink_to_fit();
+  for (const auto& p : batch) append_record(frame_buffer_, p.type, p.seq, p.payload);
+  if (auto ec = file_->append(frame_buffer_)) {
+    poison("append", ec);
+    return fail_all(batch, ec);
+  }
+  unsynced_ = true;
+  if (options_.policy == fsync_policy::always) {
+    if (auto ec = sync_now()) {
+      poison("sync", ec);
+      return fail_all(batch, ec);
+    }
+  }
+  {
+    std::lock_guard lock(mutex_);
+    stats_.records += batch.size();
+    stats_.bytes += frame_buffer_.size();
+    stats_.batches += 1;
+    if (batch.size() > stats_.largest_batch) stats_.largest_batch = batch.size();
+  }
+  for (auto& p : batch) p.done({}, p.seq);
+  if (options_.policy == fsync_policy::batch) sync_if_due();
+}
+
+std::error_code writer::sync_now() {
+  if (auto ec = file_->sync()) return ec;
+  unsynced_ = false;
+  last_sync_ = std::chrono::steady_clock::now();
+  std::lock_guard lock(mutex_);
+  stats_.syncs += 1;
+  return {};
+}
+
+// Batch policy: sync once `interval` has passed since the last sync. The records it
+// covers were already completed, so a failure here only poisons the journal.
+void writer::sync_if_due() {
+  if (!healthy_ || !unsynced_) return;
+  if (std::chrono::steady_clock::now() - last_sync_ < options_.interval) return;
+  if (auto ec = sync_now()) poison("sync", ec);
+}
+
+// Sticky: after this the file is never touched again (no retried fsync).
+void writer::poison(const char* op, std::error_code ec) {
+  healthy_ = false;
+  core::log::error("journal failed; writes refused until restart", {{"op", op}, {"error", ec.message()}});
+}
+
+void writer::fail_all(std::deque<pending>& batch, std::error_code ec) {
+  for (auto& p : batch) p.done(ec, p.seq);
+}
+
+}  // namespace mixtape::journal
