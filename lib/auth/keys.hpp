@@ -10,10 +10,15 @@
 #include <unordered_map>
 #include <vector>
 
-#include "auth/sha256.hpp"
+#include "core/sha256.hpp"
 #include "core/result.hpp"
 
 namespace mixtape::auth {
+
+using core::digest;
+using core::digests_equal;
+using core::parse_digest_hex;
+using core::sha256;
 
 inline constexpr std::string_view music_capability = "USE_MUSIC_GENERATION";
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace mixtape::auth {
+namespace mixtape::core {
 
 using digest = std::array<unsigned char, 32>;
 
@@ -15,4 +15,4 @@ bool parse_digest_hex(std::string_view hex, digest& out) noexcept;
 // Compares in time independent of where the digests differ.
 bool digests_equal(const digest& a, const digest& b) noexcept;
 
-}  // namespace mixtape::auth
+}  // namespace mixtape::core

@@ -1,0 +1,84 @@
+// Key lookup and the request checks: presented key -> entry -> 401/403/allowed.
+#include "auth/keys.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace mixtape::auth {
+
+bool key_entry::in_organization(std::string_view org) const noexcept {
+  return std::find(organizations.begin(), organizations.end(), org) != organizations.end();
+}
+
+bool key_entry::has_capability(std::string_view cap) const noexcept {
+  return std::find(capabilities.begin(), capabilities.end(), cap) != capabilities.end();
+}
+
+const key_entry* keyset::find(std::string_view presented) const noexcept {
+  if (presented.empty()) return nullptr;
+  const digest wanted = sha256(presented);
+  // The map lookup compares digests, never the secret itself; the final check is
+  // constant time so a match is confirmed without an early-exit comparison.
+  const auto it = by_hash_.find(std::string(reinterpret_cast<const char*>(wanted.data()), wanted.size()));
+  if (it == by_hash_.end()) return nullptr;
+  const key_entry& candidate = entries_[it->second];
+  return digests_equal(candidate.hash, wanted) ? &candidate : nullptr;
+}
+
+namespace {
+
+std::string_view trim(std::string_view s) noexcept {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t");
+  return s.substr(first, last - first + 1);
+}
+
+bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
+           return lower(x) == lower(y);
+         });
+}
+
+}  // namespace
+
+std::string_view presented_key(std::string_view x_api_key, std::string_view authorization) noexcept {
+  if (const auto key = trim(x_api_key); !key.empty()) return key;
+  const auto value = trim(authorization);
+  constexpr std::string_view scheme = "bearer";
+  // "Bearer", at least one space, then the token (trimmed; empty means no key).
+  if (value.size() <= scheme.size() || !iequals_ascii(value.substr(0, scheme.size()), scheme) ||
+      value[scheme.size()] != ' ')
+    return {};
+  return trim(value.substr(scheme.size()));
+}
+
+decision authorize(const keyset& keys, std::string_view presented, std::string_view org) noexcept {
+  const key_entry* key = keys.find(presented);
+  if (key == nullptr) return {verdict::unauthenticated, nullptr, "Missing or invalid authorization header"};
+  if (!key->in_organization(org))
+    return {verdict::forbidden, nullptr, "API key is not a member of the requested organization"};
+  if (!key->has_capability(music_capability))
+    return {verdict::forbidden, nullptr, "Missing USE_MUSIC_GENERATION capability"};
+  return {verdict::allowed, key, {}};
+}
+
+key_store::key_store(keyset initial) : current_(std::make_shared<const keyset>(std::move(initial))) {}
+
+std::shared_ptr<const keyset> key_store::current() const {
+  std::lock_guard lock(mutex_);
+  return current_;
+}
+
+void key_store::replace(keyset next) {
+  auto fresh = std::make_shared<const keyset>(std::move(next));
+  {
+    std::lock_guard lock(mutex_);
+    current_.swap(fresh);
+  }
+  // `fresh` now holds the old set; readers that copied it keep it alive, and the last
+  // one frees it outside the lock.
+}
+
+}  // namespace mixtape::auth
