@@ -1,0 +1,123 @@
+#pragma once
+// The in-memory state: collections in a sharded hash map (one mutex per shard), a
+// per-owner index ordered by creation, and the share links by token hash.
+//
+// Thread-safety: every read is safe from any thread and holds one shard lock for
+// microseconds (never across I/O). apply() must be called by one thread at a time —
+// the journal's completion thread while serving, or recovery before serving — which
+// is what makes the store's state the journal's order of mutations.
+// Lock order: owner index, then a shard. apply() never holds two locks at once.
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "model/collection.hpp"
+#include "model/mutation.hpp"
+#include "store/owner_index.hpp"
+
+namespace mixtape::store {
+
+enum class outcome {
+  applied,    // the state changed
+  unchanged,  // valid, but nothing to change (e.g. a track already present)
+  not_found,  // the collection does not exist (any more)
+  full,       // the track limit in the mutation was reached
+};
+
+struct share_link {
+  std::string id;
+  std::string collection_id;
+  model::share_visibility visibility = model::share_visibility::link_only;
+  std::optional<core::unix_seconds> expires_at;
+  core::unix_seconds created_at = 0;
+};
+
+struct shared_view {
+  share_link link;
+  bool collection_exists = false;
+  std::string name;
+  std::optional<std::string> description;
+  std::vector<std::string> track_ids;  // by position
+};
+
+class collection_store {
+ public:
+  // `shard_count` must be a power of two.
+  explicit collection_store(std::size_t shard_count = 256);
+
+  // Applies one mutation (see the class comment for who may call this). `seq` is the
+  // mutation's journal sequence number; a create records it to order listings.
+  outcome apply(const model::mutation& m, std::uint64_t seq);
+
+  // Appends the collection's JSON (track_count set) when `id` exists and belongs to
+  // (org, owner). Returns whether it did.
+  bool append_json(std::string& out, std::string_view id, std::string_view org,
+                   std::string_view owner) const;
+
+  // Calls `f(const model::collection&)` under the shard lock when `id` is visible to
+  // (org, owner). `f` must be short and must not call back into the store.
+  bool inspect(std::string_view id, std::string_view org, std::string_view owner,
+               const std::function<void(const model::collection&)>& f) const;
+
+  bool contains(std::string_view id) const;
+
+  // Appends {"items":[...],"limit":L,"offset":O} of (org, owner)'s collections, newest
+  // first, track_count null. Costs O(log n + limit).
+  void append_list(std::string& out, std::string_view org, std::string_view owner,
+                   std::size_t limit, std::size_t offset) const;
+
+  // Appends the tracks page body of a visible collection; false when not visible.
+  bool append_tracks(std::string& out, std::string_view id, std::string_view org,
+                     std::string_view owner, std::size_t limit, std::size_t offset) const;
+
+  // The share link with this token hash, with what it points to; nullopt when unknown.
+  std::optional<shared_view> find_share(const std::array<unsigned char, 32>& token_hash) const;
+
+  std::size_t size() const;
+  std::size_t share_count() const;
+
+ private:
+  struct entry {
+    model::collection data;
+    model::cached_json json;
+  };
+  struct string_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  using entry_map = std::unordered_map<std::string, entry, string_hash, std::equal_to<>>;
+  struct shard {
+    mutable std::mutex mutex;
+    entry_map entries;
+  };
+
+  shard& shard_of(std::string_view id) const;
+  static bool visible(const entry& e, std::string_view org, std::string_view owner);
+
+  outcome apply_create(const model::create_collection& m, std::uint64_t seq);
+  outcome apply_update(const model::update_collection& m);
+  outcome apply_delete(const model::delete_collection& m);
+  outcome apply_add_track(const model::add_track& m);
+  outcome apply_remove_track(const model::remove_track& m);
+  outcome apply_reorder(const model::reorder_tracks& m);
+  outcome apply_share(const model::create_share& m);
+  // Runs `change` on the collection under its shard lock; re-renders its JSON when
+  // `change` reports applied.
+  outcome modify(std::string_view id, const std::function<outcome(model::collection&)>& change);
+
+  std::size_t shard_mask_;
+  std::unique_ptr<shard[]> shards_;
+  owner_index owners_;
+  mutable std::mutex shares_mutex_;
+  std::unordered_map<std::string, share_link> shares_;  // raw 32-byte token hash -> link
+};
+
+}  // namespace mixtape::store

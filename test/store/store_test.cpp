@@ -1,0 +1,187 @@
+#define BOOST_TEST_MODULE store
+#include <boost/test/unit_test.hpp>
+
+#include <boost/json.hpp>
+
+#include "store/collection_store.hpp"
+#include "store/owner_index.hpp"
+#include "store/track_order.hpp"
+
+using namespace mixtape;
+using store::outcome;
+
+namespace {
+
+std::vector<model::track_entry> tracks_of(std::initializer_list<const char*> ids) {
+  std::vector<model::track_entry> v;
+  core::unix_seconds t = 100;
+  for (const char* id : ids) v.push_back({id, t++});
+  return v;
+}
+
+std::vector<std::string> ids_of(const std::vector<model::track_entry>& v) {
+  std::vector<std::string> out;
+  for (const auto& t : v) out.push_back(t.track_id);
+  return out;
+}
+
+model::create_collection create(std::string id, std::string owner = "usr_a", std::string org = "org_x") {
+  model::create_collection c;
+  c.id = std::move(id);
+  c.org = std::move(org);
+  c.owner = std::move(owner);
+  c.name = "n";
+  c.at = 1000;
+  return c;
+}
+
+boost::json::value get(const store::collection_store& s, const std::string& id, std::string_view owner = "usr_a") {
+  std::string out;
+  if (!s.append_json(out, id, "org_x", owner)) return nullptr;
+  return boost::json::parse(out);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(reorder_puts_listed_first_and_keeps_the_rest_in_order) {
+  const auto t = tracks_of({"mtrack_a", "mtrack_b", "mtrack_c", "mtrack_d", "mtrack_e"});
+  const auto r = store::reordered(t, {"mtrack_d", "mtrack_zz", "mtrack_b"});
+  BOOST_REQUIRE(r.has_value());
+  const std::vector<std::string> expected{"mtrack_d", "mtrack_b", "mtrack_a", "mtrack_c", "mtrack_e"};
+  BOOST_TEST(ids_of(*r) == expected, boost::test_tools::per_element());
+  BOOST_TEST((*r)[0].added_at == 103);  // entries move with their added_at
+}
+
+BOOST_AUTO_TEST_CASE(reorder_that_changes_nothing_is_reported) {
+  const auto t = tracks_of({"mtrack_a", "mtrack_b", "mtrack_c"});
+  BOOST_TEST(!store::reordered(t, {"mtrack_a", "mtrack_b"}).has_value());
+  BOOST_TEST(!store::reordered(t, {}).has_value());
+  BOOST_TEST(!store::reordered(t, {"mtrack_unknown"}).has_value());
+  BOOST_TEST(store::reordered(t, {"mtrack_c"}).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(owner_index_pages_newest_first_by_rank) {
+  store::owner_index idx;
+  for (std::uint64_t seq = 1; seq <= 10; ++seq) idx.insert("org_x", "usr_a", seq, "id" + std::to_string(seq));
+  idx.insert("org_x", "usr_b", 11, "other");
+  idx.insert("org_y", "usr_a", 12, "other_org");
+  std::vector<std::string> page;
+  const auto n = idx.for_page("org_x", "usr_a", 3, 4, [&](const std::string& id) { page.push_back(id); });
+  BOOST_TEST(n == 4u);
+  const std::vector<std::string> expected{"id7", "id6", "id5", "id4"};
+  BOOST_TEST(page == expected, boost::test_tools::per_element());
+  BOOST_TEST(idx.for_page("org_x", "usr_a", 10, 5, [](const std::string&) {}) == 0u);
+  idx.erase("org_x", "usr_a", 7, "id7");
+  BOOST_TEST(idx.count("org_x", "usr_a") == 9u);
+  page.clear();
+  idx.for_page("org_x", "usr_a", 3, 1, [&](const std::string& id) { page.push_back(id); });
+  BOOST_TEST(page.front() == "id6");
+}
+
+BOOST_AUTO_TEST_CASE(collections_are_visible_only_to_their_owner_in_their_org) {
+  store::collection_store s{4};
+  BOOST_TEST((s.apply(create("mcoll_000000000001"), 1) == outcome::applied));
+  BOOST_TEST(!get(s, "mcoll_000000000001").is_null());
+  BOOST_TEST(get(s, "mcoll_000000000001", "usr_b").is_null());
+  std::string out;
+  BOOST_TEST(!s.append_json(out, "mcoll_000000000001", "org_y", "usr_a"));
+  BOOST_TEST(out.empty());
+}
+
+BOOST_AUTO_TEST_CASE(update_changes_present_fields_and_bumps_updated_at_only_on_change) {
+  store::collection_store s{4};
+  s.apply(create("mcoll_000000000001"), 1);
+  model::update_collection u;
+  u.id = "mcoll_000000000001";
+  u.description = std::optional<std::string>{"hello"};
+  u.at = 2000;
+  BOOST_TEST((s.apply(u, 2) == outcome::applied));
+  auto j = get(s, u.id);
+  BOOST_TEST(j.at("description").as_string() == "hello");
+  BOOST_TEST(j.at("name").as_string() == "n");
+  BOOST_TEST(j.at("updated_at").as_string() == core::format_utc(2000));
+  u.at = 3000;
+  BOOST_TEST((s.apply(u, 3) == outcome::unchanged));
+  BOOST_TEST(get(s, u.id).at("updated_at").as_string() == core::format_utc(2000));
+  u.description = std::optional<std::string>{};  // explicit null clears
+  BOOST_TEST((s.apply(u, 4) == outcome::applied));
+  BOOST_TEST(get(s, u.id).at("description").is_null());
+}
+
+BOOST_AUTO_TEST_CASE(tracks_are_idempotent_and_limited) {
+  store::collection_store s{4};
+  s.apply(create("mcoll_000000000001"), 1);
+  const std::string id = "mcoll_000000000001";
+  BOOST_TEST((s.apply(model::add_track{id, "mtrack_a", 10, 2}, 2) == outcome::applied));
+  BOOST_TEST((s.apply(model::add_track{id, "mtrack_a", 11, 2}, 3) == outcome::unchanged));
+  BOOST_TEST((s.apply(model::add_track{id, "mtrack_b", 12, 2}, 4) == outcome::applied));
+  BOOST_TEST((s.apply(model::add_track{id, "mtrack_c", 13, 2}, 5) == outcome::full));
+  BOOST_TEST(get(s, id).at("track_count").as_int64() == 2);
+  BOOST_TEST((s.apply(model::remove_track{id, "mtrack_zz", 14}, 6) == outcome::unchanged));
+  BOOST_TEST((s.apply(model::remove_track{id, "mtrack_a", 15}, 7) == outcome::applied));
+  std::string page;
+  BOOST_REQUIRE(s.append_tracks(page, id, "org_x", "usr_a", 10, 0));
+  const auto j = boost::json::parse(page);
+  BOOST_TEST(j.at("items").as_array().size() == 1u);
+  BOOST_TEST(j.at("items").at(0).at("track_id").as_string() == "mtrack_b");
+  BOOST_TEST(j.at("items").at(0).at("position").as_int64() == 0);
+  BOOST_TEST(j.at("items").at(0).at("added_at").as_string() == core::format_utc(12));
+  BOOST_TEST(get(s, id).at("updated_at").as_string() == core::format_utc(15));
+}
+
+BOOST_AUTO_TEST_CASE(mutations_of_a_missing_collection_report_not_found) {
+  store::collection_store s{4};
+  const std::string id = "mcoll_000000000009";
+  BOOST_TEST((s.apply(model::add_track{id, "mtrack_a", 1, 10}, 1) == outcome::not_found));
+  BOOST_TEST((s.apply(model::delete_collection{id, 1}, 2) == outcome::not_found));
+  model::update_collection u;
+  u.id = id;
+  u.name = "x";
+  BOOST_TEST((s.apply(u, 3) == outcome::not_found));
+  BOOST_TEST(s.size() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(list_is_newest_first_with_null_track_count_and_delete_removes) {
+  store::collection_store s{4};
+  for (int i = 1; i <= 5; ++i) s.apply(create("mcoll_00000000000" + std::to_string(i)), static_cast<std::uint64_t>(i));
+  s.apply(create("mcoll_0000000000ff", "usr_b"), 6);
+  s.apply(model::delete_collection{"mcoll_000000000004", 2000}, 7);
+  std::string out;
+  s.append_list(out, "org_x", "usr_a", 3, 0);
+  const auto j = boost::json::parse(out);
+  const auto& items = j.at("items").as_array();
+  BOOST_REQUIRE(items.size() == 3u);
+  BOOST_TEST(items[0].at("id").as_string() == "mcoll_000000000005");
+  BOOST_TEST(items[1].at("id").as_string() == "mcoll_000000000003");
+  BOOST_TEST(items[0].at("track_count").is_null());
+  BOOST_TEST(j.at("limit").as_int64() == 3);
+  BOOST_TEST(j.at("offset").as_int64() == 0);
+  out.clear();
+  s.append_list(out, "org_x", "usr_a", 50, 10);
+  BOOST_TEST(boost::json::parse(out).at("items").as_array().empty());
+}
+
+BOOST_AUTO_TEST_CASE(share_links_resolve_and_follow_deletion) {
+  store::collection_store s{4};
+  s.apply(create("mcoll_000000000001"), 1);
+  s.apply(model::add_track{"mcoll_000000000001", "mtrack_a", 5, 10}, 2);
+  model::create_share share;
+  share.share_id = "mslink_000000000001";
+  share.collection_id = "mcoll_000000000001";
+  share.token_sha256[0] = 7;
+  share.at = 50;
+  BOOST_TEST((s.apply(share, 3) == outcome::applied));
+  auto v = s.find_share(share.token_sha256);
+  BOOST_REQUIRE(v.has_value());
+  BOOST_TEST(v->collection_exists);
+  BOOST_TEST(v->track_ids.size() == 1u);
+  std::array<unsigned char, 32> other{};
+  BOOST_TEST(!s.find_share(other).has_value());
+  s.apply(model::delete_collection{"mcoll_000000000001", 60}, 4);
+  v = s.find_share(share.token_sha256);
+  BOOST_REQUIRE(v.has_value());
+  BOOST_TEST(!v->collection_exists);
+  share.collection_id = "mcoll_000000000001";
+  share.token_sha256[0] = 8;
+  BOOST_TEST((s.apply(share, 5) == outcome::not_found));  // no link to a deleted collection
+}
