@@ -1,0 +1,125 @@
+#include "service/collections.hpp"
+#include "service/bodies.hpp"
+
+#include "core/ids.hpp"
+#include "model/collection.hpp"
+#include "model/requests.hpp"
+#include "model/validation.hpp"
+#include "store/track_order.hpp"
+
+namespace mixtape::service {
+namespace {
+using detail::success_body;
+
+core::problem collection_full(std::uint32_t limit) {
+  return {core::errc::collection_full, "track_id",
+          "collection already holds the maximum of " + std::to_string(limit) + " tracks"};
+}
+
+}  // namespace
+
+core::problem collection_not_found() {
+  return {core::errc::not_found, "collection_id", "Music collection not found or not owned by caller"};
+}
+
+core::problem journal_unavailable() {
+  return {core::errc::unavailable, "", "writes are refused: the journal is unavailable"};
+}
+
+collections::collections(store::collection_store& store, journal::writer& journal, options opts)
+    : store_(store), journal_(journal), options_(std::move(opts)) {}
+
+bool collections::writable() const noexcept { return journal_.healthy(); }
+
+void collections::commit(model::mutation m, std::function<reply(store::outcome)> respond, reply_fn done) {
+  if (!journal_.healthy()) return done(journal_unavailable());
+  const auto type = model::record_type(m);
+  std::string payload = model::encode(m);
+  journal_.submit(type, std::move(payload),
+                  [this, m = std::move(m), respond = std::move(respond), done = std::move(done)](
+                      std::error_code ec, std::uint64_t seq) {
+                    if (ec) return done(journal_unavailable());
+                    done(respond(store_.apply(m, seq)));
+                  });
+}
+
+reply collections::get(const caller& who, std::string_view id) const {
+  std::string out;
+  if (!store_.append_json(out, id, who.org, who.principal)) return collection_not_found();
+  return out;
+}
+
+void collections::create(const caller& who, std::string_view body, reply_fn done) {
+  auto req = model::parse_create(body);
+  if (!req) return done(std::move(req).error());
+  std::string id = core::new_collection_id();
+  while (store_.contains(id)) id = core::new_collection_id();
+  auto& r = req.value();
+  model::create_collection m{id, who.org, who.principal, std::move(r.name), std::move(r.description),
+                             std::move(r.cover_track_id), std::move(r.cover_image_url), options_.now()};
+  commit(std::move(m),
+         [this, who, id](store::outcome o) -> reply {
+           if (o != store::outcome::applied)
+             return core::problem{core::errc::internal, "", "collection id collision"};
+           return get(who, id);
+         },
+         std::move(done));
+}
+
+void collections::update(const caller& who, std::string_view id, std::string_view body, reply_fn done) {
+  auto req = model::parse_patch(body);
+  if (!req) return done(std::move(req).error());
+  auto& p = req.value();
+  bool changes = false;
+  const bool found = store_.inspect(id, who.org, who.principal, [&](const model::collection& c) {
+    changes = (p.name && *p.name != c.name) || (p.description && *p.description != c.description) ||
+              (p.cover_track_id && *p.cover_track_id != c.cover_track_id) ||
+              (p.cover_image_url && *p.cover_image_url != c.cover_image_url);
+  });
+  if (!found) return done(collection_not_found());
+  if (!changes) return done(get(who, id));  // nothing to change: no journal write, updated_at kept
+  model::update_collection m{std::string{id}, std::move(p.name), std::move(p.description),
+                             std::move(p.cover_track_id), std::move(p.cover_image_url), options_.now()};
+  commit(std::move(m),
+         [this, who, id = std::string{id}](store::outcome o) -> reply {
+           if (o == store::outcome::not_found) return collection_not_found();
+           return get(who, id);
+         },
+         std::move(done));
+}
+
+void collections::remove(const caller& who, std::string_view id, reply_fn done) {
+  if (!store_.inspect(id, who.org, who.principal, [](const model::collection&) {}))
+    return done(collection_not_found());
+  commit(model::delete_collection{std::string{id}, options_.now()},
+         [id = std::string{id}](store::outcome o) -> reply {
+           if (o == store::outcome::not_found) return collection_not_found();
+           return success_body(id, "Collection deleted.");
+         },
+         std::move(done));
+}
+
+void collections::add_track(const caller& who, std::string_view id, std::string_view body, reply_fn done) {
+  auto req = model::parse_add_track(body);
+  if (!req) return done(std::move(req).error());
+  const std::string track = std::move(req.value().track_id);
+  bool present = false;
+  std::size_t count = 0;
+  const bool found = store_.inspect(id, who.org, who.principal, [&](const model::collection& c) {
+    count = c.tracks.size();
+    for (const auto& t : c.tracks) present = present || t.track_id == track;
+  });
+  if (!found) return done(collection_not_found());
+  if (present) return done(success_body(track, "Track added to collection."));
+  const std::uint32_t limit = options_.max_tracks;
+  if (count >= limit) return done(collection_full(limit));
+  commit(model::add_track{std::string{id}, track, options_.now(), limit},
+         [track, limit](store::outcome o) -> reply {
+           if (o == store::outcome::not_found) return collection_not_found();
+           if (o == store::outcome::full) return collection_full(limit);
+           return success_body(track, "Track added to collection.");
+         },
+         std::move(done));
+}
+
+}  // namespace mixtape::service

@@ -1,0 +1,161 @@
+// Listing, track membership and order, and share links.
+#include "core/ids.hpp"
+#include "core/sha256.hpp"
+#include "model/collection.hpp"
+#include "model/requests.hpp"
+#include "model/validation.hpp"
+#include "service/collections.hpp"
+#include "service/bodies.hpp"
+#include "store/track_order.hpp"
+
+namespace mixtape::service {
+namespace {
+using detail::success_body;
+
+void append_nullable_time(std::string& out, const std::optional<core::unix_seconds>& t) {
+  if (!t) {
+    out += "null";
+    return;
+  }
+  out += '"';
+  core::append_utc(out, *t);
+  out += '"';
+}
+
+std::string_view visibility_name(model::share_visibility v) {
+  return v == model::share_visibility::public_ ? "public" : "link_only";
+}
+
+void append_share_fields(std::string& out, const store::share_link& link) {
+  out += "\"id\":";
+  model::append_json_string(out, link.id);
+  out += ",\"visibility\":\"";
+  out += visibility_name(link.visibility);
+  out += "\",\"expires_at\":";
+  append_nullable_time(out, link.expires_at);
+  out += ",\"created_at\":\"";
+  core::append_utc(out, link.created_at);
+  out += '"';
+}
+
+}  // namespace
+
+reply collections::list(const caller& who, std::size_t limit, std::size_t offset) const {
+  std::string out;
+  store_.append_list(out, who.org, who.principal, limit, offset);
+  return out;
+}
+
+reply collections::list_tracks(const caller& who, std::string_view id, std::size_t limit,
+                               std::size_t offset) const {
+  std::string out;
+  if (!store_.append_tracks(out, id, who.org, who.principal, limit, offset)) return collection_not_found();
+  return out;
+}
+
+void collections::remove_track(const caller& who, std::string_view id, std::string_view track_id,
+                               reply_fn done) {
+  if (!model::is_track_id(track_id))
+    return done(core::problem::validation("track_id", "track_id must be mtrack_ followed by 1 to 64 letters or digits"));
+  bool present = false;
+  const bool found = store_.inspect(id, who.org, who.principal, [&](const model::collection& c) {
+    for (const auto& t : c.tracks) present = present || t.track_id == track_id;
+  });
+  if (!found) return done(collection_not_found());
+  std::string track{track_id};
+  if (!present) return done(success_body(track, "Track removed from collection."));
+  commit(model::remove_track{std::string{id}, track, options_.now()},
+         [track](store::outcome o) -> reply {
+           if (o == store::outcome::not_found) return collection_not_found();
+           return success_body(track, "Track removed from collection.");
+         },
+         std::move(done));
+}
+
+void collections::reorder(const caller& who, std::string_view id, std::string_view body, reply_fn done) {
+  auto req = model::parse_reorder(body);
+  if (!req) return done(std::move(req).error());
+  auto ids = std::move(req.value().ordered_track_ids);
+  bool changes = false;
+  const bool found = store_.inspect(id, who.org, who.principal, [&](const model::collection& c) {
+    changes = store::reordered(c.tracks, ids).has_value();
+  });
+  if (!found) return done(collection_not_found());
+  std::string cid{id};
+  if (!changes) return done(success_body(cid, "Collection reordered."));
+  commit(model::reorder_tracks{cid, std::move(ids), options_.now()},
+         [cid](store::outcome o) -> reply {
+           if (o == store::outcome::not_found) return collection_not_found();
+           return success_body(cid, "Collection reordered.");
+         },
+         std::move(done));
+}
+
+void collections::share(const caller& who, std::string_view id, std::string_view body, reply_fn done) {
+  auto req = model::parse_share(body);
+  if (!req) return done(std::move(req).error());
+  if (!store_.inspect(id, who.org, who.principal, [](const model::collection&) {}))
+    return done(collection_not_found());
+  const core::unix_seconds now = options_.now();
+  model::create_share m;
+  m.share_id = "mslink_" + core::random_hex(6);
+  m.collection_id = std::string{id};
+  const std::string token = core::random_base64url(32);  // 256 bits; only its hash is kept
+  m.token_sha256 = core::sha256(token);
+  m.visibility = req.value().visibility;
+  if (const auto days = req.value().expires_in_days) m.expires_at = now + core::unix_seconds{*days} * 86'400;
+  m.at = now;
+  store::share_link link{m.share_id, m.collection_id, m.visibility, m.expires_at, now};
+  std::string url = options_.public_url + "/v1/music/shared/" + token;
+  commit(std::move(m),
+         [link = std::move(link), token, url = std::move(url)](store::outcome o) -> reply {
+           if (o == store::outcome::not_found) return collection_not_found();
+           std::string out = "{";
+           append_share_fields(out, link);
+           out += ",\"token\":";
+           model::append_json_string(out, token);
+           out += ",\"url\":";
+           model::append_json_string(out, url);
+           out += ",\"target_type\":\"collection\"}";
+           return out;
+         },
+         std::move(done));
+}
+
+reply collections::resolve_share(std::string_view token) const {
+  const auto view = store_.find_share(core::sha256(token));
+  if (!view) return core::problem{core::errc::not_found, "", "Share link not found"};
+  const bool expired = view->link.expires_at && *view->link.expires_at <= options_.now();
+  const bool available = view->collection_exists && !expired;
+  std::string out = "{\"kind\":\"collection\",\"available\":";
+  out += available ? "true" : "false";
+  out += ",\"message\":";
+  if (available) out += "null";
+  else if (expired) out += "\"This share link has expired.\"";
+  else out += "\"The shared collection is no longer available.\"";
+  out += ",\"share\":{";
+  append_share_fields(out, view->link);
+  out += "},\"collection\":";
+  if (!available) {
+    out += "null,\"tracks\":[]}";
+    return out;
+  }
+  out += "{\"id\":";
+  model::append_json_string(out, view->link.collection_id);
+  out += ",\"name\":";
+  model::append_json_string(out, view->name);
+  out += ",\"description\":";
+  if (view->description) model::append_json_string(out, *view->description);
+  else out += "null";
+  out += "},\"tracks\":[";
+  for (std::size_t i = 0; i < view->track_ids.size(); ++i) {
+    if (i) out += ',';
+    out += "{\"track_id\":";
+    model::append_json_string(out, view->track_ids[i]);
+    out += ",\"position\":" + std::to_string(i) + '}';
+  }
+  out += "]}";
+  return out;
+}
+
+}  // namespace mixtape::service
