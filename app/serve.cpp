@@ -1,0 +1,145 @@
+#include "serve.hpp"
+
+#include <iostream>
+#include <thread>
+
+#include "auth/keys.hpp"
+#include "core/log.hpp"
+#include "core/sd_notify.hpp"
+#include "data_dir.hpp"
+#include "http/server.hpp"
+#include "journal/create.hpp"
+#include "journal/reader.hpp"
+#include "journal/writer.hpp"
+#include "model/mutation.hpp"
+#include "service/collections.hpp"
+#include "store/collection_store.hpp"
+
+namespace mixtape::app {
+namespace {
+
+int fail(std::string_view what) {
+  core::log::error(what);
+  return 1;
+}
+
+journal::writer_options writer_options_of(const config::server_config& cfg) {
+  journal::writer_options o;
+  o.policy = cfg.fsync == config::fsync_mode::always  ? journal::fsync_policy::always
+             : cfg.fsync == config::fsync_mode::batch ? journal::fsync_policy::batch
+                                                      : journal::fsync_policy::never;
+  o.interval = cfg.fsync_interval;
+  return o;
+}
+
+http::server_options server_options_of(const config::server_config& cfg) {
+  http::server_options o;
+  o.host = cfg.listen_host;
+  o.port = cfg.listen_port;
+  o.threads = cfg.threads ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
+  o.max_body_bytes = cfg.max_body_bytes;
+  o.max_header_bytes = cfg.max_header_bytes;
+  o.header_timeout = cfg.header_timeout;
+  o.body_timeout = cfg.body_timeout;
+  o.idle_timeout = cfg.idle_timeout;
+  o.drain_timeout = cfg.drain_timeout;
+  return o;
+}
+
+// Replays the journal at `path` into `store`. Returns the last sequence number.
+core::result<std::uint64_t> replay(const std::string& path, store::collection_store& store, bool repair) {
+  if (auto st = journal::create_journal_file(path); !st) return std::move(st).error();
+  auto report = journal::recover(
+      path,
+      [&](const journal::record_view& r) -> core::status {
+        auto m = model::decode(r.type, r.payload);
+        if (!m)
+          return core::problem{core::errc::corrupt_data, "",
+                               path + ": undecodable record at offset " + std::to_string(r.offset) + ": " +
+                                   m.error().message};
+        store.apply(m.value(), r.seq);
+        return core::success();
+      },
+      repair ? journal::recovery_mode::repair : journal::recovery_mode::strict);
+  if (!report) return std::move(report).error();
+  core::log::info("journal recovered", {{"file", path},
+                                        {"records", std::to_string(report->records)},
+                                        {"collections", std::to_string(store.size())},
+                                        {"cut_bytes", std::to_string(report->cut_bytes)}});
+  return report->last_seq;
+}
+
+void print_bootstrap_banner(const std::string& key, const std::string& keys_path, const std::string& base_url) {
+  std::cout << "\nmixtaped: created " << keys_path << " with a new API key (shown only once):\n\n"
+            << "  export MIXTAPE_KEY=" << key << "\n\n"
+            << "Try it:\n\n"
+            << "  curl -s -X POST " << base_url << "/v1/music/org_local/collections \\\n"
+            << "    -H \"X-API-Key: " << key << "\" -H \"Content-Type: application/json\" \\\n"
+            << "    -d '{\"name\": \"Focus Sessions\", \"description\": \"Instrumental tracks for deep work\"}'\n\n"
+            << std::flush;
+}
+
+void reload_keys(auth::key_store& keys, const std::string& path) {
+  auto next = auth::keyset::load(path);
+  if (!next) {
+    core::log::warn("keys reload failed; keeping the current keys", {{"reason", next.error().message}});
+    return;
+  }
+  const auto count = std::to_string(next->size());
+  keys.replace(std::move(next).value());
+  core::log::info("keys reloaded", {{"file", path}, {"keys", count}});
+}
+
+}  // namespace
+
+int serve(const config::server_config& cfg) {
+  core::log::set_format(cfg.log == config::log_format::json ? core::log::format::json : core::log::format::text);
+  auto lock = data_dir_lock::acquire(cfg.data_dir);
+  if (!lock) return fail(lock.error().message);
+  const std::string keys_path = cfg.keys_path();
+  auto bootstrap_key = auth::bootstrap_keys_file(keys_path);
+  if (!bootstrap_key) return fail(bootstrap_key.error().message);
+  auto keys = auth::keyset::load(keys_path);
+  if (!keys) return fail(keys.error().message);
+
+  store::collection_store store;
+  const std::string journal_path = cfg.data_dir + "/mixtape.journal";
+  auto last_seq = replay(journal_path, store, cfg.repair);
+  if (!last_seq) return fail(last_seq.error().message);
+  std::error_code ec;
+  auto file = journal::open_posix_file(journal_path, ec);
+  if (!file) return fail("cannot open " + journal_path + ": " + ec.message());
+  journal::writer writer{std::move(file), last_seq.value() + 1, writer_options_of(cfg)};
+
+  service::options svc_options;
+  svc_options.max_tracks = cfg.max_tracks;
+  service::collections svc{store, writer, svc_options};
+  auth::key_store key_store{std::move(keys).value()};
+  http::server* server_ptr = nullptr;
+  api::router router{svc, key_store, [&] {
+                       const auto js = writer.stats();
+                       return api::gauges{store.size(),     store.share_count(),
+                                          server_ptr ? server_ptr->open_connections() : 0,
+                                          js.records,       js.bytes,
+                                          js.syncs,         js.batches,
+                                          js.largest_batch, writer.healthy()};
+                     }};
+  http::server server{server_options_of(cfg), router};
+  server_ptr = &server;
+  if (const auto err = server.listen())
+    return fail("cannot listen on " + cfg.listen_host + ":" + std::to_string(cfg.listen_port) + ": " + err.message());
+  const std::string host = cfg.listen_host.find(':') != std::string::npos ? "[" + cfg.listen_host + "]" : cfg.listen_host;
+  const std::string base_url = "http://" + host + ":" + std::to_string(server.port());
+  svc.set_public_url(cfg.public_url.empty() ? base_url : cfg.public_url);
+  core::log::info("listening", {{"addr", host + ":" + std::to_string(server.port())},
+                                {"threads", std::to_string(server_options_of(cfg).threads)}});
+  if (bootstrap_key.value()) print_bootstrap_banner(*bootstrap_key.value(), keys_path, base_url);
+
+  server.run([] { core::sd_notify("READY=1"); }, [&] { reload_keys(key_store, keys_path); });
+  core::sd_notify("STOPPING=1");
+  writer.close();  // completes what the drain left, before the server's contexts go away
+  core::log::info("stopped", {{"journal_records", std::to_string(writer.stats().records)}});
+  return 0;
+}
+
+}  // namespace mixtape::app

@@ -1,0 +1,37 @@
+#pragma once
+// The API layer's view of HTTP: plain structs, filled and consumed by lib/http.
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace mixtape::api {
+
+enum class method { get, head, post, put, patch, delete_, options, other };
+
+// A request as read off the wire. The views stay valid until the response is sent.
+struct request {
+  method verb = method::other;
+  std::string_view target;  // origin-form: path and optional ?query
+  std::string_view x_api_key;
+  std::string_view authorization;
+  std::string_view content_type;
+  std::string_view request_id;  // the client's X-Request-Id, if any
+  std::string_view body;
+  bool body_too_large = false;  // the body exceeded the limit and was not read
+};
+
+inline constexpr std::string_view json_content_type = "application/json; charset=utf-8";
+
+struct response {
+  unsigned status = 200;
+  std::string body;
+  std::string request_id;  // sent as X-Request-Id; equals the error envelope's trace_id
+  std::string_view content_type = json_content_type;
+  std::string_view allow;   // for 405
+  std::string retry_after;  // for 429/503 when set
+};
+
+// Receives the response exactly once, possibly on another thread than the caller's.
+using respond_fn = std::function<void(response)>;
+
+}  // namespace mixtape::api

@@ -1,0 +1,83 @@
+#include "api/metrics.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace mixtape::api {
+namespace {
+
+void line(std::string& out, std::string_view name, std::string_view labels, std::uint64_t value) {
+  out.append(name);
+  if (!labels.empty()) out.append("{").append(labels).append("}");
+  out += ' ';
+  out += std::to_string(value);
+  out += '\n';
+}
+
+void header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+  out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+  out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+}
+
+std::string format_bound(double b) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", b);
+  return buf;
+}
+
+}  // namespace
+
+void metrics::record(std::optional<route_id> route, unsigned status, std::chrono::nanoseconds latency) noexcept {
+  const std::size_t r = route ? static_cast<std::size_t>(*route) : route_count - 1;
+  const auto s = std::find(statuses.begin(), statuses.end(), status) - statuses.begin();
+  requests_[r][static_cast<std::size_t>(s)].fetch_add(1, std::memory_order_relaxed);
+  const double seconds = std::chrono::duration<double>(latency).count();
+  const auto b = std::lower_bound(bucket_bounds.begin(), bucket_bounds.end(), seconds) - bucket_bounds.begin();
+  buckets_[static_cast<std::size_t>(b)].fetch_add(1, std::memory_order_relaxed);
+  latency_sum_ns_.fetch_add(static_cast<std::uint64_t>(latency.count()), std::memory_order_relaxed);
+  latency_count_.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::string metrics::render(const gauges& g) const {
+  std::string out;
+  out.reserve(4096);
+  header(out, "mixtape_http_requests_total", "counter", "HTTP requests by route and status.");
+  for (std::size_t r = 0; r < route_count; ++r)
+    for (std::size_t s = 0; s <= statuses.size(); ++s) {
+      const auto n = requests_[r][s].load(std::memory_order_relaxed);
+      if (n == 0) continue;
+      const std::string_view route = r + 1 == route_count ? "unmatched" : route_label(static_cast<route_id>(r));
+      const std::string status = s < statuses.size() ? std::to_string(statuses[s]) : "other";
+      line(out, "mixtape_http_requests_total", "route=\"" + std::string{route} + "\",status=\"" + status + "\"", n);
+    }
+  header(out, "mixtape_http_request_duration_seconds", "histogram", "Time from request headers to response.");
+  std::uint64_t cumulative = 0;
+  for (std::size_t b = 0; b <= bucket_bounds.size(); ++b) {
+    cumulative += buckets_[b].load(std::memory_order_relaxed);
+    const std::string le = b < bucket_bounds.size() ? format_bound(bucket_bounds[b]) : "+Inf";
+    line(out, "mixtape_http_request_duration_seconds_bucket", "le=\"" + le + "\"", cumulative);
+  }
+  char sum[64];
+  std::snprintf(sum, sizeof sum, "%.9f", static_cast<double>(latency_sum_ns_.load(std::memory_order_relaxed)) / 1e9);
+  out.append("mixtape_http_request_duration_seconds_sum ").append(sum).append("\n");
+  line(out, "mixtape_http_request_duration_seconds_count", "", latency_count_.load(std::memory_order_relaxed));
+  const std::pair<std::string_view, std::uint64_t> plain[] = {
+      {"mixtape_collections", g.collections},
+      {"mixtape_share_links", g.share_links},
+      {"mixtape_connections_open", g.connections_open},
+      {"mixtape_journal_records_total", g.journal_records},
+      {"mixtape_journal_bytes_total", g.journal_bytes},
+      {"mixtape_journal_fsyncs_total", g.journal_syncs},
+      {"mixtape_journal_batches_total", g.journal_batches},
+      {"mixtape_journal_largest_batch_records", g.journal_largest_batch},
+      {"mixtape_journal_healthy", g.journal_healthy ? 1u : 0u},
+  };
+  for (const auto& [name, value] : plain) {
+    const bool counter = name.ends_with("_total");
+    header(out, name, counter ? "counter" : "gauge", "See docs/operations.md.");
+    line(out, name, "", value);
+  }
+  return out;
+}
+
+}  // namespace mixtape::api

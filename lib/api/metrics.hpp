@@ -1,0 +1,46 @@
+#pragma once
+// Request metrics in Prometheus text format: counts by route and status, and a latency
+// histogram. Thread-safe and lock-free (relaxed atomics: counters, not a timeline).
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "api/routes.hpp"
+
+namespace mixtape::api {
+
+// Gauges owned by other layers, read when /metrics is rendered.
+struct gauges {
+  std::uint64_t collections = 0;
+  std::uint64_t share_links = 0;
+  std::uint64_t connections_open = 0;
+  std::uint64_t journal_records = 0;
+  std::uint64_t journal_bytes = 0;
+  std::uint64_t journal_syncs = 0;
+  std::uint64_t journal_batches = 0;
+  std::uint64_t journal_largest_batch = 0;
+  bool journal_healthy = true;
+};
+
+class metrics {
+ public:
+  static constexpr std::size_t route_count = static_cast<std::size_t>(route_id::metrics) + 2;  // + unmatched
+  static constexpr std::array<unsigned, 14> statuses{200, 201, 400, 401, 403, 404, 405,
+                                                     409, 413, 415, 422, 429, 500, 503};
+  static constexpr std::array<double, 14> bucket_bounds{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                        0.025,  0.05,    0.1,    0.25,  0.5,    1.0,   2.5};
+
+  // `route` nullopt: the request matched no route.
+  void record(std::optional<route_id> route, unsigned status, std::chrono::nanoseconds latency) noexcept;
+  std::string render(const gauges& g) const;
+
+ private:
+  std::array<std::array<std::atomic<std::uint64_t>, statuses.size() + 1>, route_count> requests_{};
+  std::array<std::atomic<std::uint64_t>, bucket_bounds.size() + 1> buckets_{};
+  std::atomic<std::uint64_t> latency_sum_ns_{0};
+  std::atomic<std::uint64_t> latency_count_{0};
+};
+
+}  // namespace mixtape::api

@@ -1,0 +1,32 @@
+#include "api/responses.hpp"
+
+namespace mixtape::api {
+
+response error_response(error_kind k, std::string_view system_message, std::string_view details,
+                        std::string trace_id) {
+  response r;
+  r.status = status_of(k);
+  r.body = error_body(k, system_message, details, trace_id);
+  r.request_id = std::move(trace_id);
+  return r;
+}
+
+response to_response(service::reply&& reply, unsigned ok_status, std::string_view collection_id,
+                     std::string trace_id) {
+  if (reply.ok()) {
+    response r;
+    r.status = ok_status;
+    r.body = std::move(reply).value();
+    r.request_id = std::move(trace_id);
+    return r;
+  }
+  const core::problem& p = reply.error();
+  const error_kind k = kind_of(p.code);
+  std::string details = "{}";
+  if (k == error_kind::validation || k == error_kind::collection_full) details = details_of("field", p.field);
+  else if (k == error_kind::resource_not_found && p.field == "collection_id")
+    details = details_of("collection_id", collection_id);
+  return error_response(k, k == error_kind::internal ? "internal error" : p.message, details, std::move(trace_id));
+}
+
+}  // namespace mixtape::api

@@ -1,0 +1,85 @@
+#include "api/router.hpp"
+
+#include "api/errors.hpp"
+#include "api/responses.hpp"
+#include "api/query.hpp"
+#include "core/ids.hpp"
+
+namespace mixtape::api {
+namespace {
+
+// A body must be JSON when there is one: application/json, optionally with charset=utf-8.
+bool is_json_content_type(std::string_view ct) {
+  const auto semi = ct.find(';');
+  auto type = ct.substr(0, semi);
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  auto lower_eq = [](std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(a[i])) != b[i]) return false;
+    return true;
+  };
+  if (!lower_eq(type, "application/json")) return false;
+  if (semi == std::string_view::npos) return true;
+  auto params = ct.substr(semi + 1);
+  while (!params.empty() && params.front() == ' ') params.remove_prefix(1);
+  while (!params.empty() && (params.back() == ' ' || params.back() == ';')) params.remove_suffix(1);
+  return params.empty() || lower_eq(params, "charset=utf-8") || lower_eq(params, "charset=\"utf-8\"");
+}
+
+bool takes_body(route_id r, method m) {
+  return (r == route_id::collections && m == method::post) || (r == route_id::collection && m == method::patch) ||
+         (r == route_id::tracks && m == method::post) || r == route_id::order || r == route_id::share;
+}
+
+}  // namespace
+
+bool is_sane_request_id(std::string_view id) noexcept {
+  if (id.empty() || id.size() > 128) return false;
+  for (const char c : id)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != ':' && c != '-') return false;
+  return true;
+}
+
+router::router(service::collections& service, auth::key_store& keys, std::function<gauges()> gauges_of)
+    : service_(service), keys_(keys), gauges_of_(std::move(gauges_of)) {}
+
+bool router::ready() const noexcept { return !draining_.load() && service_.writable(); }
+
+void router::handle(const request& req, respond_fn respond_to_client) {
+  std::string trace_id = is_sane_request_id(req.request_id) ? std::string{req.request_id} : core::new_request_id();
+  const auto qmark = req.target.find('?');
+  const auto path = req.target.substr(0, qmark);
+  const auto query = qmark == std::string_view::npos ? std::string_view{} : req.target.substr(qmark + 1);
+  const auto m = match_route(path);
+  // Every response passes through here once: count it by route and status, and time it.
+  respond_fn respond = [this, route = m ? std::optional{m->id} : std::nullopt,
+                        start = std::chrono::steady_clock::now(),
+                        next = std::move(respond_to_client)](response r) {
+    metrics_.record(route, r.status, std::chrono::steady_clock::now() - start);
+    next(std::move(r));
+  };
+  if (!m)
+    return respond(error_response(error_kind::route_not_found, "No route matches this path", "{}", trace_id));
+  if (!method_allowed(m->id, req.verb)) {
+    auto r = error_response(error_kind::method_not_allowed, "Method not allowed for this route", "{}", trace_id);
+    r.allow = allowed_methods(m->id);
+    return respond(std::move(r));
+  }
+  if (m->org.empty()) return handle_public(*m, trace_id, respond);
+  const auto keys = keys_.current();
+  const auto d = auth::authorize(*keys, auth::presented_key(req.x_api_key, req.authorization), m->org);
+  if (d.outcome == auth::verdict::unauthenticated)
+    return respond(error_response(error_kind::authentication, d.reason, "{}", trace_id));
+  if (d.outcome == auth::verdict::forbidden)
+    return respond(error_response(error_kind::permission, d.reason, "{}", trace_id));
+  if (req.body_too_large)
+    return respond(error_response(error_kind::payload_too_large, "request body exceeds the size limit", "{}", trace_id));
+  if (takes_body(m->id, req.verb) && !req.body.empty() && !is_json_content_type(req.content_type))
+    return respond(error_response(error_kind::unsupported_media_type,
+                                  "Content-Type must be application/json", "{}", trace_id));
+  const service::caller who{std::string{m->org}, d.key->principal};
+  dispatch(*m, req, query, who, std::move(trace_id), std::move(respond));
+}
+
+}  // namespace mixtape::api

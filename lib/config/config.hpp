@@ -1,0 +1,74 @@
+#pragma once
+// Server configuration (SPEC §6): defaults, then MIXTAPE_* environment variables,
+// then command-line flags (flags win). Parsing never exits; the caller reports errors.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace mixtape::config {
+
+enum class fsync_mode { always, batch, never };
+enum class log_format { text, json };
+
+struct server_config {
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  std::string data_dir = "./data";
+  std::string keys_file;  // empty: <data_dir>/keys.json
+  unsigned threads = 0;   // 0: one per core
+  fsync_mode fsync = fsync_mode::always;
+  std::chrono::milliseconds fsync_interval{10};
+  std::uint64_t compact_bytes = 64ull << 20;
+  std::string public_url;  // empty: http://<listen address>
+  std::size_t max_body_bytes = 64 * 1024;
+  std::size_t max_header_bytes = 16 * 1024;
+  std::uint32_t max_tracks = 10'000;
+  bool repair = false;
+  log_format log = log_format::text;
+  std::chrono::seconds header_timeout{10};
+  std::chrono::seconds body_timeout{30};
+  std::chrono::seconds idle_timeout{60};
+  std::chrono::seconds drain_timeout{10};
+
+  std::string keys_path() const { return keys_file.empty() ? data_dir + "/keys.json" : keys_file; }
+};
+
+// `mixtaped keys add --keys FILE --principal P --org O [--org O2 ...] [--capability C ...]`
+struct keys_add_command {
+  std::string keys_file;  // empty: <data_dir>/keys.json
+  std::string data_dir = "./data";
+  std::string principal;
+  std::vector<std::string> organizations;
+  std::vector<std::string> capabilities;
+};
+
+struct help_command {};
+struct version_command {};
+
+struct command {
+  enum class kind { serve, keys_add, help, version } what = kind::serve;
+  server_config serve;
+  keys_add_command keys_add;
+};
+
+// Looks up an environment variable; injectable for tests. Returns nullopt when unset.
+using env_lookup = std::function<std::optional<std::string>(const std::string& name)>;
+env_lookup process_environment();
+
+// Parses argv (without argv[0]). Errors are problems with field = the flag and a
+// one-line message such as "--threads must be an integer between 1 and 256".
+core::result<command> parse_command_line(const std::vector<std::string>& args, const env_lookup& env);
+
+// The --help text.
+std::string usage();
+
+// "HOST:PORT" or "[V6]:PORT" -> host, port.
+core::result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view text);
+
+}  // namespace mixtape::config
