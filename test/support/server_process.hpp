@@ -1,0 +1,56 @@
+#pragma once
+// Runs the real mixtaped binary for integration and crash tests: listening on
+// 127.0.0.1 port 0, output captured to files, stopped with SIGTERM or SIGKILL.
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "support/temp_dir.hpp"
+
+namespace mixtape::test {
+
+class server_process {
+ public:
+  // Starts `mixtaped --listen 127.0.0.1:0 --data-dir DATA_DIR <extra...>` and waits until
+  // it logs its address (or exits, or 15 s pass: then started() is false).
+  server_process(const std::string& data_dir, std::vector<std::string> extra_args = {});
+  ~server_process();  // SIGKILL if still running
+  server_process(const server_process&) = delete;
+  server_process& operator=(const server_process&) = delete;
+
+  bool started() const { return port_ != 0; }
+  std::uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
+
+  // Sends `signo` and waits for exit; returns the exit code (128+signal if killed),
+  // or -1 when it did not exit within `timeout`.
+  int stop(int signo, std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  void kill_hard();  // SIGKILL and reap
+  // Waits for the process to exit by itself; returns as stop() does.
+  int wait_exit(std::chrono::milliseconds timeout);
+
+  std::string stdout_text() const;
+  std::string stderr_text() const;
+
+ private:
+  temp_dir logs_;  // first: the paths below live in it
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+  std::string out_path_, err_path_;
+};
+
+// The path of the built mixtaped binary.
+std::string mixtaped_path();
+
+// Runs mixtaped with `args` to completion (no server); returns exit code, captures output.
+struct run_result {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+run_result run_mixtaped(const std::vector<std::string>& args, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+}  // namespace mixtape::test
