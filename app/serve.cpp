@@ -5,7 +5,6 @@
 
 #include "auth/keys.hpp"
 #include "core/log.hpp"
-#include "core/sd_notify.hpp"
 #include "data_dir.hpp"
 #include "http/server.hpp"
 #include "journal/create.hpp"
@@ -123,7 +122,8 @@ int serve(const config::server_config& cfg) {
                                           js.records,       js.bytes,
                                           js.syncs,         js.batches,
                                           js.largest_batch, writer.healthy()};
-                     }};
+                     },
+                     cfg.access_log};
   http::server server{server_options_of(cfg), router};
   server_ptr = &server;
   if (const auto err = server.listen())
@@ -135,8 +135,7 @@ int serve(const config::server_config& cfg) {
                                 {"threads", std::to_string(server_options_of(cfg).threads)}});
   if (bootstrap_key.value()) print_bootstrap_banner(*bootstrap_key.value(), keys_path, base_url);
 
-  server.run([] { core::sd_notify("READY=1"); }, [&] { reload_keys(key_store, keys_path); });
-  core::sd_notify("STOPPING=1");
+  server.run([&] { reload_keys(key_store, keys_path); });
   writer.close();  // completes what the drain left, before the server's contexts go away
   core::log::info("stopped", {{"journal_records", std::to_string(writer.stats().records)}});
   return 0;

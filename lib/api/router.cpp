@@ -4,6 +4,9 @@
 #include "api/responses.hpp"
 #include "api/query.hpp"
 #include "core/ids.hpp"
+#include "core/log.hpp"
+
+#include <cstdio>
 
 namespace mixtape::api {
 namespace {
@@ -32,6 +35,31 @@ bool takes_body(route_id r, method m) {
          (r == route_id::tracks && m == method::post) || r == route_id::order || r == route_id::share;
 }
 
+const char* method_name(method m) {
+  switch (m) {
+    case method::get: return "GET";
+    case method::head: return "HEAD";
+    case method::post: return "POST";
+    case method::put: return "PUT";
+    case method::patch: return "PATCH";
+    case method::delete_: return "DELETE";
+    case method::options: return "OPTIONS";
+    default: return "OTHER";
+  }
+}
+
+// One access-log line: method, route (the pattern, never ids or tokens), status, duration, request id.
+void log_request(method verb, std::optional<route_id> route, const response& r, std::chrono::nanoseconds elapsed) {
+  char duration[32];
+  std::snprintf(duration, sizeof duration, "%.3f", std::chrono::duration<double, std::milli>(elapsed).count());
+  const auto status = std::to_string(r.status);
+  core::log::info("request", {{"method", method_name(verb)},
+                              {"route", route ? route_label(*route) : "unmatched"},
+                              {"status", status},
+                              {"duration_ms", duration},
+                              {"request_id", r.request_id}});
+}
+
 }  // namespace
 
 bool is_sane_request_id(std::string_view id) noexcept {
@@ -41,8 +69,9 @@ bool is_sane_request_id(std::string_view id) noexcept {
   return true;
 }
 
-router::router(service::collections& service, auth::key_store& keys, std::function<gauges()> gauges_of)
-    : service_(service), keys_(keys), gauges_of_(std::move(gauges_of)) {}
+router::router(service::collections& service, auth::key_store& keys, std::function<gauges()> gauges_of,
+               bool access_log)
+    : service_(service), keys_(keys), gauges_of_(std::move(gauges_of)), access_log_(access_log) {}
 
 bool router::ready() const noexcept { return !draining_.load() && service_.writable(); }
 
@@ -52,11 +81,13 @@ void router::handle(const request& req, respond_fn respond_to_client) {
   const auto path = req.target.substr(0, qmark);
   const auto query = qmark == std::string_view::npos ? std::string_view{} : req.target.substr(qmark + 1);
   const auto m = match_route(path);
-  // Every response passes through here once: count it by route and status, and time it.
-  respond_fn respond = [this, route = m ? std::optional{m->id} : std::nullopt,
+  // Every response passes through here once: count it by route and status, time it, log it.
+  respond_fn respond = [this, route = m ? std::optional{m->id} : std::nullopt, verb = req.verb,
                         start = std::chrono::steady_clock::now(),
                         next = std::move(respond_to_client)](response r) {
-    metrics_.record(route, r.status, std::chrono::steady_clock::now() - start);
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    metrics_.record(route, r.status, elapsed);
+    if (access_log_) log_request(verb, route, r, elapsed);
     next(std::move(r));
   };
   if (!m)

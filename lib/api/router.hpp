@@ -16,7 +16,8 @@ namespace mixtape::api {
 class router {
  public:
   // `gauges_of` is called when /metrics is rendered.
-  router(service::collections& service, auth::key_store& keys, std::function<gauges()> gauges_of);
+  router(service::collections& service, auth::key_store& keys, std::function<gauges()> gauges_of,
+         bool access_log = false);
 
   // Handles `req`; calls `respond` exactly once, before returning or later from the
   // journal thread. The views in `req` must stay valid until `respond` runs.
@@ -38,6 +39,7 @@ class router {
   std::function<gauges()> gauges_of_;
   api::metrics metrics_;
   std::atomic<bool> draining_{false};
+  bool access_log_;
 };
 
 // The client's X-Request-Id when it is a sane token (1..128 of [A-Za-z0-9._:-]).

@@ -96,6 +96,10 @@ core::status apply(server_config& c, const std::string& flag, const std::string&
     if (v == "text") c.log = log_format::text;
     else if (v == "json") c.log = log_format::json;
     else return bad(flag, "--log-format must be text or json");
+  } else if (flag == "--access-log") {
+    if (v == "on") c.access_log = true;
+    else if (v == "off") c.access_log = false;
+    else return bad(flag, "--access-log must be on or off");
   } else if (flag == "--header-timeout") {
     return seconds(c.header_timeout);
   } else if (flag == "--body-timeout") {
@@ -116,7 +120,7 @@ const std::vector<std::string>& server_flags() {
       "--listen",         "--data-dir",         "--keys",           "--threads",
       "--fsync",          "--fsync-interval-ms", "--compact-bytes",  "--public-url",
       "--max-body-bytes", "--max-header-bytes", "--max-tracks",     "--repair",
-      "--log-format",     "--header-timeout",   "--body-timeout",   "--idle-timeout",
+      "--log-format",     "--access-log",       "--header-timeout",   "--body-timeout",   "--idle-timeout",
       "--drain-timeout"};
   return flags;
 }

@@ -31,6 +31,7 @@ struct server_config {
   std::uint32_t max_tracks = 10'000;
   bool repair = false;
   log_format log = log_format::text;
+  bool access_log = true;  // one log line per request
   std::chrono::seconds header_timeout{10};
   std::chrono::seconds body_timeout{30};
   std::chrono::seconds idle_timeout{60};

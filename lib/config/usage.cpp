@@ -27,6 +27,7 @@ Options (each also read from the environment variable shown; flags win):
   --max-tracks N            MIXTAPE_MAX_TRACKS        tracks per collection, else 409 [10000]
   --repair                  MIXTAPE_REPAIR=1          cut a damaged journal at the damage (keeps a copy)
   --log-format FORMAT       MIXTAPE_LOG_FORMAT        text | json [text]
+  --access-log on|off       MIXTAPE_ACCESS_LOG        one log line per request [on]
   --header-timeout SECONDS  MIXTAPE_HEADER_TIMEOUT    time to receive request headers [10]
   --body-timeout SECONDS    MIXTAPE_BODY_TIMEOUT      time to receive a request body [30]
   --idle-timeout SECONDS    MIXTAPE_IDLE_TIMEOUT      keep-alive idle time [60]

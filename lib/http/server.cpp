@@ -2,7 +2,10 @@
 
 #include <sys/socket.h>
 
+#include <unistd.h>
+
 #include <condition_variable>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
@@ -14,6 +17,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/log.hpp"
+#include "core/sd_notify.hpp"
 #include "http/worker.hpp"
 
 namespace mixtape::http {
@@ -64,6 +68,24 @@ std::error_code open_acceptor(worker& w, const tcp::endpoint& ep) {
   return ec;
 }
 
+// Half the systemd watchdog period, or zero when systemd asked for none (WATCHDOG_USEC unset,
+// or WATCHDOG_PID naming another process).
+std::chrono::microseconds watchdog_interval() {
+  const char* usec = std::getenv("WATCHDOG_USEC");
+  if (!usec) return {};
+  if (const char* pid = std::getenv("WATCHDOG_PID"); pid && std::atoll(pid) != ::getpid()) return {};
+  return std::chrono::microseconds{std::atoll(usec) / 2};
+}
+
+asio::awaitable<void> ping_watchdog(asio::steady_timer& timer, std::chrono::microseconds every) {
+  for (;;) {
+    core::sd_notify("WATCHDOG=1");
+    timer.expires_after(every);
+    auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+  }
+}
+
 // Runs on each worker's thread: stop accepting and close connections between requests.
 void begin_drain(worker& w) {
   w.draining = true;
@@ -103,7 +125,7 @@ void server::stop() {
   impl_->stop_requested_cv.notify_all();
 }
 
-void server::run(const std::function<void()>& on_ready, std::function<void()> on_hangup) {
+void server::run(std::function<void()> on_hangup) {
   auto& workers = impl_->workers;
   asio::signal_set signals{workers.front()->context, SIGTERM, SIGINT, SIGHUP};
   std::function<void(const boost::system::error_code&, int)> on_signal =
@@ -121,13 +143,20 @@ void server::run(const std::function<void()>& on_ready, std::function<void()> on
   for (auto& w : workers) asio::co_spawn(w->context, accept_loop(*w, impl_->state), asio::detached);
   std::vector<std::thread> threads;
   for (auto& w : workers) threads.emplace_back([&ctx = w->context] { ctx.run(); });
-  if (on_ready) on_ready();
+  const auto watchdog = watchdog_interval();
+  asio::steady_timer watchdog_timer{workers.front()->context};
+  if (watchdog.count() > 0) asio::co_spawn(workers.front()->context, ping_watchdog(watchdog_timer, watchdog), asio::detached);
+  core::sd_notify("READY=1");
   {
     std::unique_lock lock{impl_->mutex};
     impl_->stop_requested_cv.wait(lock, [&] { return impl_->stop_requested; });
   }
+  core::sd_notify("STOPPING=1");
   impl_->state.router.set_draining();
-  asio::post(workers.front()->context, [&signals] { signals.cancel(); });
+  asio::post(workers.front()->context, [&signals, &watchdog_timer] {
+    signals.cancel();
+    watchdog_timer.cancel();
+  });
   for (auto& w : workers) asio::post(w->context, [&w = *w] { begin_drain(w); });
   const auto deadline = std::chrono::steady_clock::now() + impl_->state.options.drain_timeout;
   while (open_connections() > 0 && std::chrono::steady_clock::now() < deadline)

@@ -44,8 +44,11 @@ class server {
   std::uint16_t port() const noexcept;
 
   // Serves until stop() or SIGTERM/SIGINT, then drains (see above) and returns.
-  // `on_ready` runs once the listeners accept; `on_hangup` on each SIGHUP (on an I/O thread).
-  void run(const std::function<void()>& on_ready, std::function<void()> on_hangup);
+  // `on_hangup` runs on each SIGHUP (on an I/O thread).
+  // Under systemd (Type=notify) it sends READY=1 once the listeners accept, STOPPING=1
+  // when the drain begins, and WATCHDOG=1 every WATCHDOG_USEC/2 from an I/O thread (so a
+  // stuck event loop stops the pings).
+  void run(std::function<void()> on_hangup);
 
   // Thread-safe and async-signal-unsafe: begins the drain.
   void stop();

@@ -64,7 +64,7 @@ server_process::server_process(const std::string& data_dir, std::vector<std::str
   std::vector<std::string> args{mixtaped_path(), "--listen", "127.0.0.1:0", "--data-dir", data_dir};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   pid_ = spawn(args, out_path_, err_path_);
-  const std::regex listening{R"(listening addr=127\.0\.0\.1:(\d+))"};
+  const std::regex listening{R"(listening.{0,8}addr\W{1,3}127\.0\.0\.1:(\d+))"};  // text or JSON logs
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   while (std::chrono::steady_clock::now() < deadline) {
     std::smatch m;
