@@ -112,12 +112,12 @@ core::result<std::string> keep_damaged_copy(const std::string& path, std::string
 }
 
 // Cuts the file at the end of its valid prefix, after keeping a copy when the cut is
-// a repair of corruption (rather than the removal of a torn tail).
-core::status cut(const std::string& path, std::string_view buf, const scan_result& s,
+// a repair of corruption (`damaged`) rather than the removal of a torn tail.
+core::status cut(const std::string& path, std::string_view buf, const scan_result& s, bool damaged,
                  recovery_report& report) {
   const std::string offset = std::to_string(s.end);
   const std::string bytes = std::to_string(buf.size() - s.end);
-  if (s.next_valid) {
+  if (damaged) {
     auto copy = keep_damaged_copy(path, buf);
     if (!copy) return std::move(copy).error();
     report.repaired = true;
@@ -125,7 +125,7 @@ core::status cut(const std::string& path, std::string_view buf, const scan_resul
   }
   if (auto ec = detail::truncate_file_synced(path, s.end)) return io_problem(path, "truncate", ec);
   report.cut_bytes = buf.size() - s.end;
-  if (s.next_valid)
+  if (damaged)
     core::log::error("corrupt journal repaired: cut at the damage, damaged copy kept",
                      {{"file", path}, {"offset", offset}, {"cut_bytes", bytes}, {"copy", report.damaged_copy}});
   else
@@ -133,37 +133,68 @@ core::status cut(const std::string& path, std::string_view buf, const scan_resul
   return core::success();
 }
 
-}  // namespace
+std::string damage_message(const scan_result& s) {
+  std::string m = "corrupt journal record at offset " + std::to_string(s.end);
+  if (s.next_valid)
+    m += " (a valid record follows at offset " + std::to_string(*s.next_valid);
+  else
+    m += " (a newer journal file follows this one, so this is not a torn tail";
+  return m + "; --repair keeps a copy and cuts there)";
+}
 
-// Order of work: read, scan (no changes), refuse corruption in strict mode, replay the
-// valid prefix through `on_record`, and only then change the file. So a refusal or a
-// failing callback leaves the file exactly as it was found.
-core::result<recovery_report> recover(const std::string& path,
-                                      const std::function<core::status(const record_view&)>& on_record,
-                                      recovery_mode mode) {
-  std::string buf;
-  if (auto ec = detail::read_whole_file(path, buf)) return io_problem(path, "read", ec);
+// A file shorter than a header. The last file: a crash while creating it, start it over.
+// An earlier file: corruption (a repair keeps a copy, then starts it over).
+core::result<recovery_report> recover_short(const std::string& path, std::string_view buf, recovery_mode mode,
+                                            bool last_file) {
   recovery_report report;
-  if (buf.size() < header_size) {
-    if (auto st = rewrite_header(path); !st) return std::move(st).error();
-    report.valid_bytes = header_size;
+  report.header_missing = true;
+  if (!last_file && mode != recovery_mode::repair)
+    return corrupt(path, "journal shorter than its header (" + std::to_string(buf.size()) +
+                             " bytes) although a newer journal file follows; --repair keeps a copy and empties it");
+  if (mode == recovery_mode::verify) {
+    report.cut_bytes = buf.size();
     return report;
   }
+  if (!last_file) {
+    auto copy = keep_damaged_copy(path, buf);
+    if (!copy) return std::move(copy).error();
+    report.repaired = true;
+    report.damaged_copy = std::move(copy).value();
+  }
+  if (auto st = rewrite_header(path); !st) return std::move(st).error();
+  report.valid_bytes = header_size;
+  return report;
+}
+
+}  // namespace
+
+// Order of work: read, scan (no changes), refuse corruption in strict/verify mode, replay
+// the valid prefix through `on_record`, and only then change the file (never in verify
+// mode). So a refusal or a failing callback leaves the file exactly as it was found.
+core::result<recovery_report> recover(const std::string& path,
+                                      const std::function<core::status(const record_view&)>& on_record,
+                                      recovery_mode mode, bool last_file) {
+  std::string buf;
+  if (auto ec = detail::read_whole_file(path, buf)) return io_problem(path, "read", ec);
+  if (buf.size() < header_size) return recover_short(path, buf, mode, last_file);
   if (auto st = check_header(path, buf); !st) return std::move(st).error();
 
   const scan_result s = scan(buf);
-  if (s.next_valid && mode == recovery_mode::strict)
-    return corrupt(path, "corrupt journal record at offset " + std::to_string(s.end) +
-                             " (a valid record follows at offset " + std::to_string(*s.next_valid) +
-                             "; --repair keeps a copy and cuts there)");
+  const bool damaged = s.next_valid.has_value() || (!last_file && s.end < buf.size());
+  if (damaged && mode != recovery_mode::repair) return corrupt(path, damage_message(s));
   for (const auto& rec : s.records)
     if (auto st = on_record(rec); !st) return std::move(st).error();
 
+  recovery_report report;
   report.records = s.records.size();
   report.last_seq = s.records.empty() ? 0 : s.records.back().seq;
   report.valid_bytes = s.end;
-  if (s.end < buf.size())
-    if (auto st = cut(path, buf, s, report); !st) return std::move(st).error();
+  if (s.end < buf.size()) {
+    if (mode == recovery_mode::verify)
+      report.cut_bytes = buf.size() - s.end;
+    else if (auto st = cut(path, buf, s, damaged, report); !st)
+      return std::move(st).error();
+  }
   return report;
 }
 

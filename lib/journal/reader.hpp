@@ -19,6 +19,8 @@ struct record_view {
 enum class recovery_mode {
   strict,  // damage before the end refuses: problem{corrupt_data, "", "<file>: corrupt journal record at offset N ..."}
   repair,  // damage before the end: copy the file to "<file>.damaged-<unix time>", then cut at the damage
+  verify,  // read-only (the inspector): never changes the file; damage before the end refuses as in
+           // strict; a torn tail is only reported (valid_bytes, cut_bytes: what recovery would cut)
 };
 
 struct recovery_report {
@@ -28,6 +30,8 @@ struct recovery_report {
   std::uint64_t cut_bytes = 0;     // bytes removed from the end (torn tail or repair)
   bool repaired = false;           // a --repair cut happened (a copy was kept)
   std::string damaged_copy;        // path of that copy
+  bool header_missing = false;     // the file was shorter than a header (rewritten as empty,
+                                   // or in verify mode: would be)
 };
 
 // Reads `path` (which must exist). For each valid record in order, calls `on_record`.
@@ -38,8 +42,11 @@ struct recovery_report {
 // A file shorter than a header is rewritten as an empty journal (a crash during create).
 // A wrong magic or version is corruption in either mode (never "repaired" away).
 // If `on_record` returns a problem, recovery stops and returns it.
+// `last_file` false: a newer journal file follows this one, so this file was complete and
+// synced when the next one was started. Then nothing is a torn tail: any bad record, and a
+// file shorter than a header, is corruption (strict/verify refuse, repair copies and cuts).
 core::result<recovery_report> recover(const std::string& path,
                                       const std::function<core::status(const record_view&)>& on_record,
-                                      recovery_mode mode);
+                                      recovery_mode mode, bool last_file = true);
 
 }  // namespace mixtape::journal

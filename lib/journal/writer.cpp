@@ -13,7 +13,9 @@ writer::writer(std::unique_ptr<file> f, std::uint64_t next_seq, writer_options o
     : file_(std::move(f)),
       options_(options),
       next_seq_(next_seq),
+      last_written_seq_(next_seq - 1),
       last_sync_(std::chrono::steady_clock::now()) {
+  stats_.file_bytes = file_->size();
   thread_ = std::thread([this] { run(); });
 }
 
@@ -44,6 +46,15 @@ void writer::close() {
   std::call_once(join_once_, [this] { thread_.join(); });
 }
 
+bool writer::request_rotation(rotation r) {
+  std::unique_lock lock(mutex_);
+  if (closing_ || rotation_ || !healthy_) return false;
+  rotation_ = std::make_unique<rotation>(std::move(r));
+  lock.unlock();
+  wake_.notify_one();
+  return true;
+}
+
 bool writer::healthy() const noexcept { return healthy_.load(); }
 
 writer_stats writer::stats() const {
@@ -58,6 +69,13 @@ writer_stats writer::stats() const {
 void writer::run() {
   std::unique_lock lock(mutex_);
   while (wait_for_work(lock)) {
+    if (rotation_ && !closing_) {  // between batches: everything written has completed
+      auto r = std::move(rotation_);
+      lock.unlock();
+      rotate(std::move(*r));
+      lock.lock();
+      continue;
+    }
     if (queue_.empty()) {  // only the batch-policy timer wakes us with nothing queued
       lock.unlock();
       sync_if_due();
@@ -81,12 +99,31 @@ void writer::run() {
 // Waits until there is a batch to write, the batch-policy sync is due, or close() was
 // called with nothing left queued; returns false only in that last case.
 bool writer::wait_for_work(std::unique_lock<std::mutex>& lock) {
-  const auto ready = [this] { return !queue_.empty() || closing_; };
+  const auto ready = [this] { return !queue_.empty() || closing_ || rotation_; };
   if (options_.policy == fsync_policy::batch && unsynced_ && healthy_)
     wake_.wait_until(lock, last_sync_ + options_.interval, ready);
   else
     wake_.wait(lock, ready);
   return !queue_.empty() || !closing_;
+}
+
+// The switch itself (writer thread, between batches). The old file is synced first so that
+// a snapshot covering its records never relies on unsynced bytes, and so that recovery may
+// treat any damage in a file followed by a newer one as corruption.
+void writer::rotate(rotation r) {
+  if (!healthy_) return;
+  if (unsynced_)
+    if (auto ec = sync_now()) return poison("sync before rotation", ec);
+  std::error_code ec;
+  auto next = r.open_next(last_written_seq_ + 1, ec);
+  if (!next) return poison("open next journal file", ec ? ec : std::make_error_code(std::errc::io_error));
+  file_ = std::move(next);
+  {
+    std::lock_guard lock(mutex_);
+    stats_.rotations += 1;
+    stats_.file_bytes = file_->size();
+  }
+  if (r.on_rotated) r.on_rotated(last_written_seq_);
 }
 
 // Takes records from the front of the queue (mutex_ held) until the next one would
@@ -115,6 +152,7 @@ void writer::commit(std::deque<pending>& batch) {
     return fail_all(batch, ec);
   }
   unsynced_ = true;
+  last_written_seq_ = batch.back().seq;
   if (options_.policy == fsync_policy::always) {
     if (auto ec = sync_now()) {
       poison("sync", ec);
@@ -127,9 +165,11 @@ void writer::commit(std::deque<pending>& batch) {
     stats_.bytes += frame_buffer_.size();
     stats_.batches += 1;
     if (batch.size() > stats_.largest_batch) stats_.largest_batch = batch.size();
+    stats_.file_bytes = file_->size();
   }
   for (auto& p : batch) p.done({}, p.seq);
   if (options_.policy == fsync_policy::batch) sync_if_due();
+  if (options_.after_batch) options_.after_batch(file_->size());
 }
 
 std::error_code writer::sync_now() {

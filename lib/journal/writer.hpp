@@ -27,6 +27,9 @@ struct writer_options {
   fsync_policy policy = fsync_policy::always;
   std::chrono::milliseconds interval{10};
   std::size_t max_batch_bytes = 1u << 20;  // a batch closes once it holds this many bytes
+  // Called on the writer thread after each committed batch (after its completions) with
+  // the current file's size. Must be quick; may call request_rotation().
+  std::function<void(std::uint64_t file_bytes)> after_batch;
 };
 
 struct writer_stats {
@@ -35,6 +38,19 @@ struct writer_stats {
   std::uint64_t syncs = 0;
   std::uint64_t batches = 0;
   std::uint64_t largest_batch = 0;  // records in the largest batch so far
+  std::uint64_t rotations = 0;      // switches to a new journal file
+  std::uint64_t file_bytes = 0;     // size of the current journal file
+};
+
+// A switch to a new journal file (see writer::request_rotation).
+struct rotation {
+  // Creates (durably) and opens the next journal file; its first record will be `first_seq`.
+  // Returns nullptr with `ec` set on failure. Runs on the writer thread.
+  std::function<std::unique_ptr<file>(std::uint64_t first_seq, std::error_code& ec)> open_next;
+  // Runs on the writer thread right after the switch. Every record <= covered_seq is in the
+  // previous files, synced, and completed (so a completion that applies records to a state
+  // has applied exactly those); no record after covered_seq has completed yet.
+  std::function<void(std::uint64_t covered_seq)> on_rotated;
 };
 
 // Called on the writer thread, in sequence order. `ec` is empty when the record is as
@@ -66,6 +82,14 @@ class writer {
   // callers all return once the thread is joined. Not from a completion (self-join).
   void close();
 
+  // Thread-safe (also from a completion or the after_batch hook). Asks the writer thread to
+  // switch files between two batches: sync the current file (in every policy), open the
+  // next one with r.open_next, continue there, then call r.on_rotated. Returns false and
+  // does nothing when a rotation is already pending, or the writer is closing or poisoned.
+  // A failed sync or open poisons the journal (a journal failure; on_rotated is not called).
+  // A rotation still pending at close() is dropped.
+  bool request_rotation(rotation r);
+
   // False once a write or sync failed: the journal is poisoned for good and every queued
   // and later record completes with an error. A failed sync is never retried.
   bool healthy() const noexcept;
@@ -85,6 +109,7 @@ class writer {
   void commit(std::deque<pending>& batch);
   std::error_code sync_now();
   void sync_if_due();
+  void rotate(rotation r);
   void poison(const char* op, std::error_code ec);
   void fail_all(std::deque<pending>& batch, std::error_code ec);
 
@@ -95,6 +120,8 @@ class writer {
   std::deque<pending> queue_;   // guarded by mutex_
   std::uint64_t next_seq_;      // guarded by mutex_
   bool closing_ = false;        // guarded by mutex_
+  std::unique_ptr<rotation> rotation_;  // guarded by mutex_: a pending rotation
+  std::uint64_t last_written_seq_;      // writer thread only: the last record appended
   std::atomic<bool> healthy_{true};
   writer_stats stats_;          // guarded by mutex_
   std::string frame_buffer_;    // writer thread only

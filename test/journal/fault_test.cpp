@@ -124,7 +124,7 @@ BOOST_AUTO_TEST_CASE(a_failed_batch_fails_every_record_in_it_and_all_later_ones)
 BOOST_AUTO_TEST_CASE(batch_policy_sync_failure_poisons_after_the_acknowledgement) {
   auto disk = std::make_shared<fake_disk>();
   disk->fail_sync_at = 1;
-  writer w(make_fake(disk), 1, {fsync_policy::batch, 0ms});
+  writer w(make_fake(disk), 1, options(fsync_policy::batch, 0ms));
   BOOST_TEST(!submit_and_wait(w, "acked before its sync").ec);
   BOOST_TEST((submit_and_wait(w, "after the failed sync").ec == core::errc::unavailable));
   BOOST_TEST(!w.healthy());

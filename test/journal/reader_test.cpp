@@ -284,3 +284,54 @@ BOOST_AUTO_TEST_CASE(failing_callback_stops_recovery_and_leaves_the_file) {
   BOOST_TEST(calls == 2);
   BOOST_TEST(read_file(path) == torn);
 }
+
+BOOST_AUTO_TEST_CASE(verify_mode_reports_a_torn_tail_without_cutting_it) {
+  temp_dir dir;
+  const auto path = dir.file("v.journal");
+  std::vector<std::size_t> offsets;
+  const std::string full = journal_bytes(five, 1, &offsets);
+  const std::string torn = full.substr(0, full.size() - 2);
+  write_file(path, torn);
+  replayed r;
+  const auto rep = recover_into(path, r, recovery_mode::verify);
+  BOOST_REQUIRE(rep.ok());
+  BOOST_TEST(rep->records == 4u);
+  BOOST_TEST(rep->valid_bytes == offsets[4]);
+  BOOST_TEST(rep->cut_bytes == torn.size() - offsets[4]);
+  BOOST_TEST(read_file(path) == torn);
+  write_file(path, flipped(full, offsets[1] + 10));
+  const auto corrupt = recover_into(path, r, recovery_mode::verify);
+  BOOST_REQUIRE(!corrupt.ok());
+  BOOST_TEST(corrupt.error().message.find("offset " + std::to_string(offsets[1])) != std::string::npos);
+  write_file(path, "MIX");
+  const auto shorter = recover_into(path, r, recovery_mode::verify);
+  BOOST_REQUIRE(shorter.ok());
+  BOOST_TEST(shorter->header_missing);
+  BOOST_TEST(read_file(path) == "MIX");
+}
+
+// A file followed by a newer one was synced before the switch: a bad tail there is damage.
+BOOST_AUTO_TEST_CASE(a_bad_tail_in_a_file_that_is_not_the_last_is_corruption) {
+  temp_dir dir;
+  const auto path = dir.file("o.journal");
+  std::vector<std::size_t> offsets;
+  const std::string full = journal_bytes(five, 1, &offsets);
+  const std::string torn = full.substr(0, full.size() - 1);
+  for (const auto mode : {recovery_mode::strict, recovery_mode::verify}) {
+    write_file(path, torn);
+    replayed r;
+    const auto rep = recover(path, [](const record_view&) { return core::success(); }, mode, false);
+    BOOST_REQUIRE(!rep.ok());
+    BOOST_TEST((rep.error().code == core::errc::corrupt_data));
+    BOOST_TEST(rep.error().message.find("offset " + std::to_string(offsets[4])) != std::string::npos);
+    BOOST_TEST(read_file(path) == torn);
+  }
+  const auto repaired = recover(path, [](const record_view&) { return core::success(); }, recovery_mode::repair, false);
+  BOOST_REQUIRE(repaired.ok());
+  BOOST_TEST(repaired->repaired);
+  BOOST_TEST(read_file(repaired->damaged_copy) == torn);
+  BOOST_TEST(read_file(path) == full.substr(0, offsets[4]));
+  write_file(path, "MIXTAPE");
+  BOOST_TEST(!recover(path, [](const record_view&) { return core::success(); }, recovery_mode::strict, false).ok());
+  BOOST_TEST(read_file(path) == "MIXTAPE");
+}

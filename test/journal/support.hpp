@@ -23,6 +23,7 @@
 #include "journal/encoding.hpp"
 #include "journal/file.hpp"
 #include "journal/format.hpp"
+#include "journal/writer.hpp"
 
 namespace journal_test {
 
@@ -210,6 +211,15 @@ class completion_counter {
 
 inline std::unique_ptr<mj::file> make_fake(const std::shared_ptr<fake_disk>& disk) {
   return std::make_unique<fake_file>(disk);
+}
+
+// Writer options with a policy and an interval (aggregate initialization would have to
+// name every field to keep -Wextra quiet).
+inline mj::writer_options options(mj::fsync_policy policy, std::chrono::milliseconds interval = std::chrono::milliseconds{10}) {
+  mj::writer_options o;
+  o.policy = policy;
+  o.interval = interval;
+  return o;
 }
 
 // Frames records with sequence numbers first_seq, first_seq+1, ... after a header.

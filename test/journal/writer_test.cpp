@@ -98,7 +98,7 @@ BOOST_AUTO_TEST_CASE(group_commit_completes_every_record_once_in_order_after_its
 
 BOOST_AUTO_TEST_CASE(batch_policy_completes_before_the_sync_and_syncs_on_its_own) {
   auto disk = std::make_shared<fake_disk>();
-  writer w(make_fake(disk), 1, {fsync_policy::batch, 50ms});
+  writer w(make_fake(disk), 1, options(fsync_policy::batch, 50ms));
   for (int round = 0; round < 2; ++round) {
     std::promise<std::pair<std::size_t, std::size_t>> seen;  // record end, synced at completion
     w.submit(1, "r" + std::to_string(round), [&](std::error_code ec, std::uint64_t seq) {
@@ -117,7 +117,7 @@ BOOST_AUTO_TEST_CASE(batch_policy_completes_before_the_sync_and_syncs_on_its_own
 
 BOOST_AUTO_TEST_CASE(never_policy_syncs_only_on_close) {
   auto disk = std::make_shared<fake_disk>();
-  writer w(make_fake(disk), 1, {fsync_policy::never, 1ms});
+  writer w(make_fake(disk), 1, options(fsync_policy::never, 1ms));
   completion_counter done;
   std::atomic<int> errors{0};
   for (int i = 0; i < 100; ++i)

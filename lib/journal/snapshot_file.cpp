@@ -1,0 +1,105 @@
+#include "journal/snapshot_file.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include "journal/encoding.hpp"
+#include "journal/format.hpp"
+#include "journal/posix_io.hpp"
+
+namespace mixtape::journal {
+namespace {
+
+core::problem io_problem(const std::string& path, const char* what, std::error_code ec) {
+  return {core::errc::io_error, "", path + ": " + what + ": " + ec.message()};
+}
+
+core::problem damaged(const std::string& path, const std::string& what) {
+  return {core::errc::corrupt_data, "", path + ": damaged snapshot: " + what};
+}
+
+std::string header_bytes(std::uint64_t covered_seq) {
+  std::string h{snapshot_magic};
+  detail::put_u32(h, snapshot_version);
+  detail::put_u32(h, 0);
+  detail::put_u64(h, covered_seq);
+  return h;
+}
+
+}  // namespace
+
+snapshot_writer::snapshot_writer(std::string path, std::unique_ptr<file> f)
+    : path_(std::move(path)), temp_(path_ + ".tmp"), file_(std::move(f)) {}
+
+snapshot_writer::~snapshot_writer() {
+  file_.reset();
+  if (!committed_) ::unlink(temp_.c_str());
+}
+
+core::result<std::unique_ptr<snapshot_writer>> snapshot_writer::start(const std::string& path,
+                                                                      std::uint64_t covered_seq,
+                                                                      const file_opener& open) {
+  const std::string temp = path + ".tmp";
+  if (::unlink(temp.c_str()) != 0 && errno != ENOENT)
+    return io_problem(temp, "remove leftover", {errno, std::system_category()});
+  std::error_code ec;
+  auto f = open(temp, ec);
+  if (!f) return io_problem(temp, "create", ec ? ec : std::make_error_code(std::errc::io_error));
+  std::unique_ptr<snapshot_writer> w{new snapshot_writer(path, std::move(f))};
+  const std::string header = header_bytes(covered_seq);
+  if (auto st = w->write(header); !st) return std::move(st).error();
+  w->header_size_ = header.size();
+  return w;
+}
+
+core::status snapshot_writer::write(std::string_view bytes) {
+  if (auto ec = file_->append(bytes)) return io_problem(temp_, "write", ec);
+  crc_ = crc32c(bytes.data(), bytes.size(), crc_);
+  return core::success();
+}
+
+core::status snapshot_writer::append(std::string_view body) {
+  if (auto st = write(body); !st) return st;
+  body_bytes_ += body.size();
+  return core::success();
+}
+
+// Order: footer, fdatasync, close, rename, fsync the directory. Until the rename the
+// previous snapshot (if any) is what recovery uses; after the directory fsync this one is.
+core::status snapshot_writer::commit() {
+  std::string footer;
+  detail::put_u64(footer, body_bytes_);
+  detail::put_u32(footer, mask_crc(crc_));
+  if (auto ec = file_->append(footer)) return io_problem(temp_, "write", ec);
+  if (auto ec = file_->sync()) return io_problem(temp_, "fdatasync", ec);
+  file_.reset();
+  if (::rename(temp_.c_str(), path_.c_str()) != 0) return io_problem(path_, "rename", {errno, std::system_category()});
+  committed_ = true;
+  if (auto ec = sync_directory(detail::parent_directory(path_))) return io_problem(path_, "fsync directory", ec);
+  return core::success();
+}
+
+core::result<snapshot_contents> read_snapshot_file(const std::string& path) {
+  std::string buf;
+  if (auto ec = detail::read_whole_file(path, buf)) return io_problem(path, "read", ec);
+  constexpr std::size_t fixed = snapshot_header_size + snapshot_footer_size;
+  if (buf.size() < fixed) return damaged(path, "only " + std::to_string(buf.size()) + " bytes");
+  if (std::string_view{buf}.substr(0, snapshot_magic.size()) != snapshot_magic) return damaged(path, "bad magic");
+  const std::uint32_t version = detail::get_u32(buf, 8);
+  if (version != snapshot_version) return damaged(path, "unsupported version " + std::to_string(version));
+  const std::uint64_t body_length = detail::get_u64(buf, buf.size() - snapshot_footer_size);
+  if (body_length != buf.size() - fixed)
+    return damaged(path, "footer says " + std::to_string(body_length) + " body bytes, the file holds " +
+                             std::to_string(buf.size() - fixed) + " (truncated or extended)");
+  const std::size_t covered = buf.size() - snapshot_footer_size;
+  const std::uint32_t stored = unmask_crc(detail::get_u32(buf, covered + 8));
+  if (crc32c(buf.data(), covered) != stored) return damaged(path, "checksum mismatch");
+  snapshot_contents out;
+  out.covered_seq = detail::get_u64(buf, 16);
+  out.body = buf.substr(snapshot_header_size, body_length);
+  return out;
+}
+
+}  // namespace mixtape::journal
