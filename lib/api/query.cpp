@@ -1,25 +1,25 @@
 #include "api/query.hpp"
 
 #include <charconv>
+#include <limits>
 #include <optional>
 #include <string>
 
 namespace mixtape::api {
 namespace {
 
-core::problem out_of_range(std::string_view name, std::size_t lo, std::size_t hi) {
-  std::string msg{name};
-  msg += " must be an integer between " + std::to_string(lo);
-  msg += hi ? " and " + std::to_string(hi) : std::string{" or more"};
-  return core::problem::validation(std::string{name}, std::move(msg));
+core::problem bad_limit(std::size_t max_limit) {
+  return core::problem::validation("limit", "limit must be an integer between 1 and " + std::to_string(max_limit));
 }
+core::problem bad_offset() { return core::problem::validation("offset", "offset must be an integer of 0 or more"); }
 
-// Parses a plain decimal integer in [lo, hi] (hi == 0: no upper bound).
-std::optional<std::size_t> parse_number(std::string_view v, std::size_t lo, std::size_t hi) {
+// Parses a plain decimal integer (digits only). A value too large for size_t saturates:
+// it is still a well-formed integer, just past the end of any page.
+std::optional<std::size_t> parse_number(std::string_view v) {
+  if (v.empty() || v.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
   std::size_t n = 0;
-  if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
-  std::from_chars(v.data(), v.data() + v.size(), n);
-  if (n < lo || (hi && n > hi)) return std::nullopt;
+  const auto r = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (r.ec == std::errc::result_out_of_range) return std::numeric_limits<std::size_t>::max();
   return n;
 }
 
@@ -36,13 +36,13 @@ core::result<page> parse_page(std::string_view query, std::size_t default_limit,
     const auto name = pair.substr(0, eq);
     const auto value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
     if (name == "limit") {
-      const auto n = parse_number(value, 1, max_limit);
-      if (!n || seen_limit) return out_of_range("limit", 1, max_limit);
+      const auto n = parse_number(value);
+      if (!n || *n < 1 || *n > max_limit || seen_limit) return bad_limit(max_limit);
       p.limit = *n;
       seen_limit = true;
     } else if (name == "offset") {
-      const auto n = parse_number(value, 0, 0);
-      if (!n || seen_offset) return out_of_range("offset", 0, 0);
+      const auto n = parse_number(value);
+      if (!n || seen_offset) return bad_offset();
       p.offset = *n;
       seen_offset = true;
     }

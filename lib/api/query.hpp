@@ -15,7 +15,7 @@ struct page {
 // Reads `limit` (1..max_limit, default default_limit) and `offset` (>= 0, default 0) from
 // `query` (the part after '?', may be empty). Other parameters are ignored. A value
 // that is not a plain decimal integer in range, or a repeated parameter, is a 422 with
-// field "limit" or "offset".
+// field "limit" or "offset". An offset too large for size_t becomes SIZE_MAX (past the end).
 core::result<page> parse_page(std::string_view query, std::size_t default_limit, std::size_t max_limit);
 
 }  // namespace mixtape::api

@@ -154,6 +154,25 @@ BOOST_AUTO_TEST_CASE(bad_values_name_their_parameter) {
   BOOST_TEST(page_error_field("limit=500", 200, 500) == "");
 }
 
+BOOST_AUTO_TEST_CASE(messages_state_the_rule_in_one_line) {
+  const auto l = parse_page("limit=0", 50, 100);
+  BOOST_REQUIRE(!l);
+  BOOST_TEST((l.error().code == core::errc::validation_failed));
+  BOOST_TEST(l.error().message == "limit must be an integer between 1 and 100");
+  const auto o = parse_page("offset=-1", 50, 100);
+  BOOST_REQUIRE(!o);
+  BOOST_TEST(o.error().message == "offset must be an integer of 0 or more");
+}
+
+BOOST_AUTO_TEST_CASE(an_offset_of_any_size_is_valid_and_past_the_end) {
+  const auto p = parse_page("offset=123456789012345678901234567890", 50, 100);
+  BOOST_REQUIRE(p);
+  BOOST_TEST(p->offset == std::numeric_limits<std::size_t>::max());
+  const auto q = parse_page("offset=1000000000000000000", 50, 100);  // 19 digits
+  BOOST_REQUIRE(q);
+  BOOST_TEST(q->offset == 1000000000000000000u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(envelope)
