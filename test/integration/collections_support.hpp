@@ -1,0 +1,113 @@
+#pragma once
+// Helpers for the collections integration tests (issue #3): the error envelope check,
+// and short forms of the track and share calls against a live_server.
+#include <boost/test/unit_test.hpp>
+
+#include <boost/json.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "support/fixture.hpp"
+
+namespace mixtape::test {
+
+namespace json = boost::json;
+
+// Checks the SPEC §4 envelope and returns its "error" object.
+inline json::object check_envelope(const http_reply& r, unsigned status, std::string_view code) {
+  json::object error;
+  BOOST_TEST_CONTEXT("status " << r.status << " body " << r.body) {
+    BOOST_TEST(r.status == status);
+    BOOST_TEST(r.header("Content-Type") == "application/json; charset=utf-8");
+    const auto v = r.json();
+    BOOST_TEST(v.at("success").as_bool() == false);
+    const auto& e = v.at("error").as_object();
+    BOOST_TEST(e.at("code").as_string() == code);
+    BOOST_TEST(e.at("status").as_int64() == status);
+    BOOST_TEST(!e.at("message").as_string().empty());
+    BOOST_TEST(!e.at("system_message").as_string().empty());
+    BOOST_TEST(!e.at("type").as_string().empty());
+    BOOST_TEST(e.at("details").is_object());
+    BOOST_TEST(e.at("trace_id").as_string() == r.header("X-Request-Id"));
+    BOOST_TEST(e.at("timestamp").as_string().size() == 20u);
+    error = e;
+  }
+  return error;
+}
+
+// details.field of an error object, or "" when absent.
+inline std::string field_of(const json::object& error) {
+  const auto* f = error.at("details").as_object().if_contains("field");
+  return f ? std::string{f->as_string()} : std::string{};
+}
+
+// A 422 whose details.field is `field`.
+inline void check_422(const http_reply& r, std::string_view field) {
+  const auto e = check_envelope(r, 422, "VALIDATION_ERROR");
+  BOOST_TEST(field_of(e) == field, "body: " << r.body);
+}
+
+// A 404 RESOURCE_NOT_FOUND naming the collection.
+inline void check_404(const http_reply& r, std::string_view collection_id) {
+  const auto e = check_envelope(r, 404, "RESOURCE_NOT_FOUND");
+  const auto* id = e.at("details").as_object().if_contains("collection_id");
+  BOOST_TEST((id && id->as_string() == collection_id), "body: " << r.body);
+}
+
+inline json::object object_of(const http_reply& r) { return r.json().as_object(); }
+
+// {"success":true,"id":ID,"detail":DETAIL}
+inline void check_success(const http_reply& r, std::string_view id, std::string_view detail) {
+  BOOST_TEST_CONTEXT("body " << r.body) {
+    BOOST_TEST(r.status == 200u);
+    BOOST_TEST(r.json() == json::parse(R"({"success":true,"id":")" + std::string{id} + R"(","detail":")" +
+                                       std::string{detail} + R"("})"));
+  }
+}
+
+inline std::string coll_url(live_server& s, const std::string& id) { return s.collections_url() + "/" + id; }
+
+inline http_reply add_track(live_server& s, const std::string& id, const std::string& track,
+                            const std::string& key = alice_key) {
+  return s.call("POST", coll_url(s, id) + "/tracks", R"({"track_id":")" + track + "\"}", key);
+}
+
+inline http_reply reorder(live_server& s, const std::string& id, const std::vector<std::string>& ids,
+                          const std::string& key = alice_key) {
+  json::array a;
+  for (const auto& t : ids) a.emplace_back(t);
+  return s.call("PATCH", coll_url(s, id) + "/order", json::serialize(json::object{{"ordered_track_ids", a}}), key);
+}
+
+// The track ids of a collection, by position (one page of up to 500).
+inline std::vector<std::string> track_ids(live_server& s, const std::string& id) {
+  const auto r = s.call("GET", coll_url(s, id) + "/tracks?limit=500");
+  BOOST_REQUIRE_MESSAGE(r.status == 200u, r.body);
+  std::vector<std::string> out;
+  const auto page = r.json();  // named: a temporary would die before the loop body
+  for (const auto& item : page.at("items").as_array()) out.emplace_back(item.at("track_id").as_string());
+  return out;
+}
+
+inline std::vector<std::string> tracks_of(std::initializer_list<int> numbers) {
+  std::vector<std::string> out;
+  for (const int n : numbers) out.push_back("mtrack_t" + std::to_string(n));
+  return out;
+}
+
+// The ids of a listing page, in order.
+inline std::vector<std::string> ids_of(const http_reply& r) {
+  std::vector<std::string> out;
+  const auto page = r.json();  // named: a temporary would die before the loop body
+  for (const auto& item : page.at("items").as_array()) out.emplace_back(item.at("id").as_string());
+  return out;
+}
+
+// The unauthenticated resolution of a share token.
+inline http_reply resolve(live_server& s, const std::string& token) {
+  return s.call("GET", "/v1/music/shared/" + token, "", "");
+}
+
+}  // namespace mixtape::test
