@@ -251,3 +251,11 @@ BOOST_AUTO_TEST_CASE(public_url_without_a_host_is_refused, *boost::unit_test::ex
   BOOST_TEST(!parse_command_line({"--public-url", "http://"}, env_of({})).ok());
   BOOST_TEST(!parse_command_line({"--public-url", "https:///"}, env_of({})).ok());
 }
+
+// KNOWN BUG (lib/config, not fixed here: reported to its owner). "Flags win" over the
+// environment, yet an invalid MIXTAPE_* value stops the start even when its flag is given
+// and the value would never be used (MIXTAPE_THREADS=zero mixtaped --threads 4 exits 2).
+BOOST_AUTO_TEST_CASE(an_invalid_variable_overridden_by_its_flag_is_ignored, *boost::unit_test::expected_failures(1)) {
+  const auto r = parse_command_line({"--threads", "4"}, env_of({{"MIXTAPE_THREADS", "zero"}}));
+  BOOST_TEST((r.ok() && r->serve.threads == 4u));
+}
