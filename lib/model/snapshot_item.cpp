@@ -1,0 +1,88 @@
+#include "model/snapshot_item.hpp"
+
+#include "model/binary_codec.hpp"
+
+namespace mixtape::model {
+namespace {
+
+constexpr std::uint8_t kind_collection = 1;
+constexpr std::uint8_t kind_share = 2;
+constexpr std::size_t item_prefix = 1 + 4;  // kind + length
+
+template <class C, class F>
+void collection_fields(C& c, F& f) {
+  f(c.id);
+  f(c.org);
+  f(c.owner);
+  f(c.name);
+  f(c.description);
+  f(c.cover_track_id);
+  f(c.cover_image_url);
+  f(c.created_at);
+  f(c.updated_at);
+  f(c.created_seq);
+  f(c.tracks);
+}
+
+// Appends kind | length | payload, where `fill` writes the payload at the end of `out`.
+template <class Fill>
+void append_item(std::string& out, std::uint8_t kind, Fill&& fill) {
+  out.push_back(static_cast<char>(kind));
+  const std::size_t length_at = out.size();
+  out.append(4, '\0');
+  fill();
+  const std::size_t n = out.size() - length_at - 4;
+  if (n > std::numeric_limits<std::uint32_t>::max()) throw std::length_error("snapshot item too large");
+  for (int i = 0; i < 4; ++i) out[length_at + i] = static_cast<char>((n >> (8 * i)) & 0xff);
+}
+
+core::problem bad_item(std::size_t offset, std::string_view why) {
+  return {core::errc::corrupt_data, "",
+          "snapshot item at body offset " + std::to_string(offset) + ": " + std::string{why}};
+}
+
+core::result<snapshot_item> decode_item(std::uint8_t kind, std::string_view payload, std::size_t offset) {
+  if (kind == kind_share) {
+    auto m = decode(record_type(mutation{create_share{}}), payload);
+    if (!m) return bad_item(offset, m.error().message);
+    return snapshot_item{std::get<create_share>(std::move(m).value())};
+  }
+  if (kind != kind_collection) return bad_item(offset, "unknown item kind " + std::to_string(kind));
+  collection c;
+  detail::reader r{payload};
+  collection_fields(c, r);
+  if (!r.ok()) return bad_item(offset, r.error());
+  if (!r.at_end()) return bad_item(offset, "trailing bytes after the collection");
+  return snapshot_item{std::move(c)};
+}
+
+}  // namespace
+
+void append_snapshot_item(std::string& out, const collection& c) {
+  append_item(out, kind_collection, [&] {
+    detail::writer w{out};
+    collection_fields(c, w);
+  });
+}
+
+void append_snapshot_item(std::string& out, const create_share& s) {
+  append_item(out, kind_share, [&] { out += encode(mutation{s}); });
+}
+
+core::status for_each_snapshot_item(std::string_view body,
+                                    const std::function<core::status(snapshot_item&&, std::size_t)>& f) {
+  std::size_t pos = 0;
+  while (pos < body.size()) {
+    if (body.size() - pos < item_prefix) return bad_item(pos, "truncated item header");
+    std::uint32_t length = 0;
+    for (int i = 3; i >= 0; --i) length = (length << 8) | static_cast<unsigned char>(body[pos + 1 + i]);
+    if (length > body.size() - pos - item_prefix) return bad_item(pos, "item length beyond the body");
+    auto item = decode_item(static_cast<std::uint8_t>(body[pos]), body.substr(pos + item_prefix, length), pos);
+    if (!item) return std::move(item).error();
+    if (auto st = f(std::move(item).value(), pos); !st) return st;
+    pos += item_prefix + length;
+  }
+  return core::success();
+}
+
+}  // namespace mixtape::model

@@ -1,0 +1,32 @@
+#pragma once
+// The items of a snapshot body (docs/journal-format.md, "Snapshot body"):
+//   item := kind u8 | length u32le | payload (length bytes)
+//   kind 1, a collection: id, org, owner, name (strings), description, cover_track_id,
+//          cover_image_url (optional strings), created_at, updated_at (i64), created_seq
+//          (u64), tracks (u32 count + (track_id string, added_at i64) each)
+//   kind 2, a share link: exactly the payload of a create_share record (model::encode)
+// Encodings of the fields are those of mutation records. Items may come in any order.
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "core/result.hpp"
+#include "model/collection.hpp"
+#include "model/mutation.hpp"
+
+namespace mixtape::model {
+
+using snapshot_item = std::variant<collection, create_share>;
+
+void append_snapshot_item(std::string& out, const collection& c);
+void append_snapshot_item(std::string& out, const create_share& s);
+
+// Decodes `body` item by item and passes each to `f` with its byte offset in the body.
+// A malformed item (unknown kind, bad length, undecodable payload) is corrupt_data with
+// "snapshot item at body offset N: <why>". A problem returned by `f` stops the walk.
+core::status for_each_snapshot_item(std::string_view body,
+                                    const std::function<core::status(snapshot_item&& item, std::size_t offset)>& f);
+
+}  // namespace mixtape::model
