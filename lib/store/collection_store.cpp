@@ -69,7 +69,9 @@ outcome collection_store::apply_create(const model::create_collection& m, std::u
   {
     shard& s = shard_of(m.id);
     std::lock_guard lock{s.mutex};
-    if (!s.entries.try_emplace(m.id, std::move(e)).second) return outcome::unchanged;
+    if (s.entries.contains(m.id)) return outcome::unchanged;
+    capture(s);
+    s.entries.try_emplace(m.id, std::move(e));
   }
   owners_.insert(m.org, m.owner, seq, m.id);
   return outcome::applied;
@@ -80,6 +82,7 @@ outcome collection_store::modify(std::string_view id, const std::function<outcom
   std::lock_guard lock{s.mutex};
   const auto it = s.entries.find(id);
   if (it == s.entries.end()) return outcome::not_found;
+  capture(s);
   const outcome result = change(it->second.data);
   if (result == outcome::applied) it->second.json = model::render(it->second.data);
   return result;
@@ -106,6 +109,7 @@ outcome collection_store::apply_delete(const model::delete_collection& m) {
     std::lock_guard lock{s.mutex};
     const auto it = s.entries.find(m.id);
     if (it == s.entries.end()) return outcome::not_found;
+    capture(s);
     org = std::move(it->second.data.org);
     owner = std::move(it->second.data.owner);
     created_seq = it->second.data.created_seq;
@@ -152,8 +156,11 @@ outcome collection_store::apply_share(const model::create_share& m) {
   if (!contains(m.collection_id)) return outcome::not_found;
   share_link link{m.share_id, m.collection_id, m.visibility, m.expires_at, m.at};
   std::lock_guard lock{shares_mutex_};
-  return shares_.try_emplace(hash_key(m.token_sha256), std::move(link)).second ? outcome::applied
-                                                                                : outcome::unchanged;
+  const std::string key = hash_key(m.token_sha256);
+  if (shares_.contains(key)) return outcome::unchanged;
+  capture_shares();
+  shares_.emplace(key, std::move(link));
+  return outcome::applied;
 }
 
 bool collection_store::append_json(std::string& out, std::string_view id, std::string_view org,

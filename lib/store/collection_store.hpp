@@ -7,7 +7,15 @@
 // the journal's completion thread while serving, or recovery before serving — which
 // is what makes the store's state the journal's order of mutations.
 // Lock order: owner index, then a shard. apply() never holds two locks at once.
+//
+// Snapshots (snapshot.cpp) are a consistent cut taken without stopping the world, by
+// copy-on-first-write per part (a part is one shard, or the share links): begin_snapshot()
+// only starts an epoch; after that, the first apply() that changes a part serializes the
+// part (as it was at the cut) before changing it, and a background thread serializes every
+// part not yet captured. So writes wait for at most one part's serialization, and reads
+// for nothing but a part's lock.
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -19,6 +27,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/result.hpp"
 #include "model/collection.hpp"
 #include "model/mutation.hpp"
 #include "store/owner_index.hpp"
@@ -84,6 +93,21 @@ class collection_store {
   std::size_t size() const;
   std::size_t share_count() const;
 
+  // --- Snapshots (see the class comment) ---
+  // Starts a snapshot of the state as of now and returns its epoch (never 0). Applier
+  // thread only, between two apply() calls; at most one snapshot at a time.
+  std::uint64_t begin_snapshot();
+  // How many parts a snapshot has: numbered 0 .. snapshot_parts() - 1.
+  std::size_t snapshot_parts() const noexcept { return shard_mask_ + 2; }
+  // Appends `part` as it was at begin_snapshot() to `out`, as snapshot items
+  // (model/snapshot_item.hpp), and frees the part's copy. Any thread; each part once.
+  void collect_snapshot_part(std::uint64_t epoch, std::size_t part, std::string& out);
+  // Ends the snapshot, complete or abandoned, and frees any copies left. Any thread.
+  void end_snapshot(std::uint64_t epoch);
+  // Adds a snapshot body's items to an empty store (recovery, before serving: not
+  // thread-safe). Errors: corrupt_data for a malformed body or a duplicate id.
+  core::status load_snapshot(std::string_view body);
+
  private:
   struct entry {
     model::collection data;
@@ -97,9 +121,17 @@ class collection_store {
   struct shard {
     mutable std::mutex mutex;
     entry_map entries;
+    std::uint64_t captured_epoch = 0;  // guarded by mutex: `captured` (or the collector) holds
+    std::string captured;              // this part as of that epoch's cut
   };
 
   shard& shard_of(std::string_view id) const;
+  // Before a part changes (its lock held): serialize it for the snapshot in progress,
+  // unless there is none or this part is already captured for it.
+  void capture(shard& s);
+  void capture_shares();
+  static void serialize(const shard& s, std::string& out);
+  void serialize_shares(std::string& out) const;
   static bool visible(const entry& e, std::string_view org, std::string_view owner);
 
   outcome apply_create(const model::create_collection& m, std::uint64_t seq);
@@ -118,6 +150,10 @@ class collection_store {
   owner_index owners_;
   mutable std::mutex shares_mutex_;
   std::unordered_map<std::string, share_link> shares_;  // raw 32-byte token hash -> link
+  std::uint64_t shares_captured_epoch_ = 0;  // guarded by shares_mutex_, as in `shard`
+  std::string shares_captured_;              // guarded by shares_mutex_
+  std::atomic<std::uint64_t> snapshot_epoch_{0};  // the snapshot in progress; 0: none
+  std::uint64_t last_epoch_ = 0;                  // applier thread only
 };
 
 }  // namespace mixtape::store

@@ -1,0 +1,120 @@
+// Snapshots of the store: copy-on-first-write per part, and loading a snapshot body.
+//
+// Invariant while a snapshot with epoch E is in progress (snapshot_epoch_ == E): for each
+// part, either captured_epoch != E and the part is unchanged since the cut, or
+// captured_epoch == E and `captured` (or, once collected, the snapshot being written)
+// holds the part as it was at the cut. apply() keeps it by calling capture() under the
+// part's lock before any change; the collector sets captured_epoch when it serializes a
+// part directly, so a later change does not capture it again.
+#include <cassert>
+
+#include "model/snapshot_item.hpp"
+#include "store/collection_store.hpp"
+
+namespace mixtape::store {
+namespace {
+
+model::create_share share_record(const std::string& hash, const share_link& link) {
+  model::create_share s;
+  s.share_id = link.id;
+  s.collection_id = link.collection_id;
+  for (std::size_t i = 0; i < s.token_sha256.size() && i < hash.size(); ++i)
+    s.token_sha256[i] = static_cast<unsigned char>(hash[i]);
+  s.visibility = link.visibility;
+  s.expires_at = link.expires_at;
+  s.at = link.created_at;
+  return s;
+}
+
+core::problem duplicate(std::string_view what, std::size_t offset) {
+  return {core::errc::corrupt_data, "",
+          "snapshot item at body offset " + std::to_string(offset) + ": duplicate " + std::string{what}};
+}
+
+}  // namespace
+
+void collection_store::serialize(const shard& s, std::string& out) {
+  for (const auto& [id, e] : s.entries) model::append_snapshot_item(out, e.data);
+}
+
+void collection_store::serialize_shares(std::string& out) const {
+  for (const auto& [hash, link] : shares_) model::append_snapshot_item(out, share_record(hash, link));
+}
+
+void collection_store::capture(shard& s) {
+  const std::uint64_t epoch = snapshot_epoch_.load();
+  if (epoch == 0 || s.captured_epoch == epoch) return;
+  s.captured.clear();
+  serialize(s, s.captured);
+  s.captured_epoch = epoch;
+}
+
+void collection_store::capture_shares() {
+  const std::uint64_t epoch = snapshot_epoch_.load();
+  if (epoch == 0 || shares_captured_epoch_ == epoch) return;
+  shares_captured_.clear();
+  serialize_shares(shares_captured_);
+  shares_captured_epoch_ = epoch;
+}
+
+std::uint64_t collection_store::begin_snapshot() {
+  assert(snapshot_epoch_.load() == 0);
+  snapshot_epoch_.store(++last_epoch_);
+  return last_epoch_;
+}
+
+// Parts 0 .. shard_mask_ are the shards; the last part is the share links.
+void collection_store::collect_snapshot_part(std::uint64_t epoch, std::size_t part, std::string& out) {
+  assert(epoch != 0 && epoch == snapshot_epoch_.load());
+  const auto take = [&](std::uint64_t& captured_epoch, std::string& captured, const auto& serialize_now) {
+    if (captured_epoch == epoch) {
+      out += captured;
+      std::string{}.swap(captured);  // free it now: the snapshot holds it
+    } else {
+      serialize_now();
+      captured_epoch = epoch;
+    }
+  };
+  if (part <= shard_mask_) {
+    shard& s = shards_[part];
+    std::lock_guard lock{s.mutex};
+    take(s.captured_epoch, s.captured, [&] { serialize(s, out); });
+  } else {
+    std::lock_guard lock{shares_mutex_};
+    take(shares_captured_epoch_, shares_captured_, [&] { serialize_shares(out); });
+  }
+}
+
+void collection_store::end_snapshot(std::uint64_t epoch) {
+  std::uint64_t expected = epoch;
+  if (!snapshot_epoch_.compare_exchange_strong(expected, 0)) return;
+  for (std::size_t i = 0; i <= shard_mask_; ++i) {
+    std::lock_guard lock{shards_[i].mutex};
+    std::string{}.swap(shards_[i].captured);
+  }
+  std::lock_guard lock{shares_mutex_};
+  std::string{}.swap(shares_captured_);
+}
+
+core::status collection_store::load_snapshot(std::string_view body) {
+  return model::for_each_snapshot_item(body, [this](model::snapshot_item&& item, std::size_t offset) -> core::status {
+    if (auto* share = std::get_if<model::create_share>(&item)) {
+      share_link link{share->share_id, share->collection_id, share->visibility, share->expires_at, share->at};
+      const std::string key{reinterpret_cast<const char*>(share->token_sha256.data()), share->token_sha256.size()};
+      if (!shares_.try_emplace(key, std::move(link)).second) return duplicate("share link", offset);
+      return core::success();
+    }
+    auto& c = std::get<model::collection>(item);
+    entry e;
+    e.json = model::render(c);
+    e.data = std::move(c);
+    const std::string id = e.data.id;
+    shard& s = shard_of(id);
+    const auto [it, fresh] = s.entries.try_emplace(id, std::move(e));
+    if (!fresh) return duplicate("collection " + id, offset);
+    owners_.insert(it->second.data.org, it->second.data.owner, it->second.data.created_seq, id);
+    return core::success();
+  });
+}
+
+}  // namespace mixtape::store
