@@ -1,5 +1,6 @@
 #include "config/config.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
@@ -72,8 +73,11 @@ core::status apply(server_config& c, const std::string& flag, const std::string&
     if (!r) return std::move(r).error();
     c.compact_bytes = r.value();
   } else if (flag == "--public-url") {
-    if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0)
-      return bad(flag, "--public-url must start with http:// or https://");
+    const auto scheme_end = v.find("://");
+    const std::string scheme = scheme_end == std::string::npos ? "" : v.substr(0, scheme_end);
+    const std::string host = scheme_end == std::string::npos ? "" : v.substr(scheme_end + 3, v.find_first_of("/?#", scheme_end + 3) - scheme_end - 3);
+    if ((scheme != "http" && scheme != "https") || host.empty() || host.front() == ':')
+      return bad(flag, "--public-url must be an absolute http:// or https:// URL with a host");
     c.public_url = v;
     while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
   } else if (flag == "--max-body-bytes") {
@@ -144,8 +148,12 @@ core::result<std::pair<std::string, std::string>> next_flag(const std::vector<st
 
 core::result<command> parse_serve(const std::vector<std::string>& args, const env_lookup& env) {
   command cmd;
+  // Flags win: a variable whose flag is on the command line is not even read.
+  std::vector<std::string> given;
+  for (const auto& a : args) given.push_back(a.substr(0, a.find('=')));
   for (const auto& flag : server_flags())
-    if (const auto v = env(env_name(flag))) {
+    if (std::find(given.begin(), given.end(), flag) != given.end()) continue;
+    else if (const auto v = env(env_name(flag))) {
       if (auto st = apply(cmd.serve, flag, *v); !st) {
         auto p = std::move(st).error();
         p.message = env_name(flag) + ": " + p.message;
