@@ -16,10 +16,10 @@ bool key_entry::has_capability(std::string_view cap) const noexcept {
 
 const key_entry* keyset::find(std::string_view presented) const noexcept {
   if (presented.empty()) return nullptr;
-  const digest wanted = sha256(presented);
+  const digest wanted = presented_key_digest(presented);
   // The map lookup compares digests, never the secret itself; the final check is
   // constant time so a match is confirmed without an early-exit comparison.
-  const auto it = by_hash_.find(std::string(reinterpret_cast<const char*>(wanted.data()), wanted.size()));
+  const auto it = by_hash_.find(std::string_view(reinterpret_cast<const char*>(wanted.data()), wanted.size()));
   if (it == by_hash_.end()) return nullptr;
   const key_entry& candidate = entries_[it->second];
   return digests_equal(candidate.hash, wanted) ? &candidate : nullptr;
@@ -71,11 +71,30 @@ std::shared_ptr<const keyset> key_store::current() const {
   return current_;
 }
 
+const keyset& key_store::for_this_thread() const {
+  // One cached snapshot per thread: refreshed only when replace() bumped the generation
+  // (or another key_store is asked), so the common case is one atomic load, no lock.
+  struct cached {
+    const key_store* owner = nullptr;
+    std::uint64_t generation = 0;
+    std::shared_ptr<const keyset> keys;
+  };
+  thread_local cached slot;
+  const auto generation = generation_.load(std::memory_order_acquire);
+  if (slot.owner != this || slot.generation != generation || !slot.keys) {
+    slot.keys = current();
+    slot.owner = this;
+    slot.generation = generation;
+  }
+  return *slot.keys;
+}
+
 void key_store::replace(keyset next) {
   auto fresh = std::make_shared<const keyset>(std::move(next));
   {
     std::lock_guard lock(mutex_);
     current_.swap(fresh);
+    generation_.fetch_add(1, std::memory_order_release);
   }
   // `fresh` now holds the old set; readers that copied it keep it alive, and the last
   // one frees it outside the lock.

@@ -1,7 +1,9 @@
 #pragma once
 // API keys (SPEC §3): a JSON keys file holding SHA-256 hashes, never keys, and the
 // checks a request passes: 401 (no or unknown key), then 403 (organization, capability).
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -54,8 +56,17 @@ class keyset {
 
  private:
   std::vector<key_entry> entries_;
-  std::unordered_map<std::string, std::size_t> by_hash_;  // raw 32-byte digest -> index
+  struct bytes_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::size_t, bytes_hash, std::equal_to<>> by_hash_;  // raw digest -> index
 };
+
+// SHA-256 of a presented key, memoized per thread for the last few keys seen. A lookup
+// compares the key with every cached key over their full padded length, so its time
+// does not depend on how much of a cached key was guessed right.
+digest presented_key_digest(std::string_view key) noexcept;
 
 // The key a request presents: the X-API-Key value if non-empty, else the token of
 // "Authorization: Bearer <token>" (scheme case-insensitive). Empty when neither.
@@ -94,9 +105,13 @@ class key_store {
  public:
   explicit key_store(keyset initial);
   std::shared_ptr<const keyset> current() const;
+  // The current keys without a lock: a per-thread snapshot, refreshed after replace().
+  // The reference stays valid until this thread calls for_this_thread() again.
+  const keyset& for_this_thread() const;
   void replace(keyset next);
 
  private:
+  std::atomic<std::uint64_t> generation_{0};
   mutable std::mutex mutex_;
   std::shared_ptr<const keyset> current_;
 };

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "auth/keys.hpp"
+#include "core/ids.hpp"
 
 using namespace mixtape::auth;
 using mixtape::core::errc;
@@ -218,4 +219,16 @@ BOOST_AUTO_TEST_CASE(key_store_survives_concurrent_readers_and_replaces) {
   stop = true;
   for (auto& r : readers) r.join();
   BOOST_TEST(bad == 0);
+}
+
+BOOST_AUTO_TEST_CASE(presented_key_digest_is_sha256_whatever_the_cache_holds) {
+  // Fill and cycle the per-thread cache (8 slots) with keys that share prefixes and
+  // lengths; every answer must still be the key's own SHA-256.
+  std::vector<std::string> keys;
+  for (int i = 0; i < 20; ++i) keys.push_back("mxt_shared_prefix_" + std::to_string(i % 10) + std::string(i % 3, 'x'));
+  keys.push_back(std::string(64, 'k'));
+  keys.push_back(std::string(65, 'k'));  // too long to cache
+  keys.push_back("");
+  for (int round = 0; round < 3; ++round)
+    for (const auto& k : keys) BOOST_TEST(mixtape::core::to_hex(presented_key_digest(k)) == sha256_hex(k), k);
 }
