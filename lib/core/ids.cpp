@@ -3,6 +3,7 @@
 #include <sys/random.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
@@ -67,6 +68,27 @@ std::string random_base64url(std::size_t bytes) {
 }
 
 std::string new_collection_id() { return "mcoll_" + random_hex(6); }
-std::string new_request_id() { return "req_" + random_hex(8); }
+namespace {
+// splitmix64: a fast generator for non-secret identifiers, seeded per thread from the CSPRNG.
+std::uint64_t next_request_bits() {
+  thread_local std::uint64_t state = [] {
+    std::uint64_t seed = 0;
+    fill_random({reinterpret_cast<unsigned char*>(&seed), sizeof seed});
+    return seed;
+  }();
+  std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+}  // namespace
+
+std::string new_request_id() {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::uint64_t bits = next_request_bits();
+  std::string id = "req_0000000000000000";
+  for (std::size_t i = id.size(); i > 4; bits >>= 4) id[--i] = digits[bits & 0xf];
+  return id;
+}
 
 }  // namespace mixtape::core

@@ -21,7 +21,8 @@ std::string base64url_encode(std::span<const unsigned char> bytes);
 
 // "mcoll_" + 12 lowercase hex digits (48 random bits).
 std::string new_collection_id();
-// "req_" + 16 lowercase hex digits: a request id when the client sent none.
+// "req_" + 16 lowercase hex digits: a request id when the client sent none. Unique in
+// practice but not secret (a per-thread PRNG seeded from the CSPRNG): no syscall per request.
 std::string new_request_id();
 
 }  // namespace mixtape::core
