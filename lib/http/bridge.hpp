@@ -1,40 +1,73 @@
 #pragma once
-// Internal to lib/http: awaits api::router::handle, whose response may come from the
-// journal thread. The completion is always posted back to the session's executor.
+// Internal to lib/http: receives the router's response for a session. Reads are answered
+// inline (no hop through the scheduler); writes are answered from the journal thread,
+// and then the session is resumed on its own executor.
 #include <memory>
+#include <mutex>
 #include <optional>
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 
-#include "api/router.hpp"
+#include "api/message.hpp"
 
 namespace mixtape::http {
 
-template <class CompletionToken>
-auto async_handle(api::router& router, const api::request& req, CompletionToken&& token) {
-  return boost::asio::async_initiate<CompletionToken, void(api::response)>(
-      [&router, &req](auto handler) {
-        using handler_type = boost::asio::any_completion_handler<void(api::response)>;
-        struct pending {
-          handler_type handler;
-          // Keeps the session's io_context running while the journal holds the reply.
-          boost::asio::executor_work_guard<boost::asio::any_io_executor> work;
-        };
-        auto ex = boost::asio::get_associated_executor(handler);
-        auto state = std::make_shared<pending>(
-            pending{handler_type{std::move(handler)}, boost::asio::make_work_guard(ex)});
-        router.handle(req, [state](api::response res) {
-          auto executor = state->work.get_executor();
-          boost::asio::post(executor, [state, res = std::move(res)]() mutable {
-            state->work.reset();
-            std::move(state->handler)(std::move(res));
-          });
-        });
-      },
-      token);
-}
+// One per session, reused for each request. Thread-safe.
+class reply_slot : public std::enable_shared_from_this<reply_slot> {
+ public:
+  // The router's respond callback for the next request.
+  api::respond_fn receiver() {
+    return [self = shared_from_this()](api::response r) { self->deliver(std::move(r)); };
+  }
+
+  // The response if it has arrived already.
+  std::optional<api::response> take() {
+    std::lock_guard lock{mutex_};
+    return std::exchange(ready_, std::nullopt);
+  }
+
+  // Waits for the response (call after take() came back empty).
+  template <class CompletionToken>
+  auto async_wait(CompletionToken&& token) {
+    return boost::asio::async_initiate<CompletionToken, void(api::response)>(
+        [self = shared_from_this()](auto handler) {
+          auto ex = boost::asio::get_associated_executor(handler);
+          std::unique_lock lock{self->mutex_};
+          if (auto r = std::exchange(self->ready_, std::nullopt)) {  // arrived meanwhile
+            lock.unlock();
+            boost::asio::post(ex, [h = std::move(handler), r = std::move(*r)]() mutable { std::move(h)(std::move(r)); });
+            return;
+          }
+          self->work_.emplace(boost::asio::make_work_guard(ex));  // keeps the io_context running meanwhile
+          self->waiter_.emplace(std::move(handler));
+        },
+        token);
+  }
+
+ private:
+  void deliver(api::response r) {
+    std::unique_lock lock{mutex_};
+    if (!waiter_) {
+      ready_ = std::move(r);
+      return;
+    }
+    auto handler = std::move(*waiter_);
+    auto work = std::move(*work_);
+    waiter_.reset();
+    work_.reset();
+    lock.unlock();
+    boost::asio::post(work.get_executor(), [h = std::move(handler), r = std::move(r)]() mutable {
+      std::move(h)(std::move(r));
+    });
+  }
+
+  std::mutex mutex_;
+  std::optional<api::response> ready_;
+  std::optional<boost::asio::any_completion_handler<void(api::response)>> waiter_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::any_io_executor>> work_;
+};
 
 }  // namespace mixtape::http

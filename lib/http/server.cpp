@@ -51,6 +51,21 @@ asio::awaitable<void> accept_loop(worker& w, shared_state& s) {
   }
 }
 
+asio::awaitable<void> sweep_deadlines(worker& w) {
+  asio::steady_timer timer{w.context};
+  while (!(w.draining && w.connections.empty())) {
+    timer.expires_after(sweep_interval);
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    const auto now = steady_clock::now();
+    for (auto& c : w.connections)
+      if (c.deadline <= now) {
+        boost::system::error_code ignored;
+        c.socket->cancel(ignored);  // the pending read or write ends with operation_aborted
+        c.no_deadline();
+      }
+  }
+}
+
 namespace {
 
 std::error_code open_acceptor(worker& w, const tcp::endpoint& ep) {
@@ -92,7 +107,10 @@ void begin_drain(worker& w) {
   boost::system::error_code ignored;
   if (w.acceptor) w.acceptor->close(ignored);
   for (auto& c : w.connections)
-    if (c.waiting_for_request) c.stream->cancel();
+    if (c.waiting_for_request) {
+      boost::system::error_code ignored;
+      c.socket->cancel(ignored);
+    }
 }
 
 }  // namespace
@@ -140,7 +158,10 @@ void server::run(std::function<void()> on_hangup) {
         stop();
       };
   signals.async_wait(on_signal);
-  for (auto& w : workers) asio::co_spawn(w->context, accept_loop(*w, impl_->state), asio::detached);
+  for (auto& w : workers) {
+    asio::co_spawn(w->context, accept_loop(*w, impl_->state), asio::detached);
+    asio::co_spawn(w->context, sweep_deadlines(*w), asio::detached);
+  }
   std::vector<std::thread> threads;
   for (auto& w : workers) threads.emplace_back([&ctx = w->context] { ctx.run(); });
   const auto watchdog = watchdog_interval();

@@ -1,12 +1,17 @@
-// One HTTP/1.1 connection: read a request (header and body under separate timeouts),
+// One HTTP/1.1 connection: read a request (header and body under separate deadlines),
 // hand it to the router, write the response, repeat while keep-alive.
+#include <array>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
 #include "api/errors.hpp"
 #include "core/ids.hpp"
 #include "http/bridge.hpp"
+#include "http/response_writer.hpp"
 #include "http/worker.hpp"
 
 namespace mixtape::http {
@@ -18,6 +23,9 @@ using asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
+
+using request_parser = bhttp::request_parser<bhttp::string_body>;
+using request_type = bhttp::request<bhttp::string_body>;
 
 api::method to_method(bhttp::verb v) {
   switch (v) {
@@ -32,9 +40,6 @@ api::method to_method(bhttp::verb v) {
   }
 }
 
-using request_type = bhttp::request<bhttp::string_body>;
-using response_type = bhttp::response<bhttp::string_body>;
-
 api::request to_api(const request_type& m, bool body_too_large) {
   api::request r;
   r.verb = to_method(m.method());
@@ -46,18 +51,6 @@ api::request to_api(const request_type& m, bool body_too_large) {
   r.body = m.body();
   r.body_too_large = body_too_large;
   return r;
-}
-
-response_type to_beast(api::response&& a, bool keep_alive) {
-  response_type res{static_cast<bhttp::status>(a.status), 11};
-  res.set(bhttp::field::content_type, a.content_type);
-  res.set("X-Request-Id", a.request_id);
-  if (!a.allow.empty()) res.set(bhttp::field::allow, a.allow);
-  if (!a.retry_after.empty()) res.set(bhttp::field::retry_after, a.retry_after);
-  res.body() = std::move(a.body);
-  res.keep_alive(keep_alive);
-  res.prepare_payload();
-  return res;
 }
 
 // A response for a request the router never saw (unparseable or oversized header).
@@ -76,11 +69,11 @@ bool is_malformed(const beast::error_code& ec) {
          ec != bhttp::error::partial_message && ec != bhttp::error::need_more;
 }
 
-// Registers a connection with its worker for the drain; unregisters on scope exit.
+// Registers a connection with its worker for the sweep and the drain; unregisters on exit.
 class registration {
  public:
-  registration(worker& w, shared_state& s, beast::tcp_stream& stream) : w_(w), s_(s) {
-    it_ = w_.connections.insert(w_.connections.end(), connection{&stream, true});
+  registration(worker& w, shared_state& s, tcp::socket& socket) : w_(w), s_(s) {
+    it_ = w_.connections.insert(w_.connections.end(), connection{&socket});
     s_.open_connections.fetch_add(1, std::memory_order_relaxed);
   }
   ~registration() {
@@ -95,64 +88,72 @@ class registration {
   std::list<connection>::iterator it_;
 };
 
+// Writes head + body as one gathered write under the write deadline.
+awaitable<beast::error_code> send(tcp::socket& socket, connection& conn, std::chrono::seconds timeout,
+                                  const std::string& head, const std::string& body) {
+  conn.expire_after(timeout);
+  const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
+  auto [ec, n] = co_await asio::async_write(socket, buffers, use_tuple);
+  conn.no_deadline();
+  co_return ec;
+}
+
 }  // namespace
 
 awaitable<void> session(worker& w, shared_state& s, tcp::socket socket) {
   const server_options& opt = s.options;
-  beast::tcp_stream stream{std::move(socket)};
   beast::flat_buffer buffer;
-  registration reg{w, s, stream};
-  bool first = true;
-  for (;;) {
-    reg.get().waiting_for_request = true;
+  std::string head;  // reused for every response
+  registration reg{w, s, socket};
+  connection& conn = reg.get();
+  const auto reply = std::make_shared<reply_slot>();
+  for (bool first = true;; first = false) {
+    conn.waiting_for_request = true;
     if (w.draining) break;
-    if (buffer.size() == 0) {  // wait for the next request under the idle (or header) timeout
-      stream.expires_after(first ? opt.header_timeout : opt.idle_timeout);
-      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+    if (buffer.size() == 0) {  // wait for the next request under the idle (or header) deadline
+      conn.expire_after(first ? opt.header_timeout : opt.idle_timeout);
+      auto [ec, n] = co_await socket.async_read_some(buffer.prepare(4096), use_tuple);
       if (ec) break;
       buffer.commit(n);
     }
-    first = false;
-    bhttp::request_parser<bhttp::string_body> parser;
+    request_parser parser;
     parser.header_limit(static_cast<std::uint32_t>(opt.max_header_bytes));
     parser.body_limit(opt.max_body_bytes);
-    stream.expires_after(opt.header_timeout);
-    auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
+    conn.expire_after(opt.header_timeout);
+    auto [hec, hn] = co_await bhttp::async_read_header(socket, buffer, parser, use_tuple);
     bool too_large = hec == bhttp::error::body_limit;
     if (hec && !too_large) {
       if (hec == bhttp::error::header_limit || is_malformed(hec)) {
         const bool big = hec == bhttp::error::header_limit;
-        auto res = to_beast(transport_error(big ? api::error_kind::payload_too_large : api::error_kind::bad_request,
-                                            big ? "request header exceeds the size limit" : "malformed HTTP request"),
-                            false);
-        stream.expires_after(opt.header_timeout);
-        co_await bhttp::async_write(stream, res, use_tuple);
+        const auto res = transport_error(big ? api::error_kind::payload_too_large : api::error_kind::bad_request,
+                                         big ? "request header exceeds the size limit" : "malformed HTTP request");
+        build_head(head, res, false, false);
+        co_await send(socket, conn, opt.body_timeout, head, res.body);
       }
       break;
     }
-    reg.get().waiting_for_request = false;  // headers are in: this request is in flight
+    conn.waiting_for_request = false;  // headers are in: this request is in flight
     if (!too_large && !parser.is_done()) {
       if (bhttp::token_list{parser.get()[bhttp::field::expect]}.exists("100-continue")) {
-        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
-        stream.expires_after(opt.body_timeout);
-        auto [cec, cn] = co_await bhttp::async_write(stream, cont, use_tuple);
-        if (cec) break;
+        head = "HTTP/1.1 100 Continue\r\n\r\n";
+        if (co_await send(socket, conn, opt.body_timeout, head, {})) break;
       }
-      stream.expires_after(opt.body_timeout);
-      auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+      conn.expire_after(opt.body_timeout);
+      auto [bec, bn] = co_await bhttp::async_read(socket, buffer, parser, use_tuple);
       too_large = bec == bhttp::error::body_limit;
       if (bec && !too_large) break;
     }
+    conn.no_deadline();
     const request_type& req = parser.get();
-    api::response answer = co_await async_handle(s.router, to_api(req, too_large), asio::use_awaitable);
+    s.router.handle(to_api(req, too_large), reply->receiver());
+    std::optional<api::response> answer = reply->take();
+    if (!answer) answer = co_await reply->async_wait(asio::use_awaitable);
     const bool keep_alive = req.keep_alive() && !too_large && !w.draining;
-    auto res = to_beast(std::move(answer), keep_alive);
-    stream.expires_after(opt.body_timeout);
-    auto [wec, wn] = co_await bhttp::async_write(stream, res, use_tuple);
-    if (wec || !keep_alive) break;
+    build_head(head, *answer, keep_alive, req.version() == 10);
+    if (co_await send(socket, conn, opt.body_timeout, head, answer->body) || !keep_alive) break;
   }
   beast::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
 }
 
 }  // namespace mixtape::http
