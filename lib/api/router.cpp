@@ -75,42 +75,44 @@ router::router(service::collections& service, auth::key_store& keys, std::functi
 
 bool router::ready() const noexcept { return !draining_.load() && service_.writable(); }
 
-void router::handle(const request& req, respond_fn respond_to_client) {
+std::optional<response> router::handle(const request& req, const respond_fn& later) {
+  const auto start = std::chrono::steady_clock::now();
   std::string trace_id = is_sane_request_id(req.request_id) ? std::string{req.request_id} : core::new_request_id();
   const auto qmark = req.target.find('?');
   const auto path = req.target.substr(0, qmark);
   const auto query = qmark == std::string_view::npos ? std::string_view{} : req.target.substr(qmark + 1);
   const auto m = match_route(path);
-  // Every response passes through here once: count it by route and status, time it, log it.
-  respond_fn respond = [this, route = m ? std::optional{m->id} : std::nullopt, verb = req.verb,
-                        start = std::chrono::steady_clock::now(),
-                        next = std::move(respond_to_client)](response r) {
-    const auto elapsed = std::chrono::steady_clock::now() - start;
-    metrics_.record(route, r.status, elapsed);
-    if (access_log_) log_request(verb, route, r, elapsed);
-    next(std::move(r));
+  const request_context ctx{m ? std::optional{m->id} : std::nullopt, req.verb, start};
+  const auto done = [&](response r) -> std::optional<response> {
+    finish(ctx, r);
+    return r;
   };
-  if (!m)
-    return respond(error_response(error_kind::route_not_found, "No route matches this path", "{}", trace_id));
+  if (!m) return done(error_response(error_kind::route_not_found, "No route matches this path", "{}", trace_id));
   if (!method_allowed(m->id, req.verb)) {
     auto r = error_response(error_kind::method_not_allowed, "Method not allowed for this route", "{}", trace_id);
     r.allow = allowed_methods(m->id);
-    return respond(std::move(r));
+    return done(std::move(r));
   }
-  if (m->org.empty()) return handle_public(*m, trace_id, respond);
-  const auto keys = keys_.current();
-  const auto d = auth::authorize(*keys, auth::presented_key(req.x_api_key, req.authorization), m->org);
+  if (m->org.empty()) return done(handle_public(*m, trace_id));
+  const auto d = auth::authorize(keys_.for_this_thread(), auth::presented_key(req.x_api_key, req.authorization), m->org);
   if (d.outcome == auth::verdict::unauthenticated)
-    return respond(error_response(error_kind::authentication, d.reason, "{}", trace_id));
+    return done(error_response(error_kind::authentication, d.reason, "{}", trace_id));
   if (d.outcome == auth::verdict::forbidden)
-    return respond(error_response(error_kind::permission, d.reason, "{}", trace_id));
+    return done(error_response(error_kind::permission, d.reason, "{}", trace_id));
   if (req.body_too_large)
-    return respond(error_response(error_kind::payload_too_large, "request body exceeds the size limit", "{}", trace_id));
+    return done(error_response(error_kind::payload_too_large, "request body exceeds the size limit", "{}", trace_id));
   if (takes_body(m->id, req.verb) && !req.body.empty() && !is_json_content_type(req.content_type))
-    return respond(error_response(error_kind::unsupported_media_type,
-                                  "Content-Type must be application/json", "{}", trace_id));
+    return done(error_response(error_kind::unsupported_media_type, "Content-Type must be application/json", "{}",
+                               trace_id));
   const service::caller who{std::string{m->org}, d.key->principal};
-  dispatch(*m, req, query, who, std::move(trace_id), std::move(respond));
+  return dispatch(*m, req, query, who, std::move(trace_id), ctx, later);
+}
+
+// Every response passes through here once: count it by route and status, time it, log it.
+void router::finish(const request_context& ctx, const response& r) {
+  const auto elapsed = std::chrono::steady_clock::now() - ctx.start;
+  metrics_.record(ctx.route, r.status, elapsed);
+  if (access_log_) log_request(ctx.verb, ctx.route, r, elapsed);
 }
 
 }  // namespace mixtape::api

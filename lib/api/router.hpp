@@ -2,6 +2,7 @@
 // Request handling in SPEC §3 order: route (404/405), authenticate (401), authorize
 // (403), check the request (413/415/422), then the use case (404, 409, 503...).
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <optional>
 
@@ -19,9 +20,11 @@ class router {
   router(service::collections& service, auth::key_store& keys, std::function<gauges()> gauges_of,
          bool access_log = false);
 
-  // Handles `req`; calls `respond` exactly once, before returning or later from the
-  // journal thread. The views in `req` must stay valid until `respond` runs.
-  void handle(const request& req, respond_fn respond);
+  // Handles `req`. Returns the response when it is ready at once (reads, refusals);
+  // otherwise returns nullopt and calls `later` exactly once with it — maybe before
+  // handle() returns, maybe from the journal thread. `later` is copied only then, and the
+  // views in `req` must stay valid until the response is delivered.
+  std::optional<response> handle(const request& req, const respond_fn& later);
 
   // Marks the server as draining: /readyz answers 503 and writes are refused.
   void set_draining() noexcept { draining_.store(true); }
@@ -30,9 +33,17 @@ class router {
   api::metrics& request_metrics() noexcept { return metrics_; }
 
  private:
-  void dispatch(const route_match& m, const request& req, std::string_view query,
-                const service::caller& who, std::string trace_id, respond_fn respond);
-  void handle_public(const route_match& m, const std::string& trace_id, const respond_fn& respond);
+  // What finish() needs to account for a request.
+  struct request_context {
+    std::optional<route_id> route;
+    method verb;
+    std::chrono::steady_clock::time_point start;
+  };
+  std::optional<response> dispatch(const route_match& m, const request& req, std::string_view query,
+                                   const service::caller& who, std::string trace_id, const request_context& ctx,
+                                   const respond_fn& later);
+  response handle_public(const route_match& m, const std::string& trace_id);
+  void finish(const request_context& ctx, const response& r);
 
   service::collections& service_;
   auth::key_store& keys_;

@@ -40,14 +40,29 @@ api::method to_method(bhttp::verb v) {
   }
 }
 
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && beast::iequals(a, b);
+}
+
 api::request to_api(const request_type& m, bool body_too_large) {
   api::request r;
   r.verb = to_method(m.method());
   r.target = m.target();
-  r.x_api_key = m["X-API-Key"];
-  r.authorization = m[bhttp::field::authorization];
-  r.content_type = m[bhttp::field::content_type];
-  r.request_id = m["X-Request-Id"];
+  for (const auto& f : m) {  // one pass over the fields, first occurrence wins
+    switch (f.name()) {
+      case bhttp::field::authorization:
+        if (r.authorization.empty()) r.authorization = f.value();
+        break;
+      case bhttp::field::content_type:
+        if (r.content_type.empty()) r.content_type = f.value();
+        break;
+      case bhttp::field::unknown:
+        if (r.x_api_key.empty() && iequals(f.name_string(), "X-API-Key")) r.x_api_key = f.value();
+        else if (r.request_id.empty() && iequals(f.name_string(), "X-Request-Id")) r.request_id = f.value();
+        break;
+      default: break;
+    }
+  }
   r.body = m.body();
   r.body_too_large = body_too_large;
   return r;
@@ -107,6 +122,7 @@ awaitable<void> session(worker& w, shared_state& s, tcp::socket socket) {
   registration reg{w, s, socket};
   connection& conn = reg.get();
   const auto reply = std::make_shared<reply_slot>();
+  const api::respond_fn receiver = reply->receiver();
   for (bool first = true;; first = false) {
     conn.waiting_for_request = true;
     if (w.draining) break;
@@ -145,8 +161,8 @@ awaitable<void> session(worker& w, shared_state& s, tcp::socket socket) {
     }
     conn.no_deadline();
     const request_type& req = parser.get();
-    s.router.handle(to_api(req, too_large), reply->receiver());
-    std::optional<api::response> answer = reply->take();
+    std::optional<api::response> answer = s.router.handle(to_api(req, too_large), receiver);
+    if (!answer) answer = reply->take();
     if (!answer) answer = co_await reply->async_wait(asio::use_awaitable);
     const bool keep_alive = req.keep_alive() && !too_large && !w.draining;
     build_head(head, *answer, keep_alive, req.version() == 10);

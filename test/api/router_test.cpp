@@ -67,7 +67,7 @@ struct fixture {
     req.request_id = request_id;
     req.body_too_large = too_large;
     std::promise<response> p;
-    router.handle(req, [&p](response r) { p.set_value(std::move(r)); });
+    if (auto now = router.handle(req, [&p](response r) { p.set_value(std::move(r)); })) return *now;
     return p.get_future().get();
   }
   static std::string code_of(const response& r) {
