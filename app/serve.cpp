@@ -7,10 +7,8 @@
 #include "core/log.hpp"
 #include "data_dir.hpp"
 #include "http/server.hpp"
-#include "journal/create.hpp"
-#include "journal/reader.hpp"
+#include "durability/engine.hpp"
 #include "journal/writer.hpp"
-#include "model/mutation.hpp"
 #include "service/collections.hpp"
 #include "store/collection_store.hpp"
 
@@ -31,6 +29,36 @@ journal::writer_options writer_options_of(const config::server_config& cfg) {
   return o;
 }
 
+durability::engine_options durability_options_of(const config::server_config& cfg) {
+  durability::engine_options o;
+  o.dir = cfg.data_dir;
+  o.repair = cfg.repair;
+  o.writer = writer_options_of(cfg);
+  o.compaction.compact_bytes = cfg.compact_bytes;
+  return o;
+}
+
+api::gauges gauges_of(const store::collection_store& store, durability::engine& engine, const http::server* server) {
+  const auto js = engine.writer().stats();
+  const auto cs = engine.compaction().stats();
+  api::gauges g;
+  g.collections = store.size();
+  g.share_links = store.share_count();
+  g.connections_open = server ? server->open_connections() : 0;
+  g.journal_records = js.records;
+  g.journal_bytes = js.bytes;
+  g.journal_syncs = js.syncs;
+  g.journal_batches = js.batches;
+  g.journal_largest_batch = js.largest_batch;
+  g.journal_healthy = engine.writer().healthy();
+  g.journal_file_bytes = js.file_bytes;
+  g.compactions = cs.compactions;
+  g.compaction_failures = cs.failures;
+  g.snapshot_seq = cs.snapshot_seq;
+  g.last_compaction_ms = cs.last_duration_ms;
+  return g;
+}
+
 http::server_options server_options_of(const config::server_config& cfg) {
   http::server_options o;
   o.host = cfg.listen_host;
@@ -43,29 +71,6 @@ http::server_options server_options_of(const config::server_config& cfg) {
   o.idle_timeout = cfg.idle_timeout;
   o.drain_timeout = cfg.drain_timeout;
   return o;
-}
-
-// Replays the journal at `path` into `store`. Returns the last sequence number.
-core::result<std::uint64_t> replay(const std::string& path, store::collection_store& store, bool repair) {
-  if (auto st = journal::create_journal_file(path); !st) return std::move(st).error();
-  auto report = journal::recover(
-      path,
-      [&](const journal::record_view& r) -> core::status {
-        auto m = model::decode(r.type, r.payload);
-        if (!m)
-          return core::problem{core::errc::corrupt_data, "",
-                               path + ": undecodable record at offset " + std::to_string(r.offset) + ": " +
-                                   m.error().message};
-        store.apply(m.value(), r.seq);
-        return core::success();
-      },
-      repair ? journal::recovery_mode::repair : journal::recovery_mode::strict);
-  if (!report) return std::move(report).error();
-  core::log::info("journal recovered", {{"file", path},
-                                        {"records", std::to_string(report->records)},
-                                        {"collections", std::to_string(store.size())},
-                                        {"cut_bytes", std::to_string(report->cut_bytes)}});
-  return report->last_seq;
 }
 
 void print_bootstrap_banner(const std::string& key, const std::string& keys_path, const std::string& base_url) {
@@ -102,27 +107,16 @@ int serve(const config::server_config& cfg) {
   if (!keys) return fail(keys.error().message);
 
   store::collection_store store;
-  const std::string journal_path = cfg.data_dir + "/mixtape.journal";
-  auto last_seq = replay(journal_path, store, cfg.repair);
-  if (!last_seq) return fail(last_seq.error().message);
-  std::error_code ec;
-  auto file = journal::open_posix_file(journal_path, ec);
-  if (!file) return fail("cannot open " + journal_path + ": " + ec.message());
-  journal::writer writer{std::move(file), last_seq.value() + 1, writer_options_of(cfg)};
+  auto engine = durability::engine::open(durability_options_of(cfg), store);
+  if (!engine) return fail(engine.error().message);
+  journal::writer& writer = engine.value()->writer();
 
   service::options svc_options;
   svc_options.max_tracks = cfg.max_tracks;
   service::collections svc{store, writer, svc_options};
   auth::key_store key_store{std::move(keys).value()};
   http::server* server_ptr = nullptr;
-  api::router router{svc, key_store, [&] {
-                       const auto js = writer.stats();
-                       return api::gauges{store.size(),     store.share_count(),
-                                          server_ptr ? server_ptr->open_connections() : 0,
-                                          js.records,       js.bytes,
-                                          js.syncs,         js.batches,
-                                          js.largest_batch, writer.healthy()};
-                     },
+  api::router router{svc, key_store, [&] { return gauges_of(store, *engine.value(), server_ptr); },
                      cfg.access_log};
   http::server server{server_options_of(cfg), router};
   server_ptr = &server;
@@ -136,7 +130,7 @@ int serve(const config::server_config& cfg) {
   if (bootstrap_key.value()) print_bootstrap_banner(*bootstrap_key.value(), keys_path, base_url);
 
   server.run([&] { reload_keys(key_store, keys_path); });
-  writer.close();  // completes what the drain left, before the server's contexts go away
+  engine.value()->close();  // completes what the drain left, before the server's contexts go away
   core::log::info("stopped", {{"journal_records", std::to_string(writer.stats().records)}});
   return 0;
 }

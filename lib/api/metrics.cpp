@@ -71,6 +71,11 @@ std::string metrics::render(const gauges& g) const {
       {"mixtape_journal_batches_total", g.journal_batches},
       {"mixtape_journal_largest_batch_records", g.journal_largest_batch},
       {"mixtape_journal_healthy", g.journal_healthy ? 1u : 0u},
+      {"mixtape_journal_file_bytes", g.journal_file_bytes},
+      {"mixtape_compactions_total", g.compactions},
+      {"mixtape_compaction_failures_total", g.compaction_failures},
+      {"mixtape_snapshot_seq", g.snapshot_seq},
+      {"mixtape_last_compaction_milliseconds", g.last_compaction_ms},
   };
   for (const auto& [name, value] : plain) {
     const bool counter = name.ends_with("_total");

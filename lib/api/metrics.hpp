@@ -22,6 +22,11 @@ struct gauges {
   std::uint64_t journal_batches = 0;
   std::uint64_t journal_largest_batch = 0;
   bool journal_healthy = true;
+  std::uint64_t journal_file_bytes = 0;   // size of the current journal file
+  std::uint64_t compactions = 0;          // snapshots written since start
+  std::uint64_t compaction_failures = 0;
+  std::uint64_t snapshot_seq = 0;         // sequence number the newest snapshot covers
+  std::uint64_t last_compaction_ms = 0;
 };
 
 class metrics {

@@ -1,0 +1,197 @@
+#include "durability/compactor.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "core/log.hpp"
+#include "journal/create.hpp"
+#include "journal/data_files.hpp"
+
+namespace mixtape::durability {
+namespace {
+
+constexpr std::size_t flush_bytes = 1u << 20;  // snapshot body buffered per write
+
+std::uint64_t ms_since(std::chrono::steady_clock::time_point t) {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t).count());
+}
+
+}  // namespace
+
+compactor::compactor(compactor_options options, store::collection_store& store, std::uint64_t snapshot_seq)
+    : options_(std::move(options)), store_(store), delay_(options_.retry_delay) {
+  stats_.snapshot_seq = snapshot_seq;
+  thread_ = std::thread([this] { run(); });
+}
+
+compactor::~compactor() { stop(); }
+
+void compactor::attach(journal::writer& w) { writer_.store(&w); }
+
+void compactor::after_batch(std::uint64_t file_bytes) {
+  if (file_bytes >= options_.compact_bytes) start();
+}
+
+bool compactor::compact_now() { return start(); }
+
+// Claims the single compaction slot, then asks the writer to rotate; the rest happens in
+// on_rotated() (writer thread) and run_job() (compaction thread).
+bool compactor::start() {
+  journal::writer* w = writer_.load();
+  if (w == nullptr) return false;
+  {
+    std::lock_guard lock{mutex_};
+    if (busy_ || stopping_ || std::chrono::steady_clock::now() < not_before_) return false;
+    busy_ = true;
+  }
+  journal::rotation r;
+  r.open_next = [this](std::uint64_t first_seq, std::error_code& ec) { return open_next(first_seq, ec); };
+  r.on_rotated = [this](std::uint64_t seq) { on_rotated(seq); };
+  if (w->request_rotation(std::move(r))) return true;
+  std::lock_guard lock{mutex_};
+  busy_ = false;
+  return false;
+}
+
+// Writer thread. The new file is created durably (temp, fsync, rename, fsync dir) before
+// any record goes to it. An existing file of that name would mean two histories: refuse.
+std::unique_ptr<journal::file> compactor::open_next(std::uint64_t first_seq, std::error_code& ec) {
+  const std::string path = options_.dir + "/" + journal::journal_file_name(first_seq);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    ec = std::make_error_code(std::errc::file_exists);
+    return nullptr;
+  }
+  if (auto created = journal::create_journal_file(path); !created) {
+    core::log::error("cannot create the next journal file", {{"reason", created.error().message}});
+    ec = std::make_error_code(std::errc::io_error);
+    return nullptr;
+  }
+  return options_.open_journal(path, ec);
+}
+
+// Writer thread, between batches: the store holds exactly the records <= covered_seq.
+void compactor::on_rotated(std::uint64_t covered_seq) {
+  const std::uint64_t epoch = store_.begin_snapshot();
+  {
+    std::lock_guard lock{mutex_};
+    job_ = job{covered_seq, epoch, std::chrono::steady_clock::now()};
+  }
+  cv_.notify_all();
+}
+
+void compactor::run() {
+  std::unique_lock lock{mutex_};
+  for (;;) {
+    cv_.wait(lock, [this] { return stopping_ || job_.has_value(); });
+    if (!job_) return;  // stopping with nothing to do
+    const job j = *job_;
+    job_.reset();
+    lock.unlock();
+    run_job(j);
+    lock.lock();
+  }
+}
+
+void compactor::run_job(const job& j) {
+  auto written = write_snapshot(j);
+  store_.end_snapshot(j.epoch);
+  if (written) remove_covered(j.seq);
+  finish(j, written);
+}
+
+// Streams the store's parts into the temp file, flushing about every flush_bytes.
+core::result<std::uint64_t> compactor::write_snapshot(const job& j) {
+  auto w = journal::snapshot_writer::start(options_.dir + "/" + journal::snapshot_file_name(j.seq), j.seq,
+                                           options_.open_snapshot);
+  if (!w) return std::move(w).error();
+  std::string buffer;
+  for (std::size_t part = 0; part < store_.snapshot_parts(); ++part) {
+    if (abandon_.load()) return core::problem{core::errc::unavailable, "", "snapshot abandoned: shutting down"};
+    store_.collect_snapshot_part(j.epoch, part, buffer);
+    if (buffer.size() < flush_bytes) continue;
+    if (auto st = w.value()->append(buffer); !st) return std::move(st).error();
+    buffer.clear();
+  }
+  if (auto st = w.value()->append(buffer); !st) return std::move(st).error();
+  if (auto st = w.value()->commit(); !st) return std::move(st).error();
+  return w.value()->file_bytes();
+}
+
+// The snapshot is durable: journal files before the current one (first seq <= seq) and
+// older snapshots hold nothing it does not. A failed removal only costs disk space.
+void compactor::remove_covered(std::uint64_t seq) {
+  auto files = journal::list_data_files(options_.dir);
+  if (!files) {
+    core::log::warn("cannot list the data directory after a snapshot", {{"reason", files.error().message}});
+    return;
+  }
+  bool removed = false;
+  const auto remove = [&](const std::string& path) {
+    if (::unlink(path.c_str()) == 0) removed = true;
+    else core::log::warn("cannot remove a file the snapshot covers", {{"file", path}});
+  };
+  for (const auto& j : files->journals)
+    if (j.number <= seq) remove(j.path);
+  for (const auto& s : files->snapshots)
+    if (s.number < seq) remove(s.path);
+  if (removed) (void)journal::sync_directory(options_.dir);
+}
+
+void compactor::finish(const job& j, const core::result<std::uint64_t>& written) {
+  const std::uint64_t ms = ms_since(j.started);
+  if (!written && abandon_.load()) {
+    core::log::info("snapshot abandoned at shutdown", {{"snapshot_seq", std::to_string(j.seq)}});
+    return;
+  }
+  {
+    std::lock_guard lock{mutex_};
+    busy_ = false;
+    if (written) {
+      ++stats_.compactions;
+      stats_.snapshot_seq = j.seq;
+      stats_.last_duration_ms = ms;
+      stats_.last_snapshot_bytes = written.value();
+      delay_ = options_.retry_delay;
+    } else {
+      ++stats_.failures;
+      not_before_ = std::chrono::steady_clock::now() + delay_;
+      delay_ = std::min(delay_ * 2, options_.max_retry_delay);
+    }
+  }
+  cv_.notify_all();
+  if (written)
+    core::log::info("compaction done", {{"snapshot_seq", std::to_string(j.seq)},
+                                        {"bytes", std::to_string(written.value())},
+                                        {"ms", std::to_string(ms)}});
+  else
+    core::log::error("compaction failed; the journal goes on and it is retried later",
+                     {{"snapshot_seq", std::to_string(j.seq)}, {"reason", written.error().message}});
+}
+
+void compactor::stop() {
+  {
+    std::lock_guard lock{mutex_};
+    stopping_ = true;
+  }
+  abandon_.store(true);
+  cv_.notify_all();
+  std::call_once(join_once_, [this] { thread_.join(); });
+}
+
+compaction_stats compactor::stats() const {
+  std::lock_guard lock{mutex_};
+  compaction_stats s = stats_;
+  s.running = busy_;
+  return s;
+}
+
+bool compactor::wait_for_finished(std::uint64_t n, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock{mutex_};
+  return cv_.wait_for(lock, timeout, [&] { return stats_.compactions + stats_.failures >= n; });
+}
+
+}  // namespace mixtape::durability

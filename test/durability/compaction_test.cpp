@@ -1,0 +1,180 @@
+// Compaction while serving: rotation, snapshot at the cut, dropping covered files, and
+// what a failure does (a snapshot failure is harmless; a rotation failure poisons).
+#define BOOST_TEST_MODULE durability
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <thread>
+
+#include "core/log.hpp"
+#include "harness.hpp"
+#include "journal/data_files.hpp"
+#include "journal/snapshot_file.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace durability_test;
+using namespace std::chrono_literals;
+
+namespace {
+struct quiet_log {
+  quiet_log() { core::log::set_min_level(core::log::level::error); }
+};
+BOOST_TEST_GLOBAL_FIXTURE(quiet_log);
+
+// A file whose appends fail once `fail` is set (ENOSPC), to break snapshot writes.
+class failing_file final : public journal::file {
+ public:
+  explicit failing_file(std::unique_ptr<journal::file> inner) : inner_(std::move(inner)) {}
+  std::error_code append(std::string_view d) override {
+    return fail_appends.load() ? std::make_error_code(std::errc::no_space_on_device) : inner_->append(d);
+  }
+  std::error_code sync() override { return inner_->sync(); }
+  std::error_code truncate(std::uint64_t n) override { return inner_->truncate(n); }
+  std::uint64_t size() const override { return inner_->size(); }
+  static inline std::atomic<bool> fail_appends{false};
+
+ private:
+  std::unique_ptr<journal::file> inner_;
+};
+
+std::unique_ptr<journal::file> open_failing(const std::string& path, std::error_code& ec) {
+  auto f = journal::open_posix_file(path, ec);
+  if (!f) return f;
+  return std::make_unique<failing_file>(std::move(f));
+}
+
+}  // namespace
+
+// Replay equivalence: after a mixed history with many compactions mid-way, a fresh start
+// rebuilds exactly the live state, and only the newest snapshot and journal remain.
+BOOST_AUTO_TEST_CASE(snapshot_plus_journal_replay_equals_the_live_store_after_compactions) {
+  test::temp_dir dir;
+  history h{11};
+  std::string live_dump;
+  durability::compaction_stats stats;
+  {
+    harness hs{small_compactions(dir.path(), 8192)};
+    for (std::uint64_t chunk = 1; chunk <= 6; ++chunk) {
+      // Each chunk passes the threshold early, so writes go on while the snapshot is taken.
+      for (int i = 0; i < 500; ++i) BOOST_REQUIRE(!hs.write(h.next()));
+      BOOST_REQUIRE(hs.engine->compaction().wait_for_finished(chunk, 10s));
+    }
+    hs.close();
+    stats = hs.engine->compaction().stats();
+    live_dump = store_test::dump(hs.live, h);
+    BOOST_TEST(hs.engine->writer().stats().rotations >= 6u);
+  }
+  BOOST_TEST(stats.compactions >= 6u);
+  BOOST_TEST(stats.failures == 0u);
+  durability::recovered info;
+  BOOST_TEST(recovered_dump(dir.path(), h, durability::recovery_mode::strict, &info) == live_dump);
+  BOOST_TEST(info.snapshot_seq == stats.snapshot_seq);
+  BOOST_TEST(info.last_seq == 3000u);
+  const auto files = journal::list_data_files(dir.path());
+  BOOST_REQUIRE(files.ok());
+  BOOST_TEST(files->snapshots.size() == 1u);
+  BOOST_TEST(files->journals.size() <= 2u);  // the current one, maybe one not yet compacted
+  BOOST_TEST(files->temps.empty());
+}
+
+// The consistent cut under concurrent writers: the snapshot on disk is exactly the state
+// after the records <= its covered seq, whatever the writers did meanwhile; and
+// snapshot + journal replay equals the live state.
+BOOST_AUTO_TEST_CASE(a_snapshot_taken_under_concurrent_writes_is_the_state_at_its_cut) {
+  test::temp_dir dir;
+  history h{12};
+  std::mutex h_mutex;
+  std::map<std::uint64_t, model::mutation> acked;
+  std::string live_dump;
+  {
+    harness hs{small_compactions(dir.path(), 16384, journal::fsync_policy::always)};
+    std::vector<std::thread> writers;
+    for (int t = 0; t < 4; ++t)
+      writers.emplace_back([&] {
+        for (int i = 0; i < 600; ++i) {
+          model::mutation m;
+          {
+            std::lock_guard lock{h_mutex};
+            m = h.next();
+          }
+          BOOST_REQUIRE(!hs.write(std::move(m)));
+        }
+      });
+    for (auto& t : writers) t.join();
+    BOOST_REQUIRE(hs.engine->compaction().wait_for_finished(3, 10s));
+    for (int i = 0; i < 50 && hs.engine->compaction().stats().running; ++i) std::this_thread::sleep_for(10ms);
+    hs.close();
+    live_dump = store_test::dump(hs.live, h);
+    acked = hs.acked;
+  }
+  const auto files = journal::list_data_files(dir.path());
+  BOOST_REQUIRE(files.ok());
+  BOOST_REQUIRE(files->snapshots.size() == 1u);
+  const auto snap = journal::read_snapshot_file(files->snapshots.back().path);
+  BOOST_REQUIRE(snap.ok());
+  store::collection_store from_snapshot{8};
+  BOOST_REQUIRE(from_snapshot.load_snapshot(snap->body).ok());
+  BOOST_TEST(snap->covered_seq > 0u);
+  BOOST_TEST(store_test::dump(from_snapshot, h) == reference_dump(acked, snap->covered_seq, h));
+  BOOST_TEST(recovered_dump(dir.path(), h) == live_dump);
+}
+
+// A snapshot that cannot be written (ENOSPC) is counted, cleaned up and retried; the
+// journal stays healthy and writes go on; once the fault clears, a compaction succeeds.
+BOOST_AUTO_TEST_CASE(a_failed_snapshot_write_never_harms_the_journal_and_is_retried) {
+  test::temp_dir dir;
+  history h{13};
+  auto o = small_compactions(dir.path(), 4096);
+  o.compaction.open_snapshot = open_failing;
+  failing_file::fail_appends = true;
+  harness hs{o};
+  for (int i = 0; i < 400; ++i) BOOST_REQUIRE(!hs.write(h.next()));
+  BOOST_REQUIRE(hs.engine->compaction().wait_for_finished(2, 10s));
+  auto stats = hs.engine->compaction().stats();
+  BOOST_TEST(stats.failures >= 2u);
+  BOOST_TEST(stats.compactions == 0u);
+  BOOST_TEST(hs.engine->writer().healthy());
+  auto files = journal::list_data_files(dir.path());
+  BOOST_TEST(files->snapshots.empty());
+  BOOST_TEST(files->temps.empty());
+  BOOST_TEST(files->journals.size() >= 2u);  // each attempt rotated; nothing was dropped
+  BOOST_TEST(recovered_dump(dir.path(), h).rfind("refused", 0) != 0u);
+  failing_file::fail_appends = false;
+  const auto failures = stats.failures;
+  for (int i = 0; i < 400; ++i) BOOST_REQUIRE(!hs.write(h.next()));
+  BOOST_REQUIRE(hs.engine->compaction().wait_for_finished(failures + 1, 10s));
+  hs.close();
+  stats = hs.engine->compaction().stats();
+  BOOST_TEST(stats.compactions >= 1u);
+  files = journal::list_data_files(dir.path());
+  BOOST_TEST(files->snapshots.size() == 1u);
+  BOOST_TEST(recovered_dump(dir.path(), h) == store_test::dump(hs.live, h));
+}
+
+// Rotation is part of the journal: if the next journal file cannot be made, the journal
+// is poisoned (writes refused) and what was acknowledged is still recovered.
+BOOST_AUTO_TEST_CASE(a_failed_journal_rotation_poisons_the_journal) {
+  test::temp_dir dir;
+  history h{14};
+  auto o = small_compactions(dir.path(), 4096);
+  o.compaction.open_journal = [opened = 0](const std::string& path, std::error_code& ec) mutable
+      -> std::unique_ptr<journal::file> {
+    if (++opened == 1) return journal::open_posix_file(path, ec);
+    ec = std::make_error_code(std::errc::io_error);
+    return nullptr;
+  };
+  harness hs{o};
+  std::error_code last;
+  int acked = 0;
+  for (int i = 0; i < 400 && !last; ++i) {
+    last = hs.write(h.next());
+    if (!last) ++acked;
+  }
+  BOOST_TEST((last == core::errc::unavailable));
+  BOOST_TEST(!hs.engine->writer().healthy());
+  BOOST_TEST(hs.engine->compaction().stats().compactions == 0u);
+  hs.close();
+  const std::string live = store_test::dump(hs.live, h);
+  BOOST_TEST(recovered_dump(dir.path(), h) == live);
+  BOOST_TEST(acked > 0);
+}

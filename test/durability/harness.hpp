@@ -1,0 +1,113 @@
+#pragma once
+// Test harness for the durability module: a data directory served by a durability::engine,
+// with a live store updated by journal completions exactly as service::collections does
+// (apply after the record is durable, on the writer thread), and a record of every
+// acknowledged mutation by sequence number.
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <iterator>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "durability/engine.hpp"
+#include "model/mutation.hpp"
+#include "store/history.hpp"
+
+namespace durability_test {
+
+using namespace mixtape;
+namespace fs = std::filesystem;
+using store_test::history;
+
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+inline void write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+// File names (not paths) in `dir`, sorted.
+inline std::vector<std::string> names_in(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// fsync=never by default: in-process tests lose no page cache, and thousands of fdatasyncs
+// would only slow them down (the always policy is covered by the journal and crash tests,
+// and by the concurrent-writers test here).
+inline durability::engine_options small_compactions(const std::string& dir, std::uint64_t compact_bytes,
+                                                    journal::fsync_policy policy = journal::fsync_policy::never) {
+  durability::engine_options o;
+  o.dir = dir;
+  o.writer.policy = policy;
+  o.compaction.compact_bytes = compact_bytes;
+  o.compaction.retry_delay = std::chrono::milliseconds(5);
+  return o;
+}
+
+class harness {
+ public:
+  explicit harness(durability::engine_options o) {
+    auto e = durability::engine::open(std::move(o), live);
+    BOOST_REQUIRE_MESSAGE(e.ok(), (e.ok() ? "" : e.error().message));
+    engine = std::move(e).value();
+  }
+  ~harness() { close(); }
+
+  void write_async(model::mutation m, std::function<void(std::error_code)> done = {}) {
+    const auto type = model::record_type(m);
+    std::string payload = model::encode(m);
+    engine->writer().submit(type, std::move(payload),
+                            [this, m = std::move(m), done = std::move(done)](std::error_code ec, std::uint64_t seq) {
+                              if (!ec) {
+                                live.apply(m, seq);
+                                std::lock_guard lock{mutex};
+                                acked.emplace(seq, m);
+                              }
+                              if (done) done(ec);
+                            });
+  }
+  std::error_code write(model::mutation m) {
+    std::promise<std::error_code> p;
+    write_async(std::move(m), [&p](std::error_code ec) { p.set_value(ec); });
+    return p.get_future().get();
+  }
+  void close() {
+    if (engine) engine->close();
+  }
+
+  store::collection_store live{16};
+  std::mutex mutex;
+  std::map<std::uint64_t, model::mutation> acked;  // guarded by mutex
+  std::unique_ptr<durability::engine> engine;
+};
+
+// What a start on `dir` would recover, as a dump; or the refusal's message prefixed "refused: ".
+inline std::string recovered_dump(const std::string& dir, const history& h,
+                                  durability::recovery_mode mode = durability::recovery_mode::strict,
+                                  durability::recovered* info = nullptr) {
+  store::collection_store s{8};
+  auto r = durability::recover_data_dir(dir, mode, s);
+  if (!r) return "refused: " + r.error().message;
+  if (info) *info = r.value();
+  return store_test::dump(s, h);
+}
+
+// The state after the acknowledged records with seq <= up_to, applied in order.
+inline std::string reference_dump(const std::map<std::uint64_t, model::mutation>& acked, std::uint64_t up_to,
+                                  const history& h) {
+  store::collection_store s{8};
+  for (const auto& [seq, m] : acked)
+    if (seq <= up_to) s.apply(m, seq);
+  return store_test::dump(s, h);
+}
+
+}  // namespace durability_test
