@@ -1,4 +1,5 @@
 #include <array>
+#include <cstdint>
 #include <cstring>
 
 #include "auth/keys.hpp"
@@ -9,9 +10,11 @@ namespace {
 constexpr std::size_t max_cached_key = 64;
 constexpr std::size_t cache_slots = 8;
 
+using padded_key = std::array<std::uint64_t, max_cached_key / 8>;
+
 struct slot {
   std::size_t length = max_cached_key + 1;  // never matches until filled
-  std::array<unsigned char, max_cached_key> key{};
+  padded_key key{};
   digest hash{};
 };
 
@@ -25,13 +28,13 @@ struct cache {
 digest presented_key_digest(std::string_view key) noexcept {
   if (key.size() > max_cached_key) return sha256(key);
   thread_local cache c;
-  std::array<unsigned char, max_cached_key> padded{};
+  padded_key padded{};
   std::memcpy(padded.data(), key.data(), key.size());
-  // Visit every slot and every byte: no early exit that would time a partial match.
+  // Visit every slot and every word: no early exit that would time a partial match.
   std::size_t found = cache_slots;
   for (std::size_t i = 0; i < cache_slots; ++i) {
-    unsigned diff = c.slots[i].length != key.size();
-    for (std::size_t b = 0; b < max_cached_key; ++b) diff |= c.slots[i].key[b] ^ padded[b];
+    std::uint64_t diff = c.slots[i].length != key.size();
+    for (std::size_t w = 0; w < padded.size(); ++w) diff |= c.slots[i].key[w] ^ padded[w];
     found = diff == 0 ? i : found;
   }
   if (found != cache_slots) return c.slots[found].hash;
