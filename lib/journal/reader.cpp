@@ -168,9 +168,10 @@ core::result<recovery_report> recover_short(const std::string& path, std::string
 
 }  // namespace
 
-// Order of work: read, scan (no changes), refuse corruption in strict/verify mode, replay
-// the valid prefix through `on_record`, and only then change the file (never in verify
-// mode). So a refusal or a failing callback leaves the file exactly as it was found.
+// Order of work: read, scan (no changes), refuse corruption in strict mode, replay the
+// valid prefix through `on_record` (then refuse corruption in verify mode), and only then
+// change the file (never in verify mode). So a refusal or a failing callback leaves the
+// file exactly as it was found.
 core::result<recovery_report> recover(const std::string& path,
                                       const std::function<core::status(const record_view&)>& on_record,
                                       recovery_mode mode, bool last_file) {
@@ -181,9 +182,10 @@ core::result<recovery_report> recover(const std::string& path,
 
   const scan_result s = scan(buf);
   const bool damaged = s.next_valid.has_value() || (!last_file && s.end < buf.size());
-  if (damaged && mode != recovery_mode::repair) return corrupt(path, damage_message(s));
+  if (damaged && mode == recovery_mode::strict) return corrupt(path, damage_message(s));
   for (const auto& rec : s.records)
     if (auto st = on_record(rec); !st) return std::move(st).error();
+  if (damaged && mode == recovery_mode::verify) return corrupt(path, damage_message(s));
 
   recovery_report report;
   report.records = s.records.size();

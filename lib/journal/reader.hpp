@@ -19,8 +19,9 @@ struct record_view {
 enum class recovery_mode {
   strict,  // damage before the end refuses: problem{corrupt_data, "", "<file>: corrupt journal record at offset N ..."}
   repair,  // damage before the end: copy the file to "<file>.damaged-<unix time>", then cut at the damage
-  verify,  // read-only (the inspector): never changes the file; damage before the end refuses as in
-           // strict; a torn tail is only reported (valid_bytes, cut_bytes: what recovery would cut)
+  verify,  // read-only (the inspector): never changes the file; the valid prefix goes to on_record,
+           // then damage before the end refuses as in strict; a torn tail is only reported
+           // (valid_bytes, cut_bytes: what recovery would cut)
 };
 
 struct recovery_report {

@@ -303,6 +303,7 @@ BOOST_AUTO_TEST_CASE(verify_mode_reports_a_torn_tail_without_cutting_it) {
   const auto corrupt = recover_into(path, r, recovery_mode::verify);
   BOOST_REQUIRE(!corrupt.ok());
   BOOST_TEST(corrupt.error().message.find("offset " + std::to_string(offsets[1])) != std::string::npos);
+  BOOST_TEST(r.seqs == std::vector<std::uint64_t>{1}, boost::test_tools::per_element());  // the prefix, for dumps
   write_file(path, "MIX");
   const auto shorter = recover_into(path, r, recovery_mode::verify);
   BOOST_REQUIRE(shorter.ok());

@@ -1,0 +1,115 @@
+#include "describe.hpp"
+
+#include <boost/json.hpp>
+
+#include <filesystem>
+
+#include "journal/snapshot_file.hpp"
+#include "model/snapshot_item.hpp"
+
+namespace mixtape::inspector {
+namespace {
+
+namespace json = boost::json;
+
+template <class... Fs>
+struct overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+overloaded(Fs...) -> overloaded<Fs...>;
+
+json::value opt(const std::optional<std::string>& v) { return v ? json::value(*v) : json::value(nullptr); }
+json::value time(core::unix_seconds t) { return json::value(core::format_utc(t)); }
+
+// An update's nullable field: left out when absent, null when cleared, else the value.
+void put(json::object& o, std::string_view key, const model::nullable_update& u) {
+  if (u) o[key] = opt(*u);
+}
+
+std::string hex(const std::array<unsigned char, 32>& bytes) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (const unsigned char b : bytes) {
+    out += digits[b >> 4];
+    out += digits[b & 15];
+  }
+  return out;
+}
+
+json::object object_of(const model::create_collection& m) {
+  return {{"id", m.id}, {"org", m.org}, {"owner", m.owner}, {"name", m.name}, {"description", opt(m.description)},
+          {"cover_track_id", opt(m.cover_track_id)}, {"cover_image_url", opt(m.cover_image_url)}, {"at", time(m.at)}};
+}
+
+json::object object_of(const model::update_collection& m) {
+  json::object o{{"id", m.id}};
+  if (m.name) o["name"] = *m.name;
+  put(o, "description", m.description);
+  put(o, "cover_track_id", m.cover_track_id);
+  put(o, "cover_image_url", m.cover_image_url);
+  o["at"] = time(m.at);
+  return o;
+}
+
+json::object object_of(const model::create_share& m) {
+  return {{"share_id", m.share_id},
+          {"collection_id", m.collection_id},
+          {"token_sha256", hex(m.token_sha256)},
+          {"visibility", m.visibility == model::share_visibility::public_ ? "public" : "link_only"},
+          {"expires_at", m.expires_at ? time(*m.expires_at) : json::value(nullptr)},
+          {"at", time(m.at)}};
+}
+
+}  // namespace
+
+std::string type_name(std::uint8_t type) {
+  static constexpr const char* names[] = {"create_collection", "update_collection", "delete_collection", "add_track",
+                                          "remove_track",      "reorder_tracks",    "create_share"};
+  if (type >= 1 && type <= std::size(names)) return names[type - 1];
+  return "type_" + std::to_string(type);
+}
+
+std::string describe(const model::mutation& m) {
+  const json::object o = std::visit(
+      overloaded{
+          [](const model::create_collection& x) { return object_of(x); },
+          [](const model::update_collection& x) { return object_of(x); },
+          [](const model::delete_collection& x) { return json::object{{"id", x.id}, {"at", time(x.at)}}; },
+          [](const model::add_track& x) {
+            return json::object{
+                {"collection_id", x.collection_id}, {"track_id", x.track_id}, {"at", time(x.at)}, {"limit", x.limit}};
+          },
+          [](const model::remove_track& x) {
+            return json::object{{"collection_id", x.collection_id}, {"track_id", x.track_id}, {"at", time(x.at)}};
+          },
+          [](const model::reorder_tracks& x) {
+            json::array ids(x.ordered_track_ids.begin(), x.ordered_track_ids.end());
+            return json::object{{"collection_id", x.collection_id}, {"ordered_track_ids", ids}, {"at", time(x.at)}};
+          },
+          [](const model::create_share& x) { return object_of(x); },
+      },
+      m);
+  return json::serialize(o);
+}
+
+core::result<std::string> summarize_snapshot(const std::string& path) {
+  auto snap = journal::read_snapshot_file(path);
+  if (!snap) return std::move(snap).error();
+  std::uint64_t collections = 0, tracks = 0, shares = 0;
+  auto st = model::for_each_snapshot_item(snap->body, [&](model::snapshot_item&& item, std::size_t) {
+    if (const auto* c = std::get_if<model::collection>(&item)) {
+      ++collections;
+      tracks += c->tracks.size();
+    } else {
+      ++shares;
+    }
+    return core::success();
+  });
+  if (!st) return core::problem{core::errc::corrupt_data, "", path + ": damaged snapshot: " + st.error().message};
+  return "covered_seq=" + std::to_string(snap->covered_seq) + " bytes=" + std::to_string(std::filesystem::file_size(path)) +
+         " collections=" + std::to_string(collections) + " tracks=" + std::to_string(tracks) +
+         " share_links=" + std::to_string(shares);
+}
+
+}  // namespace mixtape::inspector
