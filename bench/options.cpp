@@ -1,0 +1,249 @@
+#include "options.hpp"
+
+#include <boost/asio/ip/address.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+
+namespace mixtape::bench {
+namespace {
+
+using core::problem;
+
+problem bad(std::string flag, std::string message) {
+  return problem::validation(std::move(flag), std::move(message));
+}
+
+std::optional<std::uint64_t> to_uint(std::string_view s) {
+  std::uint64_t v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+core::result<unsigned> uint_flag(const std::string& flag, std::string_view text, unsigned lo, unsigned hi) {
+  const auto v = to_uint(text);
+  if (!v || *v < lo || *v > hi)
+    return bad(flag, flag + " must be an integer between " + std::to_string(lo) + " and " + std::to_string(hi));
+  return static_cast<unsigned>(*v);
+}
+
+// A decimal number in (lo, hi] or, with lo_inclusive, [lo, hi].
+core::result<double> seconds_flag(const std::string& flag, std::string_view text, double lo, bool lo_inclusive,
+                                  double hi) {
+  double v = 0;
+  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  const bool in_range = lo_inclusive ? v >= lo : v > lo;
+  if (text.empty() || ec != std::errc{} || p != text.data() + text.size() || !in_range || v > hi)
+    return bad(flag, flag + " must be a number " + (lo_inclusive ? ">= " : "> ") + std::to_string(int(lo)) +
+                         " and at most " + std::to_string(static_cast<long long>(hi)));
+  return v;
+}
+
+bool valid_org(std::string_view org) {
+  if (org.size() < 5 || org.size() > 68 || org.substr(0, 4) != "org_") return false;
+  return std::all_of(org.begin() + 4, org.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+}
+
+core::result<scenario> parse_scenario(std::string_view v) {
+  for (auto s : {scenario::get, scenario::create, scenario::update, scenario::list, scenario::mixed})
+    if (name_of(s) == v) return s;
+  return bad("--scenario", "--scenario must be get, create, update, list or mixed");
+}
+
+// Applies one "--flag value" pair.
+core::status apply(options& o, const std::string& flag, const std::string& v) {
+  auto assign = [](auto& out, auto&& r) -> core::status {
+    if (!r) return std::move(r).error();
+    out = r.value();
+    return core::success();
+  };
+  if (flag == "--url") {
+    if (auto st = assign(o.server, parse_url(v)); !st) return st;
+    o.url = v;
+    return core::success();
+  }
+  if (flag == "--key") {
+    o.key = v;
+    return core::success();
+  }
+  if (flag == "--org") {
+    if (!valid_org(v)) return bad(flag, "--org must be org_ followed by 1-64 of [A-Za-z0-9_]");
+    o.org = v;
+    return core::success();
+  }
+  if (flag == "--scenario") return assign(o.what, parse_scenario(v));
+  if (flag == "--mix") return assign(o.mix, parse_mix(v));
+  if (flag == "--connections") return assign(o.connections, uint_flag(flag, v, 1, 10'000));
+  if (flag == "--threads") return assign(o.threads, uint_flag(flag, v, 1, 64));
+  if (flag == "--prepare") return assign(o.prepare, uint_flag(flag, v, 0, 10'000'000));
+  if (flag == "--duration") return assign(o.duration_s, seconds_flag(flag, v, 0, false, 86'400));
+  if (flag == "--warmup") return assign(o.warmup_s, seconds_flag(flag, v, 0, true, 86'400));
+  if (flag == "--timeout") return assign(o.timeout_s, seconds_flag(flag, v, 0, false, 3'600));
+  if (flag == "--rate") {
+    double r = 0;
+    if (auto st = assign(r, seconds_flag(flag, v, 0, false, 10'000'000)); !st) return st;
+    o.rate = r;
+    return core::success();
+  }
+  return bad(flag, "unknown option " + flag + " (see --help)");
+}
+
+// Checks that need every flag: key present, ids available, threads <= connections.
+core::status check(const options& o) {
+  if (o.key.empty()) return bad("--key", "an API key is required: --key KEY or MIXTAPE_KEY");
+  const bool needs_ids = o.uses(operation::get) || o.uses(operation::update);
+  if (needs_ids && o.prepare == 0)
+    return bad("--prepare", "--prepare must be at least 1: scenario " + std::string{name_of(o.what)} +
+                                " reads or updates prepared collections");
+  if (o.threads > o.connections) return bad("--threads", "--threads must not exceed --connections");
+  return core::success();
+}
+
+}  // namespace
+
+std::string_view name_of(scenario s) {
+  switch (s) {
+    case scenario::get: return "get";
+    case scenario::create: return "create";
+    case scenario::update: return "update";
+    case scenario::list: return "list";
+    case scenario::mixed: return "mixed";
+  }
+  return "?";
+}
+
+std::string_view name_of(operation o) {
+  switch (o) {
+    case operation::get: return "get";
+    case operation::create: return "create";
+    case operation::update: return "update";
+    case operation::list: return "list";
+  }
+  return "?";
+}
+
+core::result<mix_ratio> parse_mix(std::string_view text) {
+  mix_ratio m;
+  bool seen[operation_count] = {};
+  std::fill(std::begin(m.weight), std::end(m.weight), 0u);
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    const std::string_view item = text.substr(0, comma);
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+    const auto eq = item.find('=');
+    if (eq == std::string_view::npos) return bad("--mix", "--mix items must be NAME=WEIGHT, e.g. get=80,create=20");
+    const std::string_view name = item.substr(0, eq);
+    std::size_t i = 0;
+    while (i < operation_count && name_of(static_cast<operation>(i)) != name) ++i;
+    if (i == operation_count)
+      return bad("--mix", "--mix: unknown operation '" + std::string{name} + "' (get, create, update, list)");
+    if (seen[i]) return bad("--mix", "--mix: " + std::string{name} + " is given twice");
+    const auto w = to_uint(item.substr(eq + 1));
+    if (!w || *w > 1'000'000) return bad("--mix", "--mix: weights must be integers between 0 and 1000000");
+    seen[i] = true;
+    m.weight[i] = static_cast<unsigned>(*w);
+  }
+  if (m.total() == 0) return bad("--mix", "--mix: at least one weight must be positive");
+  return m;
+}
+
+bool is_loopback_name(std::string_view host) {
+  std::string lower{host};
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (lower == "localhost" || lower == "localhost.") return true;
+  boost::system::error_code ec;
+  const auto addr = boost::asio::ip::make_address(lower, ec);
+  return !ec && addr.is_loopback();
+}
+
+core::result<target> parse_url(std::string_view url) {
+  constexpr std::string_view scheme = "http://";
+  if (url.substr(0, scheme.size()) != scheme) return bad("--url", "--url must start with http:// (e.g. http://127.0.0.1:8080)");
+  std::string_view rest = url.substr(scheme.size());
+  const auto slash = rest.find('/');
+  if (slash != std::string_view::npos && rest.substr(slash) != "/")
+    return bad("--url", "--url must not have a path: give only http://HOST:PORT");
+  const std::string_view authority = rest.substr(0, slash);
+  if (authority.find('@') != std::string_view::npos) return bad("--url", "--url must not contain user information");
+  target t;
+  std::string_view port_text;
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) return bad("--url", "--url: unterminated [IPv6] address");
+    t.host = authority.substr(1, close - 1);
+    const std::string_view after = authority.substr(close + 1);
+    if (!after.empty() && after.front() != ':') return bad("--url", "--url: expected :PORT after the IPv6 address");
+    port_text = after.empty() ? "80" : after.substr(1);
+  } else {
+    const auto colon = authority.rfind(':');
+    t.host = authority.substr(0, colon);
+    port_text = colon == std::string_view::npos ? std::string_view{"80"} : authority.substr(colon + 1);
+  }
+  const auto port = to_uint(port_text);
+  if (t.host.empty()) return bad("--url", "--url has no host");
+  if (!port || *port == 0 || *port > 65535) return bad("--url", "--url: the port must be between 1 and 65535");
+  if (!is_loopback_name(t.host))
+    return bad("--url", "--url: refusing to send load to '" + t.host +
+                            "': mixtape-bench only targets loopback (127.0.0.0/8, ::1, localhost)");
+  t.port = static_cast<std::uint16_t>(*port);
+  const bool v6 = t.host.find(':') != std::string::npos;
+  t.host_header = (v6 ? "[" + t.host + "]" : t.host) + ":" + std::to_string(t.port);
+  return t;
+}
+
+bool options::uses(operation o) const {
+  switch (what) {
+    case scenario::get: return o == operation::get;
+    case scenario::create: return o == operation::create;
+    case scenario::update: return o == operation::update;
+    case scenario::list: return o == operation::list;
+    case scenario::mixed: return mix.of(o) > 0;
+  }
+  return false;
+}
+
+env_lookup process_environment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    if (const char* v = std::getenv(name.c_str())) return std::string{v};
+    return std::nullopt;
+  };
+}
+
+core::result<options> parse_args(const std::vector<std::string>& args, const env_lookup& env) {
+  options o;
+  if (const auto k = env("MIXTAPE_KEY")) o.key = *k;
+  bool scenario_given = false, mix_given = false;
+  for (std::size_t i = 0; i < args.size();) {
+    const std::string& a = args[i++];
+    if (a == "--help" || a == "-h") {
+      o.help = true;
+      return o;
+    }
+    if (a == "--json") {
+      o.json = true;
+      continue;
+    }
+    if (a.rfind("--", 0) != 0) return bad(a, "unexpected argument " + a + " (see --help)");
+    std::string flag = a, value;
+    if (const auto eq = a.find('='); eq != std::string::npos) {
+      flag = a.substr(0, eq);
+      value = a.substr(eq + 1);
+    } else if (i < args.size()) {
+      value = args[i++];
+    } else {
+      return bad(a, a + " needs a value");
+    }
+    if (auto st = apply(o, flag, value); !st) return std::move(st).error();
+    scenario_given |= flag == "--scenario";
+    mix_given |= flag == "--mix";
+  }
+  if (mix_given && !scenario_given) o.what = scenario::mixed;
+  if (mix_given && o.what != scenario::mixed) return bad("--mix", "--mix only applies to --scenario mixed");
+  if (auto st = check(o); !st) return std::move(st).error();
+  return o;
+}
+
+}  // namespace mixtape::bench
