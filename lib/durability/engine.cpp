@@ -11,7 +11,7 @@ core::result<std::unique_ptr<engine>> engine::open(engine_options options, store
   options.compaction.dir = options.dir;
   auto r = recover_data_dir(options.dir, options.repair ? recovery_mode::repair : recovery_mode::strict, store);
   if (!r) return std::move(r).error();
-  core::log::info("data directory recovered",
+  core::log::info("journal recovered",
                   {{"dir", options.dir},
                    {"snapshot_seq", std::to_string(r->snapshot_seq)},
                    {"journal_records", std::to_string(r->journal_records)},
