@@ -26,9 +26,8 @@ std::string_view visibility_name(model::share_visibility v) {
   return v == model::share_visibility::public_ ? "public" : "link_only";
 }
 
-void append_share_fields(std::string& out, const store::share_link& link) {
-  out += "\"id\":";
-  model::append_json_string(out, link.id);
+// "visibility","expires_at","created_at" of a link (after its "id" and anything else).
+void append_share_state(std::string& out, const store::share_link& link) {
   out += ",\"visibility\":\"";
   out += visibility_name(link.visibility);
   out += "\",\"expires_at\":";
@@ -36,6 +35,12 @@ void append_share_fields(std::string& out, const store::share_link& link) {
   out += ",\"created_at\":\"";
   core::append_utc(out, link.created_at);
   out += '"';
+}
+
+void append_share_fields(std::string& out, const store::share_link& link) {
+  out += "\"id\":";
+  model::append_json_string(out, link.id);
+  append_share_state(out, link);
 }
 
 }  // namespace
@@ -110,13 +115,16 @@ void collections::share(const caller& who, std::string_view id, std::string_view
   commit(std::move(m),
          [link = std::move(link), token, url = std::move(url)](store::outcome o) -> reply {
            if (o == store::outcome::not_found) return collection_not_found();
-           std::string out = "{";
-           append_share_fields(out, link);
+           // The SPEC's field order: id, token, url, target_type, visibility, expires_at, created_at.
+           std::string out = "{\"id\":";
+           model::append_json_string(out, link.id);
            out += ",\"token\":";
            model::append_json_string(out, token);
            out += ",\"url\":";
            model::append_json_string(out, url);
-           out += ",\"target_type\":\"collection\"}";
+           out += ",\"target_type\":\"collection\"";
+           append_share_state(out, link);
+           out += '}';
            return out;
          },
          std::move(done));
