@@ -125,6 +125,9 @@ int serve(const config::server_config& cfg) {
   const std::string host = cfg.listen_host.find(':') != std::string::npos ? "[" + cfg.listen_host + "]" : cfg.listen_host;
   const std::string base_url = "http://" + host + ":" + std::to_string(server.port());
   svc.set_public_url(cfg.public_url.empty() ? base_url : cfg.public_url);
+  if (cfg.public_url.empty() && (cfg.listen_host == "0.0.0.0" || cfg.listen_host == "::"))
+    core::log::warn("share links will name a wildcard address; set --public-url to the address clients use",
+                    {{"public_url", base_url}});
   core::log::info("listening", {{"addr", host + ":" + std::to_string(server.port())},
                                 {"threads", std::to_string(server_options_of(cfg).threads)}});
   if (bootstrap_key.value()) print_bootstrap_banner(*bootstrap_key.value(), keys_path, base_url);
