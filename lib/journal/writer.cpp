@@ -112,6 +112,10 @@ bool writer::wait_for_work(std::unique_lock<std::mutex>& lock) {
 // treat any damage in a file followed by a newer one as corruption.
 void writer::rotate(rotation r) {
   if (!healthy_) return;
+  if (file_->size() <= header_size) {  // no record here: a new file would only repeat its name
+    if (r.on_rotated) r.on_rotated(last_written_seq_);
+    return;
+  }
   if (unsynced_)
     if (auto ec = sync_now()) return poison("sync before rotation", ec);
   std::error_code ec;

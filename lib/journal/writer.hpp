@@ -87,6 +87,8 @@ class writer {
   // next one with r.open_next, continue there, then call r.on_rotated. Returns false and
   // does nothing when a rotation is already pending, or the writer is closing or poisoned.
   // A failed sync or open poisons the journal (a journal failure; on_rotated is not called).
+  // When the current file holds no record yet, it is kept (no new file) and on_rotated
+  // still runs, with the same guarantees.
   // A rotation still pending at close() is dropped.
   bool request_rotation(rotation r);
 

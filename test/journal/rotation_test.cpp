@@ -158,3 +158,24 @@ BOOST_AUTO_TEST_CASE(only_one_rotation_may_be_pending_and_none_after_close) {
   w.close();
   BOOST_TEST(!w.request_rotation(r));
 }
+
+BOOST_AUTO_TEST_CASE(a_rotation_with_no_record_in_the_current_file_keeps_it) {
+  auto disk = std::make_shared<fake_disk>();
+  writer w(make_fake(disk), 8, {});
+  std::vector<std::uint64_t> covered;
+  int opened = 0;
+  rotation r;
+  r.open_next = [&](std::uint64_t, std::error_code&) {
+    ++opened;
+    return make_fake(std::make_shared<fake_disk>());
+  };
+  r.on_rotated = [&](std::uint64_t seq) { covered.push_back(seq); };
+  BOOST_REQUIRE(w.request_rotation(r));
+  for (int i = 0; i < 2000 && covered.empty(); ++i) std::this_thread::sleep_for(1ms);
+  BOOST_TEST(!submit_and_wait(w, "x"));
+  w.close();
+  BOOST_TEST(covered == std::vector<std::uint64_t>{7}, boost::test_tools::per_element());
+  BOOST_TEST(opened == 0);
+  BOOST_TEST(seqs_in(disk->data) == std::vector<std::uint64_t>{8}, boost::test_tools::per_element());
+  BOOST_TEST(w.healthy());
+}
