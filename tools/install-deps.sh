@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build pkg-config
+  dpkg-dev  # dpkg-shlibdeps, for the .deb (cpack) and its test
   libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev libboost-url1.81-dev
   curl  # the README walk-through and the seed-example tests
 )
