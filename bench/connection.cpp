@@ -1,9 +1,9 @@
 #include "connection.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 
 namespace mixtape::bench {
 namespace asio = boost::asio;
@@ -41,12 +41,12 @@ asio::awaitable<error_code> connection::ensure_connected() {
   co_return last;
 }
 
-asio::awaitable<exchange_result> connection::exchange(request* req) {
+asio::awaitable<exchange_result> connection::exchange(const std::string* request) {
   exchange_result out;
   out.error = co_await ensure_connected();
   if (out.error) co_return out;
   stream_.expires_after(timeout_);
-  auto [wec, wn] = co_await http::async_write(stream_, *req, use_tuple);
+  auto [wec, wn] = co_await asio::async_write(stream_, asio::buffer(*request), use_tuple);
   if (wec) {
     out.error = wec;
     close();

@@ -30,9 +30,10 @@ class connection {
 
   // Connects if not connected; returns the error of the last endpoint tried.
   boost::asio::awaitable<boost::system::error_code> ensure_connected();
-  // Sends `req` and reads the whole response. Reconnects first when needed; after an
-  // error or a "Connection: close" response the connection is closed.
-  boost::asio::awaitable<exchange_result> exchange(request* req);
+  // Sends `request` (complete HTTP/1.1 bytes, which must stay valid until this completes)
+  // and reads the whole response. Reconnects first when needed; after an error or a
+  // "Connection: close" response the connection is closed.
+  boost::asio::awaitable<exchange_result> exchange(const std::string* request);
 
   workload& work() { return work_; }
   // The body of the last response (valid until the next exchange).

@@ -55,16 +55,15 @@ asio::awaitable<void> connect_one(connection* c, phase_state* state) {
 asio::awaitable<void> prepare_loop(connection* c, phase_state* state) {
   while (!state->failed.load(std::memory_order_relaxed)) {
     if (state->next.fetch_add(1, std::memory_order_relaxed) >= state->target) break;
-    request& req = c->work().build(operation::create);
+    const std::string& req = c->work().build(operation::create);
     const exchange_result r = co_await c->exchange(&req);
     if (r.error) {
-      state->fail("POST " + std::string{req.target()} + ": " + r.error.message());
+      state->fail("POST .../collections: " + r.error.message());
       break;
     }
     std::string id = r.status == 201 ? id_of(c->last_body()) : std::string{};
     if (id.empty()) {
-      state->fail("POST " + std::string{req.target()} + " answered " + std::to_string(r.status) + ": " +
-                  c->last_body().substr(0, 300));
+      state->fail("POST .../collections answered " + std::to_string(r.status) + ": " + c->last_body().substr(0, 300));
       break;
     }
     c->created_ids().push_back(std::move(id));
@@ -78,7 +77,7 @@ asio::awaitable<void> closed_loop(connection* c, const run_plan* plan, run_stats
   for (;;) {
     const auto sent = bench_clock::now();
     if (sent >= plan->end) break;
-    request& req = c->work().build(c->work().next_operation());
+    const std::string& req = c->work().build(c->work().next_operation());
     const exchange_result r = co_await c->exchange(&req);
     if (sent >= plan->measure_from) stats->account(r, sent, bench_clock::now());
     if (r.error) {  // do not spin on a refusing server
@@ -111,7 +110,7 @@ asio::awaitable<void> open_loop(connection* c, unsigned index, const run_plan* p
       timer.expires_at(due);
       co_await timer.async_wait(asio::use_awaitable);
     }
-    request& req = c->work().build(c->work().next_operation());
+    const std::string& req = c->work().build(c->work().next_operation());
     const exchange_result r = co_await c->exchange(&req);
     if (due >= plan->measure_from) stats->account(r, due, bench_clock::now());
   }

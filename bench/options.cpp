@@ -94,6 +94,8 @@ core::status apply(options& o, const std::string& flag, const std::string& v) {
 // Checks that need every flag: key present, ids available, threads <= connections.
 core::status check(const options& o) {
   if (o.key.empty()) return bad("--key", "an API key is required: --key KEY or MIXTAPE_KEY");
+  if (!std::all_of(o.key.begin(), o.key.end(), [](unsigned char c) { return c > 0x20 && c < 0x7f; }))
+    return bad("--key", "the API key must be printable ASCII without spaces");
   const bool needs_ids = o.uses(operation::get) || o.uses(operation::update);
   if (needs_ids && o.prepare == 0)
     return bad("--prepare", "--prepare must be at least 1: scenario " + std::string{name_of(o.what)} +

@@ -3,7 +3,6 @@
 #include <cstdio>
 
 namespace mixtape::bench {
-namespace http = boost::beast::http;
 
 std::uint64_t rng::next() noexcept {
   std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
@@ -38,17 +37,6 @@ std::string counter_text(std::uint64_t n) {
   return buf;
 }
 
-// Sets the headers every request of a connection carries, once.
-void init(request& r, http::verb v, const options& o, bool has_body) {
-  r.version(11);
-  r.method(v);
-  r.set(http::field::host, o.server.host_header);
-  r.set(http::field::user_agent, "mixtape-bench");
-  r.set("X-API-Key", o.key);
-  r.keep_alive(true);
-  if (has_body) r.set(http::field::content_type, "application/json");
-}
-
 }  // namespace
 
 // A 20-character name and a 41-character description.
@@ -68,37 +56,43 @@ workload::workload(const options& o, const std::vector<std::string>* ids, unsign
   char tag[16];
   std::snprintf(tag, sizeof tag, "c%04u", index % 10'000);
   tag_ = tag;
-  init(get_, http::verb::get, o, false);
-  init(list_, http::verb::get, o, false);
-  list_.target(collections_ + "?limit=50");
-  init(create_, http::verb::post, o, true);
-  create_.target(collections_);
-  init(update_, http::verb::patch, o, true);
+  headers_ = "Host: " + o.server.host_header + "\r\nUser-Agent: mixtape-bench\r\nX-API-Key: " + o.key + "\r\n";
 }
 
 const std::string& workload::pick_id() { return (*ids_)[rng_.below(ids_->size())]; }
 
-request& workload::build_create() {
-  create_.body() = create_body(tag_, ++counter_);
-  create_.prepare_payload();
-  return create_;
+// "METHOD /v1/music/ORG/collections{SEPARATOR}{TAIL} HTTP/1.1" and the constant headers.
+void workload::start(std::string_view method, std::string_view separator, std::string_view tail) {
+  out_.clear();
+  out_.append(method).append(" ").append(collections_).append(separator).append(tail);
+  out_.append(" HTTP/1.1\r\n").append(headers_);
 }
 
-request& workload::build_update() {
-  update_.target(collections_ + "/" + pick_id());
-  update_.body() = update_body(tag_, ++counter_);
-  update_.prepare_payload();
-  return update_;
+void workload::finish_with_body(const std::string& body) {
+  out_.append("Content-Type: application/json\r\nContent-Length: ").append(std::to_string(body.size()));
+  out_.append("\r\n\r\n").append(body);
 }
 
-request& workload::build(operation op) {
+const std::string& workload::build(operation op) {
   switch (op) {
-    case operation::get: get_.target(collections_ + "/" + pick_id()); return get_;
-    case operation::list: return list_;
-    case operation::create: return build_create();
-    case operation::update: return build_update();
+    case operation::get:
+      start("GET", "/", pick_id());
+      out_.append("\r\n");
+      break;
+    case operation::list:
+      start("GET", "?limit=50", "");
+      out_.append("\r\n");
+      break;
+    case operation::create:
+      start("POST", "", "");
+      finish_with_body(create_body(tag_, ++counter_));
+      break;
+    case operation::update:
+      start("PATCH", "/", pick_id());
+      finish_with_body(update_body(tag_, ++counter_));
+      break;
   }
-  return get_;
+  return out_;
 }
 
 }  // namespace mixtape::bench

@@ -1,19 +1,17 @@
 #pragma once
 // What one connection sends: picks the next operation (scenario or weighted mix) and
-// fills a ready-made Beast request for it. Each connection owns one workload; the id
-// list is shared read-only. Not thread-safe.
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
-
+// writes the HTTP/1.1 request for it as bytes ready to send. The constant header lines
+// are built once per connection, so a request costs a few appends (a Beast serializer
+// per request showed up in the client's profile). Each connection owns one workload;
+// the id list is shared read-only. Not thread-safe.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "options.hpp"
 
 namespace mixtape::bench {
-
-using request = boost::beast::http::request<boost::beast::http::string_body>;
 
 // splitmix64: small, fast, good enough to pick operations and ids.
 class rng {
@@ -43,12 +41,13 @@ class workload {
   workload(const options& o, const std::vector<std::string>* ids, unsigned index);
 
   operation next_operation() { return picker_.next(rng_); }
-  // The request for `op`, owned by the workload and valid until the next call.
-  request& build(operation op);
+  // The whole request for `op` (request line, headers, body), owned by the workload
+  // and valid until the next call.
+  const std::string& build(operation op);
 
  private:
-  request& build_create();
-  request& build_update();
+  void start(std::string_view method, std::string_view separator, std::string_view tail);
+  void finish_with_body(const std::string& body);
   const std::string& pick_id();
 
   operation_picker picker_;
@@ -56,8 +55,9 @@ class workload {
   const std::vector<std::string>* ids_;
   std::string collections_;  // "/v1/music/ORG/collections"
   std::string tag_;          // "c0012": this connection
+  std::string headers_;       // "Host: ...\r\nUser-Agent: ...\r\nX-API-Key: ...\r\n"
   std::uint64_t counter_ = 0;
-  request get_, list_, create_, update_;
+  std::string out_;           // the request being built, reused
 };
 
 // The JSON body of a create: {"name": ~20 chars, "description": ~40 chars}.

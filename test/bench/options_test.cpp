@@ -102,6 +102,14 @@ BOOST_AUTO_TEST_CASE(bad_values_are_refused_naming_the_flag) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_key_that_cannot_go_in_a_header_is_refused) {
+  for (const char* key : {"two words", "line\r\nX-Evil: 1", "tab\there"}) {
+    const auto r = parse({"--key", key});
+    BOOST_TEST_REQUIRE(!r.ok(), key);
+    BOOST_TEST(r.error().field == "--key");
+  }
+}
+
 BOOST_AUTO_TEST_CASE(more_threads_than_connections_is_refused) {
   const auto r = parse_keyed({"--connections", "2", "--threads", "3"});
   BOOST_TEST_REQUIRE(!r.ok());

@@ -1,5 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
+#include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 
 #include "loops.hpp"
@@ -10,6 +11,20 @@ using namespace mixtape::bench;
 namespace http = boost::beast::http;
 
 namespace {
+
+using parsed_request = http::request<http::string_body>;
+
+// Parses the bytes a workload produced as one complete HTTP/1.1 request.
+parsed_request parse_request(const std::string& bytes) {
+  http::request_parser<http::string_body> parser;
+  parser.eager(true);
+  boost::system::error_code ec;
+  const auto used = parser.put(boost::asio::buffer(bytes), ec);
+  BOOST_TEST_REQUIRE(!ec, ec.message() << " in " << bytes);
+  BOOST_TEST_REQUIRE(parser.is_done(), bytes);
+  BOOST_TEST(used == bytes.size());
+  return parser.release();
+}
 
 options keyed(std::vector<std::string> args) {
   args.insert(args.begin(), {"--key", "the-key", "--org", "org_abc123"});
@@ -54,11 +69,11 @@ BOOST_AUTO_TEST_CASE(bodies_are_json_with_the_documented_sizes) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(requests_carry_target_key_and_body) {
+BOOST_AUTO_TEST_CASE(requests_are_complete_http_with_target_key_and_body) {
   const options o = keyed({"--url", "http://127.0.0.1:9999"});
   const std::vector<std::string> ids{"mcoll_000000000001", "mcoll_000000000002"};
   workload w{o, &ids, 3};
-  request& get = w.build(operation::get);
+  const auto get = parse_request(w.build(operation::get));
   BOOST_TEST(get.method() == http::verb::get);
   const std::string target{get.target()};
   BOOST_TEST((target == "/v1/music/org_abc123/collections/mcoll_000000000001" ||
@@ -66,15 +81,17 @@ BOOST_AUTO_TEST_CASE(requests_carry_target_key_and_body) {
   BOOST_TEST(get["X-API-Key"] == "the-key");
   BOOST_TEST(get[http::field::host] == "127.0.0.1:9999");
   BOOST_TEST(get.keep_alive());
-  BOOST_TEST(w.build(operation::list).target() == "/v1/music/org_abc123/collections?limit=50");
-  request& create = w.build(operation::create);
+  BOOST_TEST(get.body().empty());
+  BOOST_TEST(parse_request(w.build(operation::list)).target() == "/v1/music/org_abc123/collections?limit=50");
+  const auto create = parse_request(w.build(operation::create));
   BOOST_TEST(create.method() == http::verb::post);
   BOOST_TEST(create.target() == "/v1/music/org_abc123/collections");
   BOOST_TEST(create[http::field::content_type] == "application/json");
-  BOOST_TEST(create[http::field::content_length] == std::to_string(create.body().size()));
-  request& update = w.build(operation::update);
+  BOOST_TEST(boost::json::parse(create.body()).at("name").as_string().size() == 20u);
+  const auto update = parse_request(w.build(operation::update));
   BOOST_TEST(update.method() == http::verb::patch);
   BOOST_TEST(std::string{update.target()}.rfind("/v1/music/org_abc123/collections/mcoll_", 0) == 0u);
+  BOOST_TEST(boost::json::parse(update.body()).at("description").as_string().size() > 30u);
 }
 
 BOOST_AUTO_TEST_CASE(created_ids_are_read_from_the_response) {
