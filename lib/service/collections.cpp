@@ -53,7 +53,7 @@ void collections::create(const caller& who, std::string_view body, reply_fn done
   auto req = model::parse_create(body);
   if (!req) return done(std::move(req).error());
   std::string id = core::new_collection_id();
-  while (store_.contains(id)) id = core::new_collection_id();
+  while (store_.id_in_use(id)) id = core::new_collection_id();
   auto& r = req.value();
   model::create_collection m{id, who.org, who.principal, std::move(r.name), std::move(r.description),
                              std::move(r.cover_track_id), std::move(r.cover_image_url), options_.now()};

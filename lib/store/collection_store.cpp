@@ -159,6 +159,7 @@ outcome collection_store::apply_share(const model::create_share& m) {
   const std::string key = hash_key(m.token_sha256);
   if (shares_.contains(key)) return outcome::unchanged;
   capture_shares();
+  ++linked_ids_[link.collection_id];
   shares_.emplace(key, std::move(link));
   return outcome::applied;
 }
@@ -181,6 +182,12 @@ bool collection_store::inspect(std::string_view id, std::string_view org, std::s
   if (it == s.entries.end() || !visible(it->second, org, owner)) return false;
   f(it->second.data);
   return true;
+}
+
+bool collection_store::id_in_use(std::string_view id) const {
+  if (contains(id)) return true;
+  std::lock_guard lock{shares_mutex_};
+  return linked_ids_.find(id) != linked_ids_.end();
 }
 
 bool collection_store::contains(std::string_view id) const {

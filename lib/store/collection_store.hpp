@@ -77,6 +77,9 @@ class collection_store {
                const std::function<void(const model::collection&)>& f) const;
 
   bool contains(std::string_view id) const;
+  // Whether `id` may not be given to a new collection: it is live, or a share link names
+  // it (a link of a deleted collection must never come to show another one).
+  bool id_in_use(std::string_view id) const;
 
   // Appends {"items":[...],"limit":L,"offset":O} of (org, owner)'s collections, newest
   // first, track_count null. Costs O(log n + limit).
@@ -150,6 +153,7 @@ class collection_store {
   owner_index owners_;
   mutable std::mutex shares_mutex_;
   std::unordered_map<std::string, share_link> shares_;  // raw 32-byte token hash -> link
+  std::unordered_map<std::string, std::size_t, string_hash, std::equal_to<>> linked_ids_;  // collection id -> links
   std::uint64_t shares_captured_epoch_ = 0;  // guarded by shares_mutex_, as in `shard`
   std::string shares_captured_;              // guarded by shares_mutex_
   std::atomic<std::uint64_t> snapshot_epoch_{0};  // the snapshot in progress; 0: none

@@ -101,6 +101,7 @@ core::status collection_store::load_snapshot(std::string_view body) {
     if (auto* share = std::get_if<model::create_share>(&item)) {
       share_link link{share->share_id, share->collection_id, share->visibility, share->expires_at, share->at};
       const std::string key{reinterpret_cast<const char*>(share->token_sha256.data()), share->token_sha256.size()};
+      ++linked_ids_[link.collection_id];
       if (!shares_.try_emplace(key, std::move(link)).second) return duplicate("share link", offset);
       return core::success();
     }

@@ -185,3 +185,20 @@ BOOST_AUTO_TEST_CASE(share_links_resolve_and_follow_deletion) {
   share.token_sha256[0] = 8;
   BOOST_TEST((s.apply(share, 5) == outcome::not_found));  // no link to a deleted collection
 }
+
+BOOST_AUTO_TEST_CASE(ids_named_by_share_links_stay_in_use_after_delete) {
+  store::collection_store s{4};
+  const std::string id = "mcoll_000000000001";
+  BOOST_TEST(!s.id_in_use(id));
+  s.apply(create(id), 1);
+  BOOST_TEST(s.id_in_use(id));
+  model::create_share share;
+  share.share_id = "mslink_000000000001";
+  share.collection_id = id;
+  share.token_sha256[0] = 9;
+  s.apply(share, 2);
+  s.apply(model::delete_collection{id, 60}, 3);
+  BOOST_TEST(!s.contains(id));
+  BOOST_TEST(s.id_in_use(id));  // a new collection must not inherit the old link
+  BOOST_TEST(!s.id_in_use("mcoll_000000000002"));
+}
