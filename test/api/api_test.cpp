@@ -3,6 +3,8 @@
 #define BOOST_TEST_MODULE api
 #include <boost/test/unit_test.hpp>
 
+#include <deque>
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -23,7 +25,12 @@ namespace {
 
 constexpr std::string_view coll = "/v1/music/org_abc123/collections";
 
-std::string path(std::string_view tail) { return std::string{coll} + std::string{tail}; }
+// A collections path with `tail` appended. The string lives until the test program ends,
+// because a route_match holds views into the path it matched.
+const std::string& path(std::string_view tail) {
+  static std::deque<std::string> paths;
+  return paths.emplace_back(std::string{coll} + std::string{tail});
+}
 
 // The field a paging failure names, or "" when parsing succeeded.
 std::string page_error_field(std::string_view query, std::size_t def = 50, std::size_t max = 100) {
