@@ -7,39 +7,13 @@
 
 #include <thread>
 
+#include "support/envelope.hpp"
 #include "support/fixture.hpp"
 
 using namespace mixtape::test;
 namespace json = boost::json;
 
 namespace {
-
-// Checks the SPEC §4 envelope and returns its "error" object.
-json::object check_envelope(const http_reply& r, unsigned status, std::string_view code) {
-  json::object error;
-  BOOST_TEST_CONTEXT("status " << r.status << " body " << r.body) {
-    BOOST_TEST(r.status == status);
-    BOOST_TEST(r.header("Content-Type") == "application/json; charset=utf-8");
-    const auto v = r.json();
-    BOOST_TEST(v.at("success").as_bool() == false);
-    const auto& e = v.at("error").as_object();
-    BOOST_TEST(e.at("code").as_string() == code);
-    BOOST_TEST(e.at("status").as_int64() == status);
-    BOOST_TEST(!e.at("message").as_string().empty());
-    BOOST_TEST(!e.at("system_message").as_string().empty());
-    BOOST_TEST(!e.at("type").as_string().empty());
-    BOOST_TEST(e.at("details").is_object());
-    BOOST_TEST(e.at("trace_id").as_string() == r.header("X-Request-Id"));
-    BOOST_TEST(e.at("timestamp").as_string().size() == 20u);
-    error = e;
-  }
-  return error;
-}
-
-std::string field_of(const json::object& error) {
-  const auto* f = error.at("details").as_object().if_contains("field");
-  return f ? std::string{f->as_string()} : std::string{};
-}
 
 std::string repeat(std::string_view unit, std::size_t n) {
   std::string s;

@@ -10,6 +10,7 @@
 #include "journal/create.hpp"
 #include "journal/reader.hpp"
 #include "service/collections.hpp"
+#include "service/await_reply.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace mixtape;
@@ -67,10 +68,7 @@ struct fixture {
   // Runs a write use case and waits for its reply.
   template <class F>
   service::reply wait(F&& start) {
-    std::promise<service::reply> p;
-    auto f = p.get_future();
-    start([&p](service::reply r) { p.set_value(std::move(r)); });
-    return f.get();
+    return test::await_reply(std::forward<F>(start));
   }
   std::string create(const std::string& body) {
     auto r = wait([&](service::reply_fn done) { svc.create(alice, body, std::move(done)); });
@@ -156,11 +154,7 @@ BOOST_AUTO_TEST_CASE(replaying_the_journal_rebuilds_the_same_state) {
     std::error_code ec;
     journal::writer w{journal::open_posix_file(path, ec), 1, {}};
     service::collections svc{live, w, {}};
-    auto run = [&](auto&& start) {
-      std::promise<service::reply> p;
-      start([&p](service::reply r) { p.set_value(std::move(r)); });
-      return p.get_future().get();
-    };
+    auto run = [](auto&& start) { return test::await_reply(start); };
     for (int i = 0; i < 5; ++i) {
       auto r = run([&](service::reply_fn d) { svc.create(who, R"({"name":"c)" + std::to_string(i) + "\"}", std::move(d)); });
       ids.emplace_back(boost::json::parse(r.value()).at("id").as_string());

@@ -12,6 +12,7 @@
 #include "core/sha256.hpp"
 #include "journal/writer.hpp"
 #include "service/collections.hpp"
+#include "service/await_reply.hpp"
 
 using namespace mixtape;
 namespace json = boost::json;
@@ -51,10 +52,7 @@ struct clock_fixture {
 
   template <class F>
   service::reply wait(F&& start) {
-    std::promise<service::reply> p;
-    auto f = p.get_future();
-    start([&p](service::reply r) { p.set_value(std::move(r)); });
-    return f.get();
+    return test::await_reply(std::forward<F>(start));
   }
   json::object ok(service::reply r) {
     BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string{} : r.error().message));
