@@ -15,6 +15,7 @@
 #include "durability/engine.hpp"
 #include "model/mutation.hpp"
 #include "store/history.hpp"
+#include "support/files.hpp"
 
 namespace durability_test {
 
@@ -22,15 +23,8 @@ using namespace mixtape;
 namespace fs = std::filesystem;
 using store_test::history;
 
-inline std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-inline void write_file(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
+using mixtape::test::read_file;
+using mixtape::test::write_file;
 
 // File names (not paths) in `dir`, sorted.
 inline std::vector<std::string> names_in(const std::string& dir) {

@@ -24,6 +24,7 @@
 #include "journal/file.hpp"
 #include "journal/format.hpp"
 #include "journal/writer.hpp"
+#include "support/files.hpp"
 
 namespace journal_test {
 
@@ -51,15 +52,8 @@ class temp_dir {
   std::string path_;
 };
 
-inline std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-inline void write_file(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
+using mixtape::test::read_file;
+using mixtape::test::write_file;
 
 inline std::string header_bytes() {
   std::string h;

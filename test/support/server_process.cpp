@@ -1,4 +1,5 @@
 #include "support/server_process.hpp"
+#include "support/files.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -16,12 +17,6 @@
 namespace mixtape::test {
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 pid_t spawn(const std::vector<std::string>& args, const std::string& out, const std::string& err) {
   const pid_t pid = ::fork();
