@@ -1,5 +1,7 @@
 #include "options.hpp"
 
+#include "core/flag_values.hpp"
+
 #include <boost/asio/ip/address.hpp>
 
 #include <algorithm>
@@ -16,18 +18,10 @@ problem bad(std::string flag, std::string message) {
   return problem::validation(std::move(flag), std::move(message));
 }
 
-std::optional<std::uint64_t> to_uint(std::string_view s) {
-  std::uint64_t v = 0;
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
 core::result<unsigned> uint_flag(const std::string& flag, std::string_view text, unsigned lo, unsigned hi) {
-  const auto v = to_uint(text);
-  if (!v || *v < lo || *v > hi)
-    return bad(flag, flag + " must be an integer between " + std::to_string(lo) + " and " + std::to_string(hi));
-  return static_cast<unsigned>(*v);
+  auto v = core::integer_flag(flag, text, lo, hi);
+  if (!v) return std::move(v).error();
+  return static_cast<unsigned>(v.value());
 }
 
 // A decimal number in (lo, hi] or, with lo_inclusive, [lo, hi].
@@ -143,7 +137,7 @@ core::result<mix_ratio> parse_mix(std::string_view text) {
     if (i == operation_count)
       return bad("--mix", "--mix: unknown operation '" + std::string{name} + "' (get, create, update, list)");
     if (seen[i]) return bad("--mix", "--mix: " + std::string{name} + " is given twice");
-    const auto w = to_uint(item.substr(eq + 1));
+    const auto w = core::parse_decimal(item.substr(eq + 1));
     if (!w || *w > 1'000'000) return bad("--mix", "--mix: weights must be integers between 0 and 1000000");
     seen[i] = true;
     m.weight[i] = static_cast<unsigned>(*w);
@@ -184,7 +178,7 @@ core::result<target> parse_url(std::string_view url) {
     t.host = authority.substr(0, colon);
     port_text = colon == std::string_view::npos ? std::string_view{"80"} : authority.substr(colon + 1);
   }
-  const auto port = to_uint(port_text);
+  const auto port = core::parse_decimal(port_text);
   if (t.host.empty()) return bad("--url", "--url has no host");
   if (!port || *port == 0 || *port > 65535) return bad("--url", "--url: the port must be between 1 and 65535");
   if (!is_loopback_name(t.host))

@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include "core/flag_values.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -15,21 +17,6 @@ problem bad(std::string flag, std::string message) {
   return problem::validation(std::move(flag), std::move(message));
 }
 
-std::optional<std::uint64_t> to_uint(std::string_view s) {
-  std::uint64_t v = 0;
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-core::result<std::uint64_t> ranged(const std::string& flag, std::string_view text, std::uint64_t lo,
-                                   std::uint64_t hi) {
-  const auto v = to_uint(text);
-  if (!v || *v < lo || *v > hi)
-    return bad(flag, flag + " must be an integer between " + std::to_string(lo) + " and " +
-                         std::to_string(hi));
-  return *v;
-}
 
 std::optional<bool> to_bool(std::string_view s) {
   if (s == "1" || s == "true" || s == "yes" || s == "on") return true;
@@ -40,7 +27,7 @@ std::optional<bool> to_bool(std::string_view s) {
 // Applies one "--name value" setting to the server config.
 core::status apply(server_config& c, const std::string& flag, const std::string& v) {
   auto seconds = [&](std::chrono::seconds& out) -> core::status {
-    auto r = ranged(flag, v, 1, 86400);
+    auto r = core::integer_flag(flag, v, 1, 86400);
     if (!r) return std::move(r).error();
     out = std::chrono::seconds{r.value()};
     return core::success();
@@ -56,7 +43,7 @@ core::status apply(server_config& c, const std::string& flag, const std::string&
   } else if (flag == "--keys") {
     c.keys_file = v;
   } else if (flag == "--threads") {
-    auto r = ranged(flag, v, 1, 256);
+    auto r = core::integer_flag(flag, v, 1, 256);
     if (!r) return std::move(r).error();
     c.threads = static_cast<unsigned>(r.value());
   } else if (flag == "--fsync") {
@@ -65,11 +52,11 @@ core::status apply(server_config& c, const std::string& flag, const std::string&
     else if (v == "never") c.fsync = fsync_mode::never;
     else return bad(flag, "--fsync must be always, batch or never");
   } else if (flag == "--fsync-interval-ms") {
-    auto r = ranged(flag, v, 1, 60'000);
+    auto r = core::integer_flag(flag, v, 1, 60'000);
     if (!r) return std::move(r).error();
     c.fsync_interval = std::chrono::milliseconds{r.value()};
   } else if (flag == "--compact-bytes") {
-    auto r = ranged(flag, v, 4096, 1ull << 40);
+    auto r = core::integer_flag(flag, v, 4096, 1ull << 40);
     if (!r) return std::move(r).error();
     c.compact_bytes = r.value();
   } else if (flag == "--public-url") {
@@ -81,15 +68,15 @@ core::status apply(server_config& c, const std::string& flag, const std::string&
     c.public_url = v;
     while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
   } else if (flag == "--max-body-bytes") {
-    auto r = ranged(flag, v, 1024, 64ull << 20);
+    auto r = core::integer_flag(flag, v, 1024, 64ull << 20);
     if (!r) return std::move(r).error();
     c.max_body_bytes = r.value();
   } else if (flag == "--max-header-bytes") {
-    auto r = ranged(flag, v, 1024, 1u << 20);
+    auto r = core::integer_flag(flag, v, 1024, 1u << 20);
     if (!r) return std::move(r).error();
     c.max_header_bytes = r.value();
   } else if (flag == "--max-tracks") {
-    auto r = ranged(flag, v, 1, 1'000'000);
+    auto r = core::integer_flag(flag, v, 1, 1'000'000);
     if (!r) return std::move(r).error();
     c.max_tracks = static_cast<std::uint32_t>(r.value());
   } else if (flag == "--repair") {
@@ -208,7 +195,7 @@ core::result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_vie
     return bad("--listen", "--listen must be HOST:PORT");
   std::string host{text.substr(0, colon)};
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  const auto port = to_uint(text.substr(colon + 1));
+  const auto port = core::parse_decimal(text.substr(colon + 1));
   if (!port || *port > 65535) return bad("--listen", "--listen port must be between 0 and 65535");
   return std::pair{host, static_cast<std::uint16_t>(*port)};
 }
