@@ -17,7 +17,6 @@ problem bad(std::string flag, std::string message) {
   return problem::validation(std::move(flag), std::move(message));
 }
 
-
 std::optional<bool> to_bool(std::string_view s) {
   if (s == "1" || s == "true" || s == "yes" || s == "on") return true;
   if (s == "0" || s == "false" || s == "no" || s == "off" || s.empty()) return false;
