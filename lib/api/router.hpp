@@ -30,8 +30,6 @@ class router {
   void set_draining() noexcept { draining_.store(true); }
   bool ready() const noexcept;
 
-  api::metrics& request_metrics() noexcept { return metrics_; }
-
  private:
   // What finish() needs to account for a request.
   struct request_context {
