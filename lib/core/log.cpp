@@ -5,6 +5,7 @@
 #include <atomic>
 
 #include "core/clock.hpp"
+#include "core/json_text.hpp"
 
 namespace mixtape::core::log {
 namespace {
@@ -19,25 +20,6 @@ const char* name(level l) {
     case level::error: return "error";
   }
   return "info";
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      static constexpr char hex[] = "0123456789abcdef";
-      out += "\\u00";
-      out += hex[u >> 4];
-      out += hex[u & 0xf];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
 }
 
 bool needs_quotes(std::string_view v) {

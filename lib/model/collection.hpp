@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/json_text.hpp"
 
 namespace mixtape::model {
 
@@ -45,6 +46,6 @@ cached_json render(const collection& c);
 void append_json(std::string& out, const cached_json& j, std::optional<std::size_t> count);
 
 // Appends `s` as a JSON string literal (quotes included) to `out`.
-void append_json_string(std::string& out, std::string_view s);
+using core::append_json_string;
 
 }  // namespace mixtape::model

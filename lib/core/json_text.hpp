@@ -1,0 +1,12 @@
+#pragma once
+// JSON string literals, written by hand on the hot paths (responses, logs).
+#include <string>
+#include <string_view>
+
+namespace mixtape::core {
+
+// Appends `s` as a JSON string literal (quotes included) to `out`: '"' and '\\' and
+// control characters escaped exactly as boost::json::serialize does; UTF-8 kept as is.
+void append_json_string(std::string& out, std::string_view s);
+
+}  // namespace mixtape::core
