@@ -80,7 +80,7 @@ BOOST_AUTO_TEST_CASE(a_snapshot_taken_under_concurrent_writes_is_the_state_at_it
         }
       });
     for (auto& t : writers) t.join();
-    BOOST_REQUIRE(hs.engine->compaction().wait_for_finished(3, 10s));
+    BOOST_REQUIRE(hs.write_until_finished(h, 3, 10s));
     for (int i = 0; i < 50 && hs.engine->compaction().stats().running; ++i) std::this_thread::sleep_for(10ms);
     hs.close();
     live_dump = store_test::dump(hs.live, h);
@@ -109,7 +109,7 @@ BOOST_AUTO_TEST_CASE(a_failed_snapshot_write_never_harms_the_journal_and_is_retr
   failing_file::fail_appends = true;
   harness hs{o};
   for (int i = 0; i < 400; ++i) BOOST_REQUIRE(!hs.write(h.next()));
-  BOOST_REQUIRE(hs.engine->compaction().wait_for_finished(2, 10s));
+  BOOST_REQUIRE(hs.write_until_finished(h, 2, 10s));  // the retry needs a batch after its delay
   auto stats = hs.engine->compaction().stats();
   BOOST_TEST(stats.failures >= 2u);
   BOOST_TEST(stats.compactions == 0u);

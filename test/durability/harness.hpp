@@ -3,6 +3,7 @@
 // with a live store updated by journal completions exactly as service::collections does
 // (apply after the record is durable, on the writer thread), and a record of every
 // acknowledged mutation by sequence number.
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -73,6 +74,16 @@ class harness {
     std::promise<std::error_code> p;
     write_async(std::move(m), [&p](std::error_code ec) { p.set_value(ec); });
     return p.get_future().get();
+  }
+  // Compactions start only at a batch (and not within a retry delay), so waiting idle can
+  // wait forever: keep writing `h`'s mutations until `n` compactions have finished or
+  // failed. False on timeout or on a refused write.
+  bool write_until_finished(history& h, std::uint64_t n, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!engine->compaction().wait_for_finished(n, std::chrono::milliseconds(1))) {
+      if (std::chrono::steady_clock::now() >= deadline || write(h.next())) return false;
+    }
+    return true;
   }
   void close() {
     if (engine) engine->close();
