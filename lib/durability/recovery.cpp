@@ -82,10 +82,13 @@ struct replay_state {
 
 core::status apply_record(const numbered_file& f, const journal::record_view& r, replay_state& st,
                           store::collection_store& store) {
-  const std::string at = f.path + ": record at offset " + std::to_string(r.offset) + " has seq " + std::to_string(r.seq);
-  if (r.seq < f.number) return corrupt(at + ", below the file's first seq " + std::to_string(f.number));
+  const auto at = [&] {
+    return f.path + ": record at offset " + std::to_string(r.offset) + " has seq " + std::to_string(r.seq);
+  };
+  if (r.seq < f.number) return corrupt(at() + ", below the file's first seq " + std::to_string(f.number));
   if (r.seq <= st.snapshot_seq) return core::success();  // already in the snapshot
-  if (r.seq != st.next) return corrupt(at + " where seq " + std::to_string(st.next) + " was expected (records missing)");
+  if (r.seq != st.next)
+    return corrupt(at() + " where seq " + std::to_string(st.next) + " was expected (records missing)");
   auto m = model::decode(r.type, r.payload);
   if (!m) return corrupt(f.path + ": undecodable record at offset " + std::to_string(r.offset) + ": " + m.error().message);
   store.apply(m.value(), r.seq);
@@ -110,7 +113,8 @@ core::result<bool> replay_file(const numbered_file& f, bool last, recovery_mode 
     return corrupt(f.path + ": starts at seq " + std::to_string(f.number) + " but the records before it end at seq " +
                    std::to_string(st.next - 1) + " (records missing)");
   auto report = journal::recover(
-      f.path, [&](const journal::record_view& r) { return apply_record(f, r, st, store); }, journal_mode(mode), last);
+      f.path, [&](const journal::record_view& r) { return apply_record(f, r, st, store); }, journal_mode(mode), last,
+      [&](std::size_t records) { store.reserve(store.size() + records); });  // at most one create each
   if (!report) return std::move(report).error();
   if (mode == recovery_mode::verify && report->cut_bytes > 0)
     out.findings.push_back(f.path + ": torn tail at offset " + std::to_string(report->valid_bytes) + " (" +
@@ -230,6 +234,7 @@ core::result<recovered> recover_data_dir(const std::string& dir, recovery_mode m
   replay_state rs{out.snapshot_seq, out.snapshot_seq + 1, 0};
   auto used = replay_journals(files->journals, mode, rs, store, out);
   if (!used) return std::move(used).error();
+  store.release_spare_capacity();  // replay reserved for every record being a create
   if (auto st = check_reaches(*files, rs); !st && used.value() == files->journals.size())
     return std::move(st).error();
   out.last_seq = rs.next - 1;

@@ -174,7 +174,8 @@ core::result<recovery_report> recover_short(const std::string& path, std::string
 // file exactly as it was found.
 core::result<recovery_report> recover(const std::string& path,
                                       const std::function<core::status(const record_view&)>& on_record,
-                                      recovery_mode mode, bool last_file) {
+                                      recovery_mode mode, bool last_file,
+                                      const std::function<void(std::size_t records)>& before_replay) {
   std::string buf;
   if (auto ec = detail::read_whole_file(path, buf)) return io_problem(path, "read", ec);
   if (buf.size() < header_size) return recover_short(path, buf, mode, last_file);
@@ -183,6 +184,7 @@ core::result<recovery_report> recover(const std::string& path,
   const scan_result s = scan(buf);
   const bool damaged = s.next_valid.has_value() || (!last_file && s.end < buf.size());
   if (damaged && mode == recovery_mode::strict) return corrupt(path, damage_message(s));
+  if (before_replay) before_replay(s.records.size());
   for (const auto& rec : s.records)
     if (auto st = on_record(rec); !st) return std::move(st).error();
   if (damaged && mode == recovery_mode::verify) return corrupt(path, damage_message(s));

@@ -46,8 +46,11 @@ struct recovery_report {
 // `last_file` false: a newer journal file follows this one, so this file was complete and
 // synced when the next one was started. Then nothing is a torn tail: any bad record, and a
 // file shorter than a header, is corruption (strict/verify refuse, repair copies and cuts).
+// `before_replay`, when set, is told how many records will go to `on_record` before the
+// first one does (so the caller can size its tables once).
 core::result<recovery_report> recover(const std::string& path,
                                       const std::function<core::status(const record_view&)>& on_record,
-                                      recovery_mode mode, bool last_file = true);
+                                      recovery_mode mode, bool last_file = true,
+                                      const std::function<void(std::size_t records)>& before_replay = {});
 
 }  // namespace mixtape::journal

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -39,8 +40,22 @@ struct cached_json {
 };
 
 // Renders {"id","name","description","cover_track_id","cover_image_url","track_count",
-// "created_at","updated_at"} in that order, strings escaped per RFC 8259.
+// "created_at","updated_at"} in that order, strings escaped per RFC 8259. The text's
+// capacity is its size (a store holds millions of these).
 cached_json render(const collection& c);
+cached_json render(std::string_view id, std::string_view name, const std::optional<std::string>& description,
+                   const std::optional<std::string>& cover_track_id,
+                   const std::optional<std::string>& cover_image_url, core::unix_seconds created_at,
+                   core::unix_seconds updated_at);
+
+// Sets c.name, c.description, c.cover_track_id and c.cover_image_url from a cached JSON
+// made by render() (the store keeps no other copy of them). False if `j` is not one.
+bool read_text_fields(const cached_json& j, collection& c);
+
+// A collection id "mcoll_" + 12 lowercase hex digits as its 48-bit number, and back.
+// nullopt for any other text (such an id names no collection).
+std::optional<std::uint64_t> collection_number(std::string_view id) noexcept;
+std::string collection_id(std::uint64_t number);
 
 // Appends the cached object to `out`, with `track_count` = *count, or null when count is empty.
 void append_json(std::string& out, const cached_json& j, std::optional<std::size_t> count);

@@ -96,6 +96,11 @@ class collection_store {
   std::size_t size() const;
   std::size_t share_count() const;
 
+  // Sizes the tables for `collections` in all (recovery: one rehash instead of many), and
+  // gives back what a generous reserve() left unused. Any thread; they take each lock.
+  void reserve(std::size_t collections);
+  void release_spare_capacity();
+
   // --- Snapshots (see the class comment) ---
   // Starts a snapshot of the state as of now and returns its epoch (never 0). Applier
   // thread only, between two apply() calls; at most one snapshot at a time.
@@ -112,15 +117,18 @@ class collection_store {
   core::status load_snapshot(std::string_view body);
 
  private:
+  // A collection as held: ~100 bytes plus its JSON (there may be millions). The id is
+  // the map key (its number), the owner an interned pair, and the cached JSON is the only
+  // copy of the text fields (materialize() reads them back for the rarer callers).
   struct entry {
-    model::collection data;
     model::cached_json json;
+    std::vector<model::track_entry> tracks;
+    const owner_index::owner* owner = nullptr;
+    core::unix_seconds created_at = 0;
+    core::unix_seconds updated_at = 0;
+    std::uint64_t created_seq = 0;
   };
-  struct string_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-  };
-  using entry_map = std::unordered_map<std::string, entry, string_hash, std::equal_to<>>;
+  using entry_map = std::unordered_map<std::uint64_t, entry>;
   struct shard {
     mutable std::mutex mutex;
     entry_map entries;
@@ -128,14 +136,24 @@ class collection_store {
     std::string captured;              // this part as of that epoch's cut
   };
 
-  shard& shard_of(std::string_view id) const;
+  shard& shard_of(std::uint64_t id) const;
+  // The entry with this id number, or null; the caller holds s.mutex.
+  static const entry* find(const shard& s, std::uint64_t id);
+  static entry* find(shard& s, std::uint64_t id);
+  // The entry of `id` when it exists and (org, owner) may see it, or null; same lock rule.
+  const entry* find_visible(const shard& s, std::string_view id, std::string_view org,
+                            std::string_view owner) const;
+  // The whole collection, text fields read back from the JSON; its tracks copied, or left
+  // empty for the caller to lend (see tracks_loan in collection_store.cpp).
+  enum class lend_tracks { no, yes };
+  static model::collection materialize(std::uint64_t id, const entry& e, lend_tracks lend = lend_tracks::no);
+  static entry make_entry(const model::collection& c, const owner_index::owner* owner);
   // Before a part changes (its lock held): serialize it for the snapshot in progress,
   // unless there is none or this part is already captured for it.
   void capture(shard& s);
   void capture_shares();
   static void serialize(const shard& s, std::string& out);
   void serialize_shares(std::string& out) const;
-  static bool visible(const entry& e, std::string_view org, std::string_view owner);
 
   outcome apply_create(const model::create_collection& m, std::uint64_t seq);
   outcome apply_update(const model::update_collection& m);
@@ -146,6 +164,7 @@ class collection_store {
   outcome apply_share(const model::create_share& m);
   // Runs `change` on the collection under its shard lock; re-renders its JSON when
   // `change` reports applied.
+  // `change` gets the whole collection (tracks lent, not copied).
   outcome modify(std::string_view id, const std::function<outcome(model::collection&)>& change);
 
   std::size_t shard_mask_;
@@ -153,7 +172,7 @@ class collection_store {
   owner_index owners_;
   mutable std::mutex shares_mutex_;
   std::unordered_map<std::string, share_link> shares_;  // raw 32-byte token hash -> link
-  std::unordered_map<std::string, std::size_t, string_hash, std::equal_to<>> linked_ids_;  // collection id -> links
+  std::unordered_map<std::uint64_t, std::size_t> linked_ids_;  // collection id number -> links
   std::uint64_t shares_captured_epoch_ = 0;  // guarded by shares_mutex_, as in `shard`
   std::string shares_captured_;              // guarded by shares_mutex_
   std::atomic<std::uint64_t> snapshot_epoch_{0};  // the snapshot in progress; 0: none

@@ -4,44 +4,45 @@
 
 namespace mixtape::store {
 
-std::string owner_index::owner_key(std::string_view org, std::string_view owner) {
-  std::string k;
-  k.reserve(org.size() + owner.size() + 1);
-  k.append(org).push_back('\n');  // '\n' appears in neither an org id nor a principal
-  k.append(owner);
-  return k;
-}
-
-void owner_index::insert(std::string_view org, std::string_view owner, std::uint64_t created_seq,
-                         const std::string& id) {
+const owner_index::owner* owner_index::intern(std::string_view org, std::string_view principal) {
+  {
+    std::shared_lock lock{mutex_};
+    if (const owner* o = find(org, principal)) return o;
+  }
   std::unique_lock lock{mutex_};
-  by_owner_[owner_key(org, owner)].insert({~created_seq, id});
+  return &*owners_.emplace(org, principal).first;  // (or the one made meanwhile)
 }
 
-void owner_index::erase(std::string_view org, std::string_view owner, std::uint64_t created_seq,
-                        const std::string& id) {
+void owner_index::insert(const owner& o, std::uint64_t created_seq, std::uint64_t id) {
   std::unique_lock lock{mutex_};
-  const auto it = by_owner_.find(owner_key(org, owner));
-  if (it == by_owner_.end()) return;
-  it->second.erase({~created_seq, id});
-  if (it->second.empty()) by_owner_.erase(it);
+  o.collections.insert({~created_seq, id});
 }
 
-std::size_t owner_index::for_page(std::string_view org, std::string_view owner, std::size_t offset,
-                                  std::size_t limit, const std::function<void(const std::string&)>& visit) const {
+void owner_index::erase(const owner& o, std::uint64_t created_seq, std::uint64_t id) {
+  std::unique_lock lock{mutex_};
+  o.collections.erase({~created_seq, id});
+}
+
+const owner_index::owner* owner_index::find(std::string_view org, std::string_view principal) const {
+  const auto it = owners_.find(by_names::names{org, principal});
+  return it == owners_.end() ? nullptr : &*it;
+}
+
+std::size_t owner_index::for_page(std::string_view org, std::string_view principal, std::size_t offset,
+                                  std::size_t limit, const std::function<void(std::uint64_t)>& visit) const {
   std::shared_lock lock{mutex_};
-  const auto it = by_owner_.find(owner_key(org, owner));
-  if (it == by_owner_.end() || offset >= it->second.size()) return 0;
+  const owner* o = find(org, principal);
+  if (!o || offset >= o->collections.size()) return 0;
   std::size_t n = 0;
-  for (auto pos = it->second.find_by_order(offset); pos != it->second.end() && n < limit; ++pos, ++n)
+  for (auto pos = o->collections.find_by_order(offset); pos != o->collections.end() && n < limit; ++pos, ++n)
     visit(pos->second);
   return n;
 }
 
-std::size_t owner_index::count(std::string_view org, std::string_view owner) const {
+std::size_t owner_index::count(std::string_view org, std::string_view principal) const {
   std::shared_lock lock{mutex_};
-  const auto it = by_owner_.find(owner_key(org, owner));
-  return it == by_owner_.end() ? 0 : it->second.size();
+  const owner* o = find(org, principal);
+  return o ? o->collections.size() : 0;
 }
 
 }  // namespace mixtape::store

@@ -1,10 +1,11 @@
 #pragma once
-// Per-owner listing index: for each (org, principal), its collection ids ordered newest
+// Per-owner listing index: for each (org, principal), its collections ordered newest
 // first, with O(log n) access by rank so that a page costs O(log n + limit) whatever the
-// offset. Thread-safe (a shared_mutex: many readers, the single applier writes).
+// offset. Collections are named by their id numbers (model::collection_number).
+// Thread-safe (a shared_mutex: many readers, the single applier writes).
 #include <cstdint>
 #include <functional>
-#include <map>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -16,25 +17,50 @@
 namespace mixtape::store {
 
 class owner_index {
+  // Key: (~created_seq, id number), so ascending order is newest first.
+  using key = std::pair<std::uint64_t, std::uint64_t>;
+  using ranked_set = __gnu_pbds::tree<key, __gnu_pbds::null_type, std::less<key>, __gnu_pbds::rb_tree_tag,
+                                      __gnu_pbds::tree_order_statistics_node_update>;
+
  public:
-  void insert(std::string_view org, std::string_view owner, std::uint64_t created_seq, const std::string& id);
-  void erase(std::string_view org, std::string_view owner, std::uint64_t created_seq, const std::string& id);
+  // An (org, principal) pair, interned: one per pair ever inserted, at a stable address
+  // for the index's lifetime. `org` and `principal` never change, so holders of the
+  // pointer may read them without the index's lock.
+  class owner {
+   public:
+    owner(std::string_view org, std::string_view principal) : org(org), principal(principal) {}
+    const std::string org;
+    const std::string principal;
+
+   private:
+    friend class owner_index;
+    mutable ranked_set collections;  // guarded by the index's mutex
+  };
+
+  // The interned pair for (org, principal), made on first use.
+  const owner* intern(std::string_view org, std::string_view principal);
+  void insert(const owner& o, std::uint64_t created_seq, std::uint64_t id);
+  void erase(const owner& o, std::uint64_t created_seq, std::uint64_t id);
 
   // Calls visit(id) for up to `limit` ids starting at rank `offset` (newest first), under
   // the index's shared lock. Returns the number of ids visited.
-  std::size_t for_page(std::string_view org, std::string_view owner, std::size_t offset, std::size_t limit,
-                       const std::function<void(const std::string&)>& visit) const;
-  std::size_t count(std::string_view org, std::string_view owner) const;
+  std::size_t for_page(std::string_view org, std::string_view principal, std::size_t offset, std::size_t limit,
+                       const std::function<void(std::uint64_t)>& visit) const;
+  std::size_t count(std::string_view org, std::string_view principal) const;
 
  private:
-  // Key: (~created_seq, id), so ascending order is newest first.
-  using key = std::pair<std::uint64_t, std::string>;
-  using ranked_set = __gnu_pbds::tree<key, __gnu_pbds::null_type, std::less<key>, __gnu_pbds::rb_tree_tag,
-                                      __gnu_pbds::tree_order_statistics_node_update>;
-  static std::string owner_key(std::string_view org, std::string_view owner);
+  const owner* find(std::string_view org, std::string_view principal) const;
+
+  struct by_names {
+    using is_transparent = void;
+    using names = std::pair<std::string_view, std::string_view>;
+    static names of(const owner& o) { return {o.org, o.principal}; }
+    static names of(const names& n) { return n; }
+    bool operator()(const auto& a, const auto& b) const { return of(a) < of(b); }
+  };
 
   mutable std::shared_mutex mutex_;
-  std::map<std::string, ranked_set, std::less<>> by_owner_;
+  std::set<owner, by_names> owners_;
 };
 
 }  // namespace mixtape::store

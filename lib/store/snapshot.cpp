@@ -31,10 +31,15 @@ core::problem duplicate(std::string_view what, std::size_t offset) {
           "snapshot item at body offset " + std::to_string(offset) + ": duplicate " + std::string{what}};
 }
 
+core::problem not_a_collection_id(std::string_view id, std::size_t offset) {
+  return {core::errc::corrupt_data, "",
+          "snapshot item at body offset " + std::to_string(offset) + ": not a collection id: " + std::string{id}};
+}
+
 }  // namespace
 
 void collection_store::serialize(const shard& s, std::string& out) {
-  for (const auto& [id, e] : s.entries) model::append_snapshot_item(out, e.data);
+  for (const auto& [id, e] : s.entries) model::append_snapshot_item(out, materialize(id, e));
 }
 
 void collection_store::serialize_shares(std::string& out) const {
@@ -101,19 +106,20 @@ core::status collection_store::load_snapshot(std::string_view body) {
     if (auto* share = std::get_if<model::create_share>(&item)) {
       share_link link{share->share_id, share->collection_id, share->visibility, share->expires_at, share->at};
       const std::string key{reinterpret_cast<const char*>(share->token_sha256.data()), share->token_sha256.size()};
-      ++linked_ids_[link.collection_id];
+      const auto linked = model::collection_number(link.collection_id);
+      if (!linked) return not_a_collection_id(link.collection_id, offset);
+      ++linked_ids_[*linked];
       if (!shares_.try_emplace(key, std::move(link)).second) return duplicate("share link", offset);
       return core::success();
     }
-    auto& c = std::get<model::collection>(item);
-    entry e;
-    e.json = model::render(c);
-    e.data = std::move(c);
-    const std::string id = e.data.id;
-    shard& s = shard_of(id);
-    const auto [it, fresh] = s.entries.try_emplace(id, std::move(e));
-    if (!fresh) return duplicate("collection " + id, offset);
-    owners_.insert(it->second.data.org, it->second.data.owner, it->second.data.created_seq, id);
+    const auto& c = std::get<model::collection>(item);
+    const auto id = model::collection_number(c.id);
+    if (!id) return not_a_collection_id(c.id, offset);
+    shard& s = shard_of(*id);
+    if (find(s, *id)) return duplicate("collection " + c.id, offset);
+    const owner_index::owner* owner = owners_.intern(c.org, c.owner);
+    s.entries.try_emplace(*id, make_entry(c, owner));
+    owners_.insert(*owner, c.created_seq, *id);
     return core::success();
   });
 }

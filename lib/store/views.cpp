@@ -1,4 +1,6 @@
 // Read views that render multi-item bodies: listings, track pages, shared links.
+#include <cassert>
+
 #include "store/collection_store.hpp"
 
 namespace mixtape::store {
@@ -16,25 +18,27 @@ void collection_store::append_list(std::string& out, std::string_view org, std::
                                    std::size_t limit, std::size_t offset) const {
   out += "{\"items\":[";
   bool first = true;
-  owners_.for_page(org, owner, offset, limit, [&](const std::string& id) {
+  owners_.for_page(org, owner, offset, limit, [&](std::uint64_t id) {
     const shard& s = shard_of(id);
     std::lock_guard lock{s.mutex};
-    const auto it = s.entries.find(id);
-    if (it == s.entries.end()) return;  // deleted while listed: the index follows shortly
+    const entry* e = find(s, id);
+    if (!e) return;  // deleted while listed: the index follows shortly
     if (!first) out += ',';
     first = false;
-    model::append_json(out, it->second.json, std::nullopt);
+    model::append_json(out, e->json, std::nullopt);
   });
   append_page_tail(out, limit, offset);
 }
 
 bool collection_store::append_tracks(std::string& out, std::string_view id, std::string_view org,
                                      std::string_view owner, std::size_t limit, std::size_t offset) const {
-  const shard& s = shard_of(id);
+  const auto number = model::collection_number(id);
+  if (!number) return false;
+  const shard& s = shard_of(*number);
   std::lock_guard lock{s.mutex};
-  const auto it = s.entries.find(id);
-  if (it == s.entries.end() || !visible(it->second, org, owner)) return false;
-  const auto& tracks = it->second.data.tracks;
+  const entry* e = find_visible(s, id, org, owner);
+  if (!e) return false;
+  const auto& tracks = e->tracks;
   out += "{\"collection_id\":";
   model::append_json_string(out, id);
   out += ",\"items\":[";
@@ -60,15 +64,20 @@ std::optional<shared_view> collection_store::find_share(const std::array<unsigne
     if (it == shares_.end()) return std::nullopt;
     view.link = it->second;
   }
-  const shard& s = shard_of(view.link.collection_id);
+  const auto number = model::collection_number(view.link.collection_id);
+  if (!number) return view;
+  const shard& s = shard_of(*number);
   std::lock_guard lock{s.mutex};
-  const auto it = s.entries.find(view.link.collection_id);
-  if (it == s.entries.end()) return view;
+  const entry* e = find(s, *number);
+  if (!e) return view;
+  model::collection c;
+  [[maybe_unused]] const bool read = model::read_text_fields(e->json, c);
+  assert(read);  // the store rendered it
   view.collection_exists = true;
-  view.name = it->second.data.name;
-  view.description = it->second.data.description;
-  view.track_ids.reserve(it->second.data.tracks.size());
-  for (const auto& t : it->second.data.tracks) view.track_ids.push_back(t.track_id);
+  view.name = std::move(c.name);
+  view.description = std::move(c.description);
+  view.track_ids.reserve(e->tracks.size());
+  for (const auto& t : e->tracks) view.track_ids.push_back(t.track_id);
   return view;
 }
 

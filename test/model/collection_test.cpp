@@ -112,4 +112,38 @@ BOOST_AUTO_TEST_CASE(append_json_string_matches_boost_json_serialize) {
   }
 }
 
+// The store keeps no other copy of the text fields: they must come back exactly, escapes,
+// NULs and absent optionals included.
+BOOST_AUTO_TEST_CASE(text_fields_read_back_from_the_cached_json_exactly) {
+  collection c = sample();
+  c.description.reset();
+  c.cover_track_id = "mtrack_9";
+  c.name += std::string(1, '\0') + "\xe2\x80\xa8 end";
+  collection back;
+  back.description = "stale";
+  BOOST_TEST_REQUIRE(read_text_fields(render(c), back));
+  BOOST_TEST(back.name == c.name);
+  BOOST_TEST(!back.description.has_value());
+  BOOST_TEST((back.cover_track_id == c.cover_track_id));
+  BOOST_TEST((back.cover_image_url == c.cover_image_url));
+  BOOST_TEST(!read_text_fields(cached_json{"{\"id\":1}", 7}, back));
+  BOOST_TEST(!read_text_fields(cached_json{"not json", 0}, back));
+}
+
+BOOST_AUTO_TEST_CASE(collection_ids_map_to_48_bit_numbers_and_back) {
+  BOOST_TEST(collection_number("mcoll_000000000000").value_or(1) == 0u);
+  BOOST_TEST(collection_number("mcoll_4a1f9c7e2b8d").value_or(0) == 0x4a1f9c7e2b8dull);
+  BOOST_TEST(collection_number("mcoll_ffffffffffff").value_or(0) == 0xffffffffffffull);
+  BOOST_TEST(collection_id(0x4a1f9c7e2b8dull) == "mcoll_4a1f9c7e2b8d");
+  BOOST_TEST(collection_id(0) == "mcoll_000000000000");
+  for (const char* bad : {"", "mcoll_", "mcoll_4a1f9c7e2b8", "mcoll_4a1f9c7e2b8d0", "mcoll_4A1F9C7E2B8D",
+                          "mcoll_4a1f9c7e2b8g", "mcolx_4a1f9c7e2b8d", "xmcoll_4a1f9c7e2b8"})
+    BOOST_TEST(!collection_number(bad).has_value(), bad);
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 1000; ++i) {
+    const std::uint64_t n = rng() & 0xffffffffffffull;
+    BOOST_TEST_REQUIRE(collection_number(collection_id(n)).value_or(~n) == n);
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

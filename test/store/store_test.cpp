@@ -62,20 +62,31 @@ BOOST_AUTO_TEST_CASE(reorder_that_changes_nothing_is_reported) {
 
 BOOST_AUTO_TEST_CASE(owner_index_pages_newest_first_by_rank) {
   store::owner_index idx;
-  for (std::uint64_t seq = 1; seq <= 10; ++seq) idx.insert("org_x", "usr_a", seq, "id" + std::to_string(seq));
-  idx.insert("org_x", "usr_b", 11, "other");
-  idx.insert("org_y", "usr_a", 12, "other_org");
-  std::vector<std::string> page;
-  const auto n = idx.for_page("org_x", "usr_a", 3, 4, [&](const std::string& id) { page.push_back(id); });
+  const auto* a = idx.intern("org_x", "usr_a");
+  for (std::uint64_t seq = 1; seq <= 10; ++seq) idx.insert(*a, seq, 100 + seq);
+  const auto* b = idx.intern("org_x", "usr_b");
+  const auto* other_org = idx.intern("org_y", "usr_a");
+  idx.insert(*b, 11, 200);
+  idx.insert(*other_org, 12, 300);
+  BOOST_TEST((a == idx.intern("org_x", "usr_a")));  // interned: one per pair
+  BOOST_TEST((a != b && a != other_org && b != other_org));
+  idx.insert(*a, 13, 113);
+  BOOST_TEST(a->org == "org_x");
+  BOOST_TEST(a->principal == "usr_a");
+  idx.erase(*a, 13, 113);
+  std::vector<std::uint64_t> page;
+  const auto n = idx.for_page("org_x", "usr_a", 3, 4, [&](std::uint64_t id) { page.push_back(id); });
   BOOST_TEST(n == 4u);
-  const std::vector<std::string> expected{"id7", "id6", "id5", "id4"};
+  const std::vector<std::uint64_t> expected{107, 106, 105, 104};
   BOOST_TEST(page == expected, boost::test_tools::per_element());
-  BOOST_TEST(idx.for_page("org_x", "usr_a", 10, 5, [](const std::string&) {}) == 0u);
-  idx.erase("org_x", "usr_a", 7, "id7");
+  BOOST_TEST(idx.for_page("org_x", "usr_a", 10, 5, [](std::uint64_t) {}) == 0u);
+  BOOST_TEST(idx.for_page("org_x", "usr_c", 0, 5, [](std::uint64_t) {}) == 0u);
+  idx.erase(*a, 7, 107);
   BOOST_TEST(idx.count("org_x", "usr_a") == 9u);
+  BOOST_TEST(idx.count("org_y", "usr_a") == 1u);
   page.clear();
-  idx.for_page("org_x", "usr_a", 3, 1, [&](const std::string& id) { page.push_back(id); });
-  BOOST_TEST(page.front() == "id6");
+  idx.for_page("org_x", "usr_a", 3, 1, [&](std::uint64_t id) { page.push_back(id); });
+  BOOST_TEST(page.front() == 106u);
 }
 
 BOOST_AUTO_TEST_CASE(collections_are_visible_only_to_their_owner_in_their_org) {
