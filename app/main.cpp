@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "allocator.hpp"
 #include "auth/keys.hpp"
 #include "config/config.hpp"
 #include "serve.hpp"
@@ -26,6 +27,7 @@ int keys_add(const mixtape::config::keys_add_command& k) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  mixtape::app::tune_allocator();
   namespace config = mixtape::config;
   const std::vector<std::string> args(argv + 1, argv + argc);
   auto cmd = config::parse_command_line(args, config::process_environment());

@@ -7,6 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config
   dpkg-dev  # dpkg-shlibdeps, for the .deb (cpack) and its test
   libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev libboost-url1.81-dev
+  libmimalloc-dev  # mixtaped's allocator (app/allocator.hpp)
   curl  # the README walk-through and the seed-example tests
 )
 packages+=("$@")  # callers may ask for more (e.g. wrk, nginx-light for benchmarks)
