@@ -2,9 +2,6 @@
 
 #include <charconv>
 
-#include <boost/json/parse.hpp>
-#include <boost/json/value.hpp>
-
 namespace mixtape::model {
 namespace {
 
@@ -53,30 +50,106 @@ cached_json render(std::string_view id, std::string_view name, const std::option
   return {std::string{out.data(), out.size()}, count_at};
 }
 
+namespace {
+
+// Reads back what render() wrote, in render()'s order. Strings take any JSON escape
+// (render() only makes \" \\ and the control-character ones, but this is the inverse
+// of RFC 8259 strings, not of one escaper).
+class rendered_reader {
+ public:
+  explicit rendered_reader(std::string_view text) : text_(text) {}
+
+  bool literal(std::string_view lit) {
+    if (text_.substr(pos_, lit.size()) != lit) return false;
+    pos_ += lit.size();
+    return true;
+  }
+  bool string(std::string& out) {
+    out.clear();
+    if (!literal("\"")) return false;
+    for (;;) {
+      const std::size_t stop = text_.find_first_of("\"\\", pos_);
+      if (stop == std::string_view::npos) return false;
+      out.append(text_.substr(pos_, stop - pos_));
+      pos_ = stop + 1;
+      if (text_[stop] == '"') return true;
+      if (!escape(out)) return false;
+    }
+  }
+  bool nullable(std::optional<std::string>& out) {
+    if (literal("null")) {
+      out.reset();
+      return true;
+    }
+    return string(out.emplace());
+  }
+  std::size_t position() const noexcept { return pos_; }
+
+ private:
+  bool escape(std::string& out) {
+    if (pos_ >= text_.size()) return false;
+    const char e = text_[pos_++];
+    switch (e) {
+      case '"': case '\\': case '/': out += e; return true;
+      case 'b': out += '\b'; return true;
+      case 'f': out += '\f'; return true;
+      case 'n': out += '\n'; return true;
+      case 'r': out += '\r'; return true;
+      case 't': out += '\t'; return true;
+      case 'u': break;
+      default: return false;
+    }
+    std::uint32_t cp = 0;
+    if (!hex4(cp)) return false;
+    if (cp >= 0xd800 && cp < 0xdc00) {  // a high surrogate: its low half must follow
+      std::uint32_t low = 0;
+      if (!literal("\\u") || !hex4(low) || low < 0xdc00 || low > 0xdfff) return false;
+      cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+    } else if (cp >= 0xdc00 && cp <= 0xdfff) {
+      return false;
+    }
+    append_utf8(out, cp);
+    return true;
+  }
+  bool hex4(std::uint32_t& v) {
+    if (text_.size() - pos_ < 4) return false;
+    const char* first = text_.data() + pos_;
+    const auto r = std::from_chars(first, first + 4, v, 16);
+    if (r.ec != std::errc{} || r.ptr != first + 4) return false;
+    pos_ += 4;
+    return true;
+  }
+  static void append_utf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xc0 | cp >> 6);
+      out += static_cast<char>(0x80 | (cp & 0x3f));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xe0 | cp >> 12);
+      out += static_cast<char>(0x80 | (cp >> 6 & 0x3f));
+      out += static_cast<char>(0x80 | (cp & 0x3f));
+    } else {
+      out += static_cast<char>(0xf0 | cp >> 18);
+      out += static_cast<char>(0x80 | (cp >> 12 & 0x3f));
+      out += static_cast<char>(0x80 | (cp >> 6 & 0x3f));
+      out += static_cast<char>(0x80 | (cp & 0x3f));
+    }
+  }
+
+  std::string_view text_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+
 bool read_text_fields(const cached_json& j, collection& c) {
-  std::string text;
-  append_json(text, j, std::nullopt);
-  boost::system::error_code ec;
-  const boost::json::value v = boost::json::parse(text, ec);
-  if (ec || !v.is_object()) return false;
-  const boost::json::object& o = v.get_object();
-  const auto string_at = [&](std::string_view key) -> const boost::json::string* {
-    const boost::json::value* field = o.if_contains(key);
-    return field ? field->if_string() : nullptr;
-  };
-  const auto read_optional = [&](std::string_view key, std::optional<std::string>& field) {
-    if (const auto* s = string_at(key))
-      field.emplace(s->data(), s->size());
-    else
-      field.reset();
-  };
-  const auto* name = string_at("name");
-  if (!name) return false;
-  c.name.assign(name->data(), name->size());
-  read_optional("description", c.description);
-  read_optional("cover_track_id", c.cover_track_id);
-  read_optional("cover_image_url", c.cover_image_url);
-  return true;
+  rendered_reader r{j.text};
+  thread_local std::string id;  // read past, into a reused buffer
+  return r.literal("{\"id\":") && r.string(id) && r.literal(",\"name\":") && r.string(c.name) &&
+         r.literal(",\"description\":") && r.nullable(c.description) && r.literal(",\"cover_track_id\":") &&
+         r.nullable(c.cover_track_id) && r.literal(",\"cover_image_url\":") && r.nullable(c.cover_image_url) &&
+         r.literal(",\"track_count\":") && r.position() == j.count_at;
 }
 
 namespace {

@@ -130,6 +130,39 @@ BOOST_AUTO_TEST_CASE(text_fields_read_back_from_the_cached_json_exactly) {
   BOOST_TEST(!read_text_fields(cached_json{"not json", 0}, back));
 }
 
+BOOST_AUTO_TEST_CASE(text_fields_read_back_for_random_strings_and_any_json_escape) {
+  std::mt19937 rng(5);
+  const std::string pool[] = {"a", "\"", "\\", "/", "\n", "\r", "\t", "\b", "\f", "\x01", "\x1f", " ",
+                              "\x7f", "\xc3\xa9", "\xe2\x80\xa8", "\xf0\x9f\x98\x80", std::string(1, '\0')};
+  const auto random_text = [&] {
+    std::string s;
+    for (int n = static_cast<int>(rng() % 12); n > 0; --n) s += pool[rng() % std::size(pool)];
+    return s;
+  };
+  for (int round = 0; round < 500; ++round) {
+    collection c = sample();
+    c.name = random_text();
+    c.description = random_text();
+    if (rng() % 2) c.cover_track_id = random_text();
+    collection back;
+    BOOST_TEST_REQUIRE(read_text_fields(render(c), back), "round " << round);
+    BOOST_TEST_REQUIRE(back.name == c.name, "round " << round);
+    BOOST_TEST_REQUIRE((back.description == c.description && back.cover_track_id == c.cover_track_id));
+  }
+  // Escapes render() never makes, as any JSON writer may: \/, \uXXXX, surrogate pairs.
+  const std::string head = R"({"id":"mcoll_4a1f9c7e2b8d","name":)";
+  const std::string tail = R"(,"description":null,"cover_track_id":null,"cover_image_url":null,"track_count":)";
+  const auto read_name = [&](const std::string& name_json) -> std::optional<std::string> {
+    const cached_json j{head + name_json + tail, static_cast<std::uint32_t>((head + name_json + tail).size())};
+    collection back;
+    if (!read_text_fields(j, back)) return std::nullopt;
+    return back.name;
+  };
+  BOOST_TEST(read_name(R"("a\/b\u00e9\u2028\ud83d\ude00")").value_or("?") == "a/b\xc3\xa9\xe2\x80\xa8\xf0\x9f\x98\x80");
+  for (const char* bad : {R"("\ud83d")", R"("\ude00")", R"("\u12")", R"("\x")", R"("open)", "null", "1"})
+    BOOST_TEST(!read_name(bad).has_value(), bad);
+}
+
 BOOST_AUTO_TEST_CASE(collection_ids_map_to_48_bit_numbers_and_back) {
   BOOST_TEST(collection_number("mcoll_000000000000").value_or(1) == 0u);
   BOOST_TEST(collection_number("mcoll_4a1f9c7e2b8d").value_or(0) == 0x4a1f9c7e2b8dull);
