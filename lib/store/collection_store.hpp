@@ -12,8 +12,9 @@
 // copy-on-first-write per part (a part is one shard, or the share links): begin_snapshot()
 // only starts an epoch; after that, the first apply() that changes a part serializes the
 // part (as it was at the cut) before changing it, and a background thread serializes every
-// part not yet captured. So writes wait for at most one part's serialization, and reads
-// for nothing but a part's lock.
+// part not yet captured. A write's capture copies the part's entries, and serializing is
+// left to that thread; so writes wait for at most one part's copy, and reads for nothing
+// but a part's lock.
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -133,7 +134,7 @@ class collection_store {
     mutable std::mutex mutex;
     entry_map entries;
     std::uint64_t captured_epoch = 0;  // guarded by mutex: `captured` (or the collector) holds
-    std::string captured;              // this part as of that epoch's cut
+    std::vector<std::pair<std::uint64_t, entry>> captured;  // this part as of that epoch's cut
   };
 
   shard& shard_of(std::uint64_t id) const;
@@ -148,11 +149,11 @@ class collection_store {
   enum class lend_tracks { no, yes };
   static model::collection materialize(std::uint64_t id, const entry& e, lend_tracks lend = lend_tracks::no);
   static entry make_entry(const model::collection& c, const owner_index::owner* owner);
-  // Before a part changes (its lock held): serialize it for the snapshot in progress,
-  // unless there is none or this part is already captured for it.
+  // Before a part changes (its lock held): copy it for the snapshot in progress, unless
+  // there is none or this part is already captured for it.
   void capture(shard& s);
   void capture_shares();
-  static void serialize(const shard& s, std::string& out);
+  static void serialize(const std::vector<std::pair<std::uint64_t, entry>>& entries, std::string& out);
   void serialize_shares(std::string& out) const;
 
   outcome apply_create(const model::create_collection& m, std::uint64_t seq);

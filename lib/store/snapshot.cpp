@@ -4,8 +4,10 @@
 // part, either captured_epoch != E and the part is unchanged since the cut, or
 // captured_epoch == E and `captured` (or, once collected, the snapshot being written)
 // holds the part as it was at the cut. apply() keeps it by calling capture() under the
-// part's lock before any change; the collector sets captured_epoch when it serializes a
-// part directly, so a later change does not capture it again.
+// part's lock before any change; the collector sets captured_epoch when it copies a
+// part directly, so a later change does not capture it again. Serializing (the costly
+// part: text fields are read back from the JSON) happens on the collector's thread,
+// outside the part's lock.
 #include <cassert>
 
 #include "model/snapshot_item.hpp"
@@ -38,8 +40,8 @@ core::problem not_a_collection_id(std::string_view id, std::size_t offset) {
 
 }  // namespace
 
-void collection_store::serialize(const shard& s, std::string& out) {
-  for (const auto& [id, e] : s.entries) model::append_snapshot_item(out, materialize(id, e));
+void collection_store::serialize(const std::vector<std::pair<std::uint64_t, entry>>& entries, std::string& out) {
+  for (const auto& [id, e] : entries) model::append_snapshot_item(out, materialize(id, e));
 }
 
 void collection_store::serialize_shares(std::string& out) const {
@@ -49,8 +51,7 @@ void collection_store::serialize_shares(std::string& out) const {
 void collection_store::capture(shard& s) {
   const std::uint64_t epoch = snapshot_epoch_.load();
   if (epoch == 0 || s.captured_epoch == epoch) return;
-  s.captured.clear();
-  serialize(s, s.captured);
+  s.captured.assign(s.entries.begin(), s.entries.end());
   s.captured_epoch = epoch;
 }
 
@@ -71,23 +72,29 @@ std::uint64_t collection_store::begin_snapshot() {
 // Parts 0 .. shard_mask_ are the shards; the last part is the share links.
 void collection_store::collect_snapshot_part(std::uint64_t epoch, std::size_t part, std::string& out) {
   assert(epoch != 0 && epoch == snapshot_epoch_.load());
-  const auto take = [&](std::uint64_t& captured_epoch, std::string& captured, const auto& serialize_now) {
-    if (captured_epoch == epoch) {
-      out += captured;
-      std::string{}.swap(captured);  // free it now: the snapshot holds it
+  if (part > shard_mask_) {
+    std::lock_guard lock{shares_mutex_};
+    if (shares_captured_epoch_ == epoch) {
+      out += shares_captured_;
+      std::string{}.swap(shares_captured_);  // free it now: the snapshot holds it
     } else {
-      serialize_now();
-      captured_epoch = epoch;
+      serialize_shares(out);
+      shares_captured_epoch_ = epoch;
     }
-  };
-  if (part <= shard_mask_) {
+    return;
+  }
+  std::vector<std::pair<std::uint64_t, entry>> at_cut;
+  {
     shard& s = shards_[part];
     std::lock_guard lock{s.mutex};
-    take(s.captured_epoch, s.captured, [&] { serialize(s, out); });
-  } else {
-    std::lock_guard lock{shares_mutex_};
-    take(shares_captured_epoch_, shares_captured_, [&] { serialize_shares(out); });
+    if (s.captured_epoch == epoch) {
+      at_cut.swap(s.captured);  // captured_epoch stays: no change captures it again
+    } else {
+      at_cut.assign(s.entries.begin(), s.entries.end());
+      s.captured_epoch = epoch;
+    }
   }
+  serialize(at_cut, out);
 }
 
 void collection_store::end_snapshot(std::uint64_t epoch) {
@@ -95,7 +102,7 @@ void collection_store::end_snapshot(std::uint64_t epoch) {
   if (!snapshot_epoch_.compare_exchange_strong(expected, 0)) return;
   for (std::size_t i = 0; i <= shard_mask_; ++i) {
     std::lock_guard lock{shards_[i].mutex};
-    std::string{}.swap(shards_[i].captured);
+    decltype(shard::captured){}.swap(shards_[i].captured);
   }
   std::lock_guard lock{shares_mutex_};
   std::string{}.swap(shares_captured_);
