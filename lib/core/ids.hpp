@@ -19,7 +19,8 @@ std::string random_base64url(std::size_t bytes);
 std::string to_hex(std::span<const unsigned char> bytes);
 std::string base64url_encode(std::span<const unsigned char> bytes);
 
-// "mcoll_" + 12 lowercase hex digits (48 random bits).
+// "mcoll_" + 12 lowercase hex digits (48 random bits from the kernel CSPRNG, drawn from a
+// per-thread buffer: one getrandom(2) per ~680 ids).
 std::string new_collection_id();
 // "req_" + 16 lowercase hex digits: a request id when the client sent none. Unique in
 // practice but not secret (a per-thread PRNG seeded from the CSPRNG): no syscall per request.
