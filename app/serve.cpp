@@ -26,6 +26,7 @@ journal::writer_options writer_options_of(const config::server_config& cfg) {
              : cfg.fsync == config::fsync_mode::batch ? journal::fsync_policy::batch
                                                       : journal::fsync_policy::never;
   o.interval = cfg.fsync_interval;
+  o.gather_max = cfg.group_commit_wait;
   return o;
 }
 

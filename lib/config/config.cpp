@@ -54,6 +54,10 @@ core::status apply(server_config& c, const std::string& flag, const std::string&
     auto r = core::integer_flag(flag, v, 1, 60'000);
     if (!r) return std::move(r).error();
     c.fsync_interval = std::chrono::milliseconds{r.value()};
+  } else if (flag == "--group-commit-wait-us") {
+    auto r = core::integer_flag(flag, v, 0, 100'000);
+    if (!r) return std::move(r).error();
+    c.group_commit_wait = std::chrono::microseconds{r.value()};
   } else if (flag == "--compact-bytes") {
     auto r = core::integer_flag(flag, v, 4096, 1ull << 40);
     if (!r) return std::move(r).error();
@@ -108,7 +112,7 @@ core::status apply(server_config& c, const std::string& flag, const std::string&
 const std::vector<std::string>& server_flags() {
   static const std::vector<std::string> flags{
       "--listen",         "--data-dir",         "--keys",           "--threads",
-      "--fsync",          "--fsync-interval-ms", "--compact-bytes",  "--public-url",
+      "--fsync",          "--fsync-interval-ms", "--group-commit-wait-us", "--compact-bytes",  "--public-url",
       "--max-body-bytes", "--max-header-bytes", "--max-tracks",     "--repair",
       "--log-format",     "--access-log",       "--header-timeout",   "--body-timeout",   "--idle-timeout",
       "--drain-timeout"};

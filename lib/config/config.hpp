@@ -24,6 +24,7 @@ struct server_config {
   unsigned threads = 0;   // 0: one per core
   fsync_mode fsync = fsync_mode::always;
   std::chrono::milliseconds fsync_interval{10};
+  std::chrono::microseconds group_commit_wait{1000};  // always mode: see journal::writer::gather
   std::uint64_t compact_bytes = 64ull << 20;
   std::string public_url;  // empty: http://<listen address>
   std::size_t max_body_bytes = 64 * 1024;

@@ -20,6 +20,10 @@ Options (each also read from the environment variable shown; flags win):
   --threads N               MIXTAPE_THREADS           I/O threads [number of cores]
   --fsync MODE              MIXTAPE_FSYNC             always | batch | never [always]
   --fsync-interval-ms N     MIXTAPE_FSYNC_INTERVAL_MS sync period in batch mode [10]
+  --group-commit-wait-us N  MIXTAPE_GROUP_COMMIT_WAIT_US
+                                                      always mode: how long a sync may wait for
+                                                      writes on their way, at most the last
+                                                      sync's duration; 0: never [1000]
   --compact-bytes N         MIXTAPE_COMPACT_BYTES     journal size that triggers a snapshot [67108864]
   --public-url URL          MIXTAPE_PUBLIC_URL        base of share links [http://<listen address>]
   --max-body-bytes N        MIXTAPE_MAX_BODY_BYTES    request body limit, else 413 [65536]

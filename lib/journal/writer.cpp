@@ -1,5 +1,7 @@
 #include "journal/writer.hpp"
 
+#include <algorithm>
+
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "journal/format.hpp"
@@ -33,8 +35,9 @@ void writer::submit(std::uint8_t type, std::string payload, completion done) {
     return;
   }
   queue_.push_back(pending{next_seq_++, type, std::move(payload), std::move(done)});
+  const bool wake = queue_.size() >= wake_at_;
   lock.unlock();
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
 }
 
 void writer::close() {
@@ -82,6 +85,7 @@ void writer::run() {
       lock.lock();
       continue;
     }
+    gather(lock);
     std::deque<pending> batch = take_batch();
     lock.unlock();
     if (healthy_)
@@ -105,6 +109,22 @@ bool writer::wait_for_work(std::unique_lock<std::mutex>& lock) {
   else
     wake_.wait(lock, ready);
   return !queue_.empty() || !closing_;
+}
+
+// Group commit, `always` mode: an fdatasync costs about as much for one record as for
+// sixty, so before starting a batch, wait for the writes on their way: until as many
+// records are queued as were in flight when the last batch completed (its own plus those
+// queued behind it), for at most gather_max and the last sync's duration. A closed loop of
+// N clients then commits in batches of N instead of alternating halves (measured: +30 %
+// creates/s with 64 clients, bench/RESULTS.md); a lone client is its own whole flight and
+// never waits. mutex_ held.
+void writer::gather(std::unique_lock<std::mutex>& lock) {
+  if (options_.policy != fsync_policy::always || options_.gather_max.count() == 0) return;
+  const auto enough = [this] { return queue_.size() >= in_flight_ || closing_ || rotation_; };
+  if (enough()) return;
+  wake_at_ = in_flight_;
+  wake_.wait_for(lock, std::min<std::chrono::steady_clock::duration>(options_.gather_max, last_sync_took_), enough);
+  wake_at_ = 1;
 }
 
 // The switch itself (writer thread, between batches). The old file is synced first so that
@@ -172,14 +192,20 @@ void writer::commit(std::deque<pending>& batch) {
     stats_.file_bytes = file_->size();
   }
   for (auto& p : batch) p.done({}, p.seq);
+  {
+    std::lock_guard lock(mutex_);
+    in_flight_ = batch.size() + queue_.size();
+  }
   if (options_.policy == fsync_policy::batch) sync_if_due();
   if (options_.after_batch) options_.after_batch(file_->size());
 }
 
 std::error_code writer::sync_now() {
+  const auto started = std::chrono::steady_clock::now();
   if (auto ec = file_->sync()) return ec;
   unsynced_ = false;
   last_sync_ = std::chrono::steady_clock::now();
+  last_sync_took_ = last_sync_ - started;
   std::lock_guard lock(mutex_);
   stats_.syncs += 1;
   return {};

@@ -27,6 +27,9 @@ struct writer_options {
   fsync_policy policy = fsync_policy::always;
   std::chrono::milliseconds interval{10};
   std::size_t max_batch_bytes = 1u << 20;  // a batch closes once it holds this many bytes
+  // `always` only: how long a batch may wait for writes on their way (see writer::gather);
+  // never longer than the last fdatasync took. 0: never wait.
+  std::chrono::microseconds gather_max{1000};
   // Called on the writer thread after each committed batch (after its completions) with
   // the current file's size. Must be quick; may call request_rotation().
   std::function<void(std::uint64_t file_bytes)> after_batch;
@@ -107,6 +110,7 @@ class writer {
 
   void run();
   bool wait_for_work(std::unique_lock<std::mutex>& lock);
+  void gather(std::unique_lock<std::mutex>& lock);
   std::deque<pending> take_batch();
   void commit(std::deque<pending>& batch);
   std::error_code sync_now();
@@ -120,6 +124,8 @@ class writer {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<pending> queue_;   // guarded by mutex_
+  std::size_t wake_at_ = 1;     // guarded by mutex_: submit() wakes the writer at this queue size
+  std::size_t in_flight_ = 0;   // guarded by mutex_: records in flight when the last batch completed
   std::uint64_t next_seq_;      // guarded by mutex_
   bool closing_ = false;        // guarded by mutex_
   std::unique_ptr<rotation> rotation_;  // guarded by mutex_: a pending rotation
@@ -128,6 +134,7 @@ class writer {
   writer_stats stats_;          // guarded by mutex_
   std::string frame_buffer_;    // writer thread only
   std::chrono::steady_clock::time_point last_sync_;  // writer thread only
+  std::chrono::steady_clock::duration last_sync_took_{};  // writer thread only
   bool unsynced_ = false;       // writer thread only: bytes appended since the last sync
   std::once_flag join_once_;    // close() joins exactly once, later callers wait for it
   std::thread thread_;

@@ -47,6 +47,7 @@ BOOST_AUTO_TEST_CASE(defaults_match_the_spec) {
   BOOST_TEST(c.threads == 0u);
   BOOST_TEST((c.fsync == fsync_mode::always));
   BOOST_TEST(c.fsync_interval.count() == 10);
+  BOOST_TEST(c.group_commit_wait.count() == 1000);
   BOOST_TEST(c.compact_bytes == 64ull << 20);
   BOOST_TEST(c.public_url.empty());
   BOOST_TEST(c.max_body_bytes == 65536u);
@@ -66,6 +67,7 @@ BOOST_AUTO_TEST_CASE(environment_variables_set_every_flag) {
                             {"MIXTAPE_THREADS", "4"},
                             {"MIXTAPE_FSYNC", "batch"},
                             {"MIXTAPE_FSYNC_INTERVAL_MS", "25"},
+                            {"MIXTAPE_GROUP_COMMIT_WAIT_US", "0"},
                             {"MIXTAPE_COMPACT_BYTES", "1048576"},
                             {"MIXTAPE_PUBLIC_URL", "https://music.example.com/"},
                             {"MIXTAPE_MAX_BODY_BYTES", "2048"},
@@ -83,6 +85,7 @@ BOOST_AUTO_TEST_CASE(environment_variables_set_every_flag) {
   BOOST_TEST(c.threads == 4u);
   BOOST_TEST((c.fsync == fsync_mode::batch));
   BOOST_TEST(c.fsync_interval.count() == 25);
+  BOOST_TEST(c.group_commit_wait.count() == 0);
   BOOST_TEST(c.compact_bytes == 1048576u);
   BOOST_TEST(c.public_url == "https://music.example.com");  // trailing '/' dropped
   BOOST_TEST(c.max_body_bytes == 2048u);
@@ -128,6 +131,7 @@ BOOST_AUTO_TEST_CASE(every_numeric_range_error_names_the_flag) {
   const row rows[] = {
       {"--threads", {"0", "257", "-1", "four", "", "4x"}, "1", "256"},
       {"--fsync-interval-ms", {"0", "60001"}, "1", "60000"},
+      {"--group-commit-wait-us", {"-1", "100001"}, "0", "100000"},
       {"--compact-bytes", {"4095", "1099511627777"}, "4096", "1099511627776"},
       {"--max-body-bytes", {"1023", "67108865"}, "1024", "67108864"},
       {"--max-header-bytes", {"1023", "1048577"}, "1024", "1048576"},

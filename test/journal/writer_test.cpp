@@ -96,6 +96,43 @@ BOOST_AUTO_TEST_CASE(group_commit_completes_every_record_once_in_order_after_its
   BOOST_TEST_MESSAGE("group commit: " << stats.records << " records in " << stats.syncs << " syncs");
 }
 
+namespace {
+// Mean records per batch for `clients` closed-loop clients that each take `think` between
+// an acknowledgement and their next write (as a network round trip would).
+double mean_batch(std::chrono::microseconds gather_max, int clients, std::chrono::microseconds think) {
+  auto disk = std::make_shared<fake_disk>();
+  disk->sync_delay = 5000us;
+  writer_options o;
+  o.gather_max = gather_max;
+  writer w(make_fake(disk), 1, o);
+  std::vector<std::thread> pool;
+  for (int t = 0; t < clients; ++t)
+    pool.emplace_back([&] {
+      for (int i = 0; i < 40; ++i) {
+        std::promise<void> acked;
+        w.submit(1, "x", [&](std::error_code, std::uint64_t) { acked.set_value(); });
+        acked.get_future().wait();
+        std::this_thread::sleep_for(think);
+      }
+    });
+  for (auto& th : pool) th.join();
+  w.close();
+  const auto stats = w.stats();
+  return static_cast<double>(stats.records) / static_cast<double>(stats.batches);
+}
+}  // namespace
+
+// Group commit waits for the writes on their way (writer::gather): closed-loop clients
+// commit together instead of in alternating halves, and a lone client commits alone.
+BOOST_AUTO_TEST_CASE(always_policy_gathers_the_writes_on_their_way) {
+  const double gathered = mean_batch(5000us, 8, 200us);
+  const double eager = mean_batch(0us, 8, 200us);
+  BOOST_TEST_MESSAGE("8 clients: mean batch " << gathered << " gathering, " << eager << " not");
+  BOOST_TEST(gathered > 6.0);
+  BOOST_TEST(gathered > eager);
+  BOOST_TEST(mean_batch(5000us, 1, 0us) == 1.0);
+}
+
 BOOST_AUTO_TEST_CASE(batch_policy_completes_before_the_sync_and_syncs_on_its_own) {
   auto disk = std::make_shared<fake_disk>();
   writer w(make_fake(disk), 1, options(fsync_policy::batch, 50ms));
