@@ -19,6 +19,10 @@ class file {
   // fdatasync(2): everything appended so far is durable when this returns success.
   virtual std::error_code sync() = 0;
   virtual std::error_code truncate(std::uint64_t size) = 0;
+  // A hint, no promise: start writing what was appended so far to the device without
+  // waiting, so that a later sync() has little left to do (and a big file's writeback
+  // does not arrive at the device in one burst that other files' syncs queue behind).
+  virtual void start_writeback() {}
   virtual std::uint64_t size() const = 0;
 };
 
