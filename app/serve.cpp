@@ -129,11 +129,12 @@ int serve(const config::server_config& cfg) {
   if (cfg.public_url.empty() && (cfg.listen_host == "0.0.0.0" || cfg.listen_host == "::"))
     core::log::warn("share links will name a wildcard address; set --public-url to the address clients use",
                     {{"public_url", base_url}});
-  core::log::info("listening", {{"addr", host + ":" + std::to_string(server.port())},
-                                {"threads", std::to_string(server_options_of(cfg).threads)}});
-  if (bootstrap_key.value()) print_bootstrap_banner(*bootstrap_key.value(), keys_path, base_url);
-
-  server.run([&] { reload_keys(key_store, keys_path); });
+  server.run([&] { reload_keys(key_store, keys_path); },
+             [&] {  // "listening" promises that a SIGTERM from now on is a clean stop
+               core::log::info("listening", {{"addr", host + ":" + std::to_string(server.port())},
+                                             {"threads", std::to_string(server_options_of(cfg).threads)}});
+               if (bootstrap_key.value()) print_bootstrap_banner(*bootstrap_key.value(), keys_path, base_url);
+             });
   engine.value()->close();  // completes what the drain left, before the server's contexts go away
   core::log::info("stopped", {{"journal_records", std::to_string(writer.stats().records)}});
   return 0;

@@ -143,7 +143,7 @@ void server::stop() {
   impl_->stop_requested_cv.notify_all();
 }
 
-void server::run(std::function<void()> on_hangup) {
+void server::run(std::function<void()> on_hangup, const std::function<void()>& on_ready) {
   auto& workers = impl_->workers;
   asio::signal_set signals{workers.front()->context, SIGTERM, SIGINT, SIGHUP};
   std::function<void(const boost::system::error_code&, int)> on_signal =
@@ -167,6 +167,7 @@ void server::run(std::function<void()> on_hangup) {
   const auto watchdog = watchdog_interval();
   asio::steady_timer watchdog_timer{workers.front()->context};
   if (watchdog.count() > 0) asio::co_spawn(workers.front()->context, ping_watchdog(watchdog_timer, watchdog), asio::detached);
+  if (on_ready) on_ready();
   core::sd_notify("READY=1");
   {
     std::unique_lock lock{impl_->mutex};

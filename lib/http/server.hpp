@@ -44,11 +44,13 @@ class server {
   std::uint16_t port() const noexcept;
 
   // Serves until stop() or SIGTERM/SIGINT, then drains (see above) and returns.
-  // `on_hangup` runs on each SIGHUP (on an I/O thread).
+  // `on_hangup` runs on each SIGHUP (on an I/O thread). `on_ready` runs once on the
+  // calling thread when SIGTERM/SIGINT/SIGHUP are handled and the listeners accept (so a
+  // signal sent after it is seen, never lost to the default action).
   // Under systemd (Type=notify) it sends READY=1 once the listeners accept, STOPPING=1
   // when the drain begins, and WATCHDOG=1 every WATCHDOG_USEC/2 from an I/O thread (so a
   // stuck event loop stops the pings).
-  void run(std::function<void()> on_hangup);
+  void run(std::function<void()> on_hangup, const std::function<void()>& on_ready = {});
 
   // Thread-safe and async-signal-unsafe: begins the drain.
   void stop();

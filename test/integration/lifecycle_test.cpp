@@ -66,6 +66,18 @@ BOOST_AUTO_TEST_CASE(sigterm_exits_zero_and_data_survives_restart) {
   BOOST_TEST(r.json() == patched.json());
 }
 
+// "listening" is logged only once the signals are handled: a SIGTERM sent the moment it
+// appears is a clean stop, never the default action (death by signal, exit 143).
+BOOST_AUTO_TEST_CASE(sigterm_right_after_listening_is_a_clean_stop) {
+  temp_dir dir;
+  for (int round = 0; round < 5; ++round) {
+    server_process p{dir.path()};
+    BOOST_REQUIRE(p.started());
+    BOOST_TEST(p.stop(SIGTERM) == 0, "round " << round);
+    BOOST_TEST(p.stderr_text().find("stopped") != std::string::npos, "round " << round);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(second_server_on_the_same_data_dir_fails_fast) {
   live_server s;
   BOOST_REQUIRE(s.process->started());
