@@ -76,7 +76,7 @@ std::unique_ptr<journal::file> compactor::open_next(std::uint64_t first_seq, std
 
 // Writer thread, between batches: the store holds exactly the records <= covered_seq.
 void compactor::on_rotated(std::uint64_t covered_seq) {
-  const std::uint64_t epoch = store_.begin_snapshot();
+  const std::uint64_t epoch = store_.begin_snapshot(covered_seq);
   {
     std::lock_guard lock{mutex_};
     job_ = job{covered_seq, epoch, std::chrono::steady_clock::now()};

@@ -112,8 +112,7 @@ outcome collection_store::apply_create(const model::create_collection& m, std::u
           {}, owner, m.at, m.at, seq};
   {
     shard& s = shard_of(*id);
-    std::lock_guard lock{s.mutex};
-    capture(s);
+    std::lock_guard lock{s.mutex};  // no capture(): a snapshot leaves out what is created after its cut
     if (!s.entries.try_emplace(*id, std::move(e)).second) return outcome::unchanged;
   }
   owners_.insert(*owner, seq, *id);

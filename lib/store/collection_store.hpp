@@ -104,8 +104,9 @@ class collection_store {
 
   // --- Snapshots (see the class comment) ---
   // Starts a snapshot of the state as of now and returns its epoch (never 0). Applier
-  // thread only, between two apply() calls; at most one snapshot at a time.
-  std::uint64_t begin_snapshot();
+  // thread only, between two apply() calls; at most one snapshot at a time. `cut_seq`: the
+  // seq of the last mutation applied (creates after it are left out without any copy).
+  std::uint64_t begin_snapshot(std::uint64_t cut_seq);
   // How many parts a snapshot has: numbered 0 .. snapshot_parts() - 1.
   std::size_t snapshot_parts() const noexcept { return shard_mask_ + 2; }
   // Appends `part` as it was at begin_snapshot() to `out`, as snapshot items
@@ -150,10 +151,13 @@ class collection_store {
   static model::collection materialize(std::uint64_t id, const entry& e, lend_tracks lend = lend_tracks::no);
   static entry make_entry(const model::collection& c, const owner_index::owner* owner);
   // Before a part changes (its lock held): copy it for the snapshot in progress, unless
-  // there is none or this part is already captured for it.
+  // there is none or this part is already captured for it. A create needs no capture:
+  // entries created after the cut (created_seq > cut) are left out of every copy.
   void capture(shard& s);
   void capture_shares();
   static void serialize(const std::vector<std::pair<std::uint64_t, entry>>& entries, std::string& out);
+  // The shard's entries as of the snapshot's cut (lock held).
+  void copy_at_cut(const shard& s, std::vector<std::pair<std::uint64_t, entry>>& out) const;
   void serialize_shares(std::string& out) const;
 
   outcome apply_create(const model::create_collection& m, std::uint64_t seq);
@@ -176,6 +180,7 @@ class collection_store {
   std::unordered_map<std::uint64_t, std::size_t> linked_ids_;  // collection id number -> links
   std::uint64_t shares_captured_epoch_ = 0;  // guarded by shares_mutex_, as in `shard`
   std::string shares_captured_;              // guarded by shares_mutex_
+  std::uint64_t snapshot_cut_seq_ = 0;  // of the snapshot in progress: set before snapshot_epoch_
   std::atomic<std::uint64_t> snapshot_epoch_{0};  // the snapshot in progress; 0: none
   std::uint64_t last_epoch_ = 0;                  // applier thread only
 };

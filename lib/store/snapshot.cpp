@@ -51,7 +51,7 @@ void collection_store::serialize_shares(std::string& out) const {
 void collection_store::capture(shard& s) {
   const std::uint64_t epoch = snapshot_epoch_.load();
   if (epoch == 0 || s.captured_epoch == epoch) return;
-  s.captured.assign(s.entries.begin(), s.entries.end());
+  copy_at_cut(s, s.captured);
   s.captured_epoch = epoch;
 }
 
@@ -63,8 +63,16 @@ void collection_store::capture_shares() {
   shares_captured_epoch_ = epoch;
 }
 
-std::uint64_t collection_store::begin_snapshot() {
+void collection_store::copy_at_cut(const shard& s, std::vector<std::pair<std::uint64_t, entry>>& out) const {
+  out.clear();
+  out.reserve(s.entries.size());
+  for (const auto& [id, e] : s.entries)
+    if (e.created_seq <= snapshot_cut_seq_) out.emplace_back(id, e);
+}
+
+std::uint64_t collection_store::begin_snapshot(std::uint64_t cut_seq) {
   assert(snapshot_epoch_.load() == 0);
+  snapshot_cut_seq_ = cut_seq;  // published by the epoch's store below
   snapshot_epoch_.store(++last_epoch_);
   return last_epoch_;
 }
@@ -90,7 +98,7 @@ void collection_store::collect_snapshot_part(std::uint64_t epoch, std::size_t pa
     if (s.captured_epoch == epoch) {
       at_cut.swap(s.captured);  // captured_epoch stays: no change captures it again
     } else {
-      at_cut.assign(s.entries.begin(), s.entries.end());
+      copy_at_cut(s, at_cut);
       s.captured_epoch = epoch;
     }
   }

@@ -26,7 +26,7 @@ BOOST_AUTO_TEST_CASE(a_snapshot_loaded_into_an_empty_store_reproduces_every_view
   apply_history(live, h, seq, 2000);
   BOOST_REQUIRE(live.size() > 20u);
   BOOST_REQUIRE(live.share_count() > 10u);
-  const std::string body = snapshot_body(live, live.begin_snapshot());
+  const std::string body = snapshot_body(live, live.begin_snapshot(seq));
   store::collection_store loaded{16};  // the shard count is not part of the format
   BOOST_REQUIRE(loaded.load_snapshot(body).ok());
   BOOST_TEST(dump(loaded, h) == dump(live, h));
@@ -45,7 +45,7 @@ BOOST_AUTO_TEST_CASE(a_snapshot_is_the_state_at_its_start_whatever_changes_after
   apply_history(live, h, seq, 1500);
   const history h_cut = h;
   const std::string at_cut = dump(live, h);
-  const std::uint64_t epoch = live.begin_snapshot();
+  const std::uint64_t epoch = live.begin_snapshot(seq);
   std::string body;
   for (std::size_t part = 0; part < live.snapshot_parts(); ++part) {
     apply_history(live, h, seq, 40);  // changes before and after each part is collected
@@ -66,7 +66,7 @@ BOOST_AUTO_TEST_CASE(a_snapshot_collected_while_another_thread_applies_is_the_cu
     std::uint64_t seq = 0;
     apply_history(live, h, seq, 3000);
     const std::string at_cut = dump(live, h);
-    const std::uint64_t epoch = live.begin_snapshot();
+    const std::uint64_t epoch = live.begin_snapshot(seq);
     std::atomic<bool> done{false};
     history h_applier = h;
     std::thread applier([&] {
@@ -89,12 +89,12 @@ BOOST_AUTO_TEST_CASE(an_abandoned_snapshot_frees_its_copies_and_a_new_one_works)
   history h{3};
   std::uint64_t seq = 0;
   apply_history(live, h, seq, 300);
-  const std::uint64_t first = live.begin_snapshot();
+  const std::uint64_t first = live.begin_snapshot(seq);
   apply_history(live, h, seq, 300);  // captures parts
   live.end_snapshot(first);
   apply_history(live, h, seq, 100);
   const std::string now = dump(live, h);
-  const std::uint64_t second = live.begin_snapshot();
+  const std::uint64_t second = live.begin_snapshot(seq);
   BOOST_TEST(second != first);
   const std::string body = snapshot_body(live, second);
   store::collection_store loaded{4};
@@ -107,7 +107,7 @@ BOOST_AUTO_TEST_CASE(a_malformed_snapshot_body_is_refused_with_its_offset) {
   history h{4};
   std::uint64_t seq = 0;
   apply_history(live, h, seq, 200);
-  const std::string body = snapshot_body(live, live.begin_snapshot());
+  const std::string body = snapshot_body(live, live.begin_snapshot(seq));
   std::set<std::size_t> boundaries;
   BOOST_REQUIRE(model::for_each_snapshot_item(body, [&](model::snapshot_item&&, std::size_t at) {
                   boundaries.insert(at);
