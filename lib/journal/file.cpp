@@ -1,6 +1,7 @@
 #include "journal/file.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -133,6 +134,34 @@ std::error_code read_whole_file(const std::string& path, std::string& out) {
     }
     if (n == 0) break;
     out.append(chunk, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return {};
+}
+
+mapped_file::~mapped_file() {
+  if (size_ > 0) ::munmap(const_cast<char*>(data_), size_);
+}
+
+std::error_code mapped_file::open(const std::string& path) {
+  const int fd = open_retrying(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return last_error();
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const auto ec = last_error();
+    ::close(fd);
+    return ec;
+  }
+  const auto size = static_cast<std::size_t>(st.st_size);
+  if (size > 0) {
+    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (p == MAP_FAILED) {
+      const auto ec = last_error();
+      ::close(fd);
+      return ec;
+    }
+    data_ = static_cast<const char*>(p);
+    size_ = size;
   }
   ::close(fd);
   return {};

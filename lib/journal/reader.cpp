@@ -57,12 +57,13 @@ std::optional<std::uint64_t> valid_record_after(std::string_view buf, std::uint6
 
 // The outcome of reading the file without changing it.
 struct scan_result {
-  std::vector<record_view> records;  // the valid prefix, in file order
+  std::size_t records = 0;           // in the valid prefix
+  std::uint64_t last_seq = 0;        // of its last record (0: none)
   std::uint64_t end = 0;             // where the valid prefix ends
   std::optional<std::uint64_t> next_valid;  // a valid record beyond `end` (corruption)
 };
 
-// Invariant while walking: every record in `records` is valid and their sequence
+// Invariant while walking: every record before `end` is valid and their sequence
 // numbers strictly increase; `end` is the offset just past the last of them.
 scan_result scan(std::string_view buf) {
   scan_result s;
@@ -71,7 +72,8 @@ scan_result scan(std::string_view buf) {
   while (s.end < buf.size()) {
     const auto rec = parse_at(buf, s.end, last);
     if (!rec) break;
-    s.records.push_back(*rec);
+    ++s.records;
+    s.last_seq = rec->seq;
     last = rec->seq;
     s.end += record_prefix_size + min_length + rec->payload.size();
   }
@@ -176,22 +178,28 @@ core::result<recovery_report> recover(const std::string& path,
                                       const std::function<core::status(const record_view&)>& on_record,
                                       recovery_mode mode, bool last_file,
                                       const std::function<void(std::size_t records)>& before_replay) {
-  std::string buf;
-  if (auto ec = detail::read_whole_file(path, buf)) return io_problem(path, "read", ec);
+  detail::mapped_file mapped;
+  if (auto ec = mapped.open(path)) return io_problem(path, "read", ec);
+  const std::string_view buf = mapped.bytes();
   if (buf.size() < header_size) return recover_short(path, buf, mode, last_file);
   if (auto st = check_header(path, buf); !st) return std::move(st).error();
 
   const scan_result s = scan(buf);
   const bool damaged = s.next_valid.has_value() || (!last_file && s.end < buf.size());
   if (damaged && mode == recovery_mode::strict) return corrupt(path, damage_message(s));
-  if (before_replay) before_replay(s.records.size());
-  for (const auto& rec : s.records)
-    if (auto st = on_record(rec); !st) return std::move(st).error();
+  if (before_replay) before_replay(s.records);
+  std::optional<std::uint64_t> last;
+  for (std::uint64_t pos = header_size; pos < s.end;) {  // the scan proved every record here valid
+    const auto rec = parse_at(buf, pos, last);
+    if (auto st = on_record(*rec); !st) return std::move(st).error();
+    last = rec->seq;
+    pos += record_prefix_size + min_length + rec->payload.size();
+  }
   if (damaged && mode == recovery_mode::verify) return corrupt(path, damage_message(s));
 
   recovery_report report;
-  report.records = s.records.size();
-  report.last_seq = s.records.empty() ? 0 : s.records.back().seq;
+  report.records = s.records;
+  report.last_seq = s.last_seq;
   report.valid_bytes = s.end;
   if (s.end < buf.size()) {
     if (mode == recovery_mode::verify)
