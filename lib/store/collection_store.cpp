@@ -64,10 +64,9 @@ collection_store::entry* collection_store::find(shard& s, std::uint64_t id) {
   return it == s.entries.end() ? nullptr : &it->second;
 }
 
-const collection_store::entry* collection_store::find_visible(const shard& s, std::string_view id,
-                                                              std::string_view org, std::string_view owner) const {
-  const auto number = model::collection_number(id);
-  const entry* e = number ? find(s, *number) : nullptr;
+const collection_store::entry* collection_store::find_visible(const shard& s, std::uint64_t id,
+                                                              std::string_view org, std::string_view owner) {
+  const entry* e = find(s, id);
   return e && e->owner->org == org && e->owner->principal == owner ? e : nullptr;
 }
 
@@ -221,7 +220,7 @@ bool collection_store::append_json(std::string& out, std::string_view id, std::s
   if (!number) return false;
   const shard& s = shard_of(*number);
   std::lock_guard lock{s.mutex};
-  const entry* e = find_visible(s, id, org, owner);
+  const entry* e = find_visible(s, *number, org, owner);
   if (!e) return false;
   model::append_json(out, e->json, e->tracks.size());
   return true;
@@ -233,7 +232,7 @@ bool collection_store::inspect(std::string_view id, std::string_view org, std::s
   if (!number) return false;
   const shard& s = shard_of(*number);
   std::lock_guard lock{s.mutex};
-  const entry* e = find_visible(s, id, org, owner);
+  const entry* e = find_visible(s, *number, org, owner);
   if (!e) return false;
   model::collection c = materialize(*number, *e, lend_tracks::yes);
   const tracks_loan loan{c.tracks, const_cast<entry*>(e)->tracks};  // not a const object; locked

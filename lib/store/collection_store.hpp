@@ -143,8 +143,8 @@ class collection_store {
   static const entry* find(const shard& s, std::uint64_t id);
   static entry* find(shard& s, std::uint64_t id);
   // The entry of `id` when it exists and (org, owner) may see it, or null; same lock rule.
-  const entry* find_visible(const shard& s, std::string_view id, std::string_view org,
-                            std::string_view owner) const;
+  static const entry* find_visible(const shard& s, std::uint64_t id, std::string_view org,
+                                   std::string_view owner);
   // The whole collection, text fields read back from the JSON; its tracks copied, or left
   // empty for the caller to lend (see tracks_loan in collection_store.cpp).
   enum class lend_tracks { no, yes };

@@ -8,6 +8,7 @@
 // part directly, so a later change does not capture it again. Serializing (the costly
 // part: text fields are read back from the JSON) happens on the collector's thread,
 // outside the part's lock.
+#include <algorithm>
 #include <cassert>
 
 #include "model/snapshot_item.hpp"
@@ -117,7 +118,16 @@ void collection_store::end_snapshot(std::uint64_t epoch) {
 }
 
 core::status collection_store::load_snapshot(std::string_view body) {
-  return model::for_each_snapshot_item(body, [this](model::snapshot_item&& item, std::size_t offset) -> core::status {
+  reserve(size() + body.size() / 100);  // items are ~150 bytes; release_spare_capacity() trims
+  // Items come in shard order; the owner index takes them in creation order afterwards
+  // (each insert then lands at one end of its tree instead of at a random place).
+  struct indexed {
+    std::uint64_t created_seq;
+    std::uint64_t id;
+    const owner_index::owner* owner;
+  };
+  std::vector<indexed> to_index;
+  auto loaded = model::for_each_snapshot_item(body, [&](model::snapshot_item&& item, std::size_t offset) -> core::status {
     if (auto* share = std::get_if<model::create_share>(&item)) {
       share_link link{share->share_id, share->collection_id, share->visibility, share->expires_at, share->at};
       const std::string key{reinterpret_cast<const char*>(share->token_sha256.data()), share->token_sha256.size()};
@@ -134,9 +144,13 @@ core::status collection_store::load_snapshot(std::string_view body) {
     if (find(s, *id)) return duplicate("collection " + c.id, offset);
     const owner_index::owner* owner = owners_.intern(c.org, c.owner);
     s.entries.try_emplace(*id, make_entry(c, owner));
-    owners_.insert(*owner, c.created_seq, *id);
+    to_index.push_back({c.created_seq, *id, owner});
     return core::success();
   });
+  std::sort(to_index.begin(), to_index.end(),
+            [](const indexed& a, const indexed& b) { return a.created_seq < b.created_seq; });
+  for (const auto& x : to_index) owners_.insert(*x.owner, x.created_seq, x.id);  // even after a refusal:
+  return loaded;                                                                    // entries and index agree
 }
 
 }  // namespace mixtape::store

@@ -36,7 +36,7 @@ bool collection_store::append_tracks(std::string& out, std::string_view id, std:
   if (!number) return false;
   const shard& s = shard_of(*number);
   std::lock_guard lock{s.mutex};
-  const entry* e = find_visible(s, id, org, owner);
+  const entry* e = find_visible(s, *number, org, owner);
   if (!e) return false;
   const auto& tracks = e->tracks;
   out += "{\"collection_id\":";
