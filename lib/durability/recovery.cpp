@@ -9,7 +9,6 @@
 
 #include "core/clock.hpp"
 #include "core/log.hpp"
-#include "durability/partitioned_apply.hpp"
 #include "journal/create.hpp"
 #include "journal/data_files.hpp"
 #include "journal/file.hpp"
@@ -82,7 +81,7 @@ struct replay_state {
 };
 
 core::status apply_record(const numbered_file& f, const journal::record_view& r, replay_state& st,
-                          partitioned_applier& applier) {
+                          store::collection_store& store) {
   const auto at = [&] {
     return f.path + ": record at offset " + std::to_string(r.offset) + " has seq " + std::to_string(r.seq);
   };
@@ -92,7 +91,7 @@ core::status apply_record(const numbered_file& f, const journal::record_view& r,
     return corrupt(at() + " where seq " + std::to_string(st.next) + " was expected (records missing)");
   auto m = model::decode(r.type, r.payload);
   if (!m) return corrupt(f.path + ": undecodable record at offset " + std::to_string(r.offset) + ": " + m.error().message);
-  applier.apply(std::move(m).value(), r.seq);
+  store.apply(m.value(), r.seq);
   ++st.next;
   ++st.records;
   return core::success();
@@ -113,11 +112,9 @@ core::result<bool> replay_file(const numbered_file& f, bool last, recovery_mode 
   if (f.number > st.next)
     return corrupt(f.path + ": starts at seq " + std::to_string(f.number) + " but the records before it end at seq " +
                    std::to_string(st.next - 1) + " (records missing)");
-  partitioned_applier applier{store};
   auto report = journal::recover(
-      f.path, [&](const journal::record_view& r) { return apply_record(f, r, st, applier); }, journal_mode(mode), last,
+      f.path, [&](const journal::record_view& r) { return apply_record(f, r, st, store); }, journal_mode(mode), last,
       [&](std::size_t records) { store.reserve(store.size() + records); });  // at most one create each
-  applier.finish();
   if (!report) return std::move(report).error();
   if (mode == recovery_mode::verify && report->cut_bytes > 0)
     out.findings.push_back(f.path + ": torn tail at offset " + std::to_string(report->valid_bytes) + " (" +

@@ -4,11 +4,8 @@
 //
 // Thread-safety: every read is safe from any thread and holds one shard lock for
 // microseconds (never across I/O). apply() must be called by one thread at a time —
-// the journal's completion thread while serving — which is what makes the store's state
-// the journal's order of mutations. The one exception is recovery, before serving and
-// with no snapshot in progress: there, mutations of different collections may be applied
-// concurrently as long as each collection's own come in journal order from one thread
-// (durability::partitioned_applier); they commute, and every part is locked.
+// the journal's completion thread while serving, or recovery before serving — which
+// is what makes the store's state the journal's order of mutations.
 // Lock order: owner index, then a shard. apply() never holds two locks at once.
 //
 // Snapshots (snapshot.cpp) are a consistent cut taken without stopping the world, by
