@@ -3,7 +3,14 @@
 #define BOOST_TEST_MODULE durability
 #include <boost/test/unit_test.hpp>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "core/log.hpp"
@@ -180,4 +187,36 @@ BOOST_AUTO_TEST_CASE(compacting_again_without_new_records_keeps_the_journal_heal
   BOOST_TEST(names_in(dir.path()) ==
              (std::vector<std::string>{journal::journal_file_name(31), journal::snapshot_file_name(30)}));
   BOOST_TEST(recovered_dump(dir.path(), h) == store_test::dump(hs.live, h));
+}
+
+namespace {
+// The nice values of this process's threads (/proc/self/task/*/stat, field 19).
+std::vector<int> thread_nice_values() {
+  std::vector<int> values;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream in{task.path() / "stat"};
+    std::string stat{std::istreambuf_iterator<char>(in), {}};
+    std::istringstream fields{stat.substr(stat.rfind(')') + 2)};  // from field 3 on
+    std::string field;
+    for (int i = 3; i <= 19 && fields >> field; ++i)
+      if (i == 19) values.push_back(std::stoi(field));
+  }
+  return values;
+}
+}  // namespace
+
+// Snapshots are background work: the compactor's thread yields the CPU to serving.
+BOOST_AUTO_TEST_CASE(the_compactor_thread_runs_at_nice_10) {
+  const int base = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+  if (base >= 10) return;  // the whole run is niced at least as much already
+  test::temp_dir dir;
+  harness hs{small_compactions(dir.path(), 1ull << 30)};
+  std::vector<int> nice;
+  for (int i = 0; i < 200; ++i) {  // the thread sets it first thing after it starts
+    nice = thread_nice_values();
+    if (std::count(nice.begin(), nice.end(), 10) == 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  BOOST_TEST(std::count(nice.begin(), nice.end(), 10) == 1);
+  BOOST_TEST(std::count(nice.begin(), nice.end(), base) >= 2);  // this thread and the journal writer
 }
