@@ -1,6 +1,10 @@
 #include "model/collection.hpp"
 
+#include <array>
 #include <charconv>
+
+#include "core/ids.hpp"
+#include "model/validation.hpp"
 
 namespace mixtape::model {
 namespace {
@@ -154,31 +158,19 @@ bool read_text_fields(const cached_json& j, collection& c) {
 
 namespace {
 constexpr std::string_view id_prefix = "mcoll_";
-constexpr std::size_t id_digits = 12;
-constexpr char hex_digits[] = "0123456789abcdef";
 }  // namespace
 
 std::optional<std::uint64_t> collection_number(std::string_view id) noexcept {
-  if (id.size() != id_prefix.size() + id_digits || !id.starts_with(id_prefix)) return std::nullopt;
+  if (!is_collection_id(id)) return std::nullopt;
   std::uint64_t n = 0;
-  for (const char ch : id.substr(id_prefix.size())) {
-    unsigned digit;
-    if (ch >= '0' && ch <= '9')
-      digit = static_cast<unsigned>(ch - '0');
-    else if (ch >= 'a' && ch <= 'f')
-      digit = static_cast<unsigned>(ch - 'a' + 10);
-    else
-      return std::nullopt;
-    n = n << 4 | digit;
-  }
+  std::from_chars(id.data() + id_prefix.size(), id.data() + id.size(), n, 16);  // 12 lowercase hex digits
   return n;
 }
 
 std::string collection_id(std::uint64_t number) {
-  std::string id{id_prefix};
-  id.resize(id_prefix.size() + id_digits);
-  for (std::size_t i = id.size(); i > id_prefix.size(); --i, number >>= 4) id[i - 1] = hex_digits[number & 0xf];
-  return id;
+  std::array<unsigned char, 6> bytes;  // the 48 bits, big-endian
+  for (std::size_t i = bytes.size(); i > 0; --i, number >>= 8) bytes[i - 1] = static_cast<unsigned char>(number);
+  return std::string{id_prefix} + core::to_hex(bytes);
 }
 
 void append_json(std::string& out, const cached_json& j, std::optional<std::size_t> count) {
