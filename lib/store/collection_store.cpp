@@ -203,7 +203,7 @@ outcome collection_store::apply_reorder(const model::reorder_tracks& m) {
 
 outcome collection_store::apply_share(const model::create_share& m) {
   const auto id = model::collection_number(m.collection_id);
-  if (!id || !contains(m.collection_id)) return outcome::not_found;
+  if (!id || !contains(*id)) return outcome::not_found;
   share_link link{m.share_id, m.collection_id, m.visibility, m.expires_at, m.at};
   std::lock_guard lock{shares_mutex_};
   const std::string key = hash_key(m.token_sha256);
@@ -241,18 +241,22 @@ bool collection_store::inspect(std::string_view id, std::string_view org, std::s
 }
 
 bool collection_store::id_in_use(std::string_view id) const {
-  if (contains(id)) return true;
   const auto number = model::collection_number(id);
+  if (!number) return false;
+  if (contains(*number)) return true;
   std::lock_guard lock{shares_mutex_};
-  return number && linked_ids_.contains(*number);
+  return linked_ids_.contains(*number);
 }
 
 bool collection_store::contains(std::string_view id) const {
   const auto number = model::collection_number(id);
-  if (!number) return false;
-  const shard& s = shard_of(*number);
+  return number && contains(*number);
+}
+
+bool collection_store::contains(std::uint64_t id) const {
+  const shard& s = shard_of(id);
   std::lock_guard lock{s.mutex};
-  return find(s, *number) != nullptr;
+  return find(s, id) != nullptr;
 }
 
 std::size_t collection_store::size() const {

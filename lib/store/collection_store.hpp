@@ -139,6 +139,7 @@ class collection_store {
   };
 
   shard& shard_of(std::uint64_t id) const;
+  bool contains(std::uint64_t id) const;
   // The entry with this id number, or null; the caller holds s.mutex.
   static const entry* find(const shard& s, std::uint64_t id);
   static entry* find(shard& s, std::uint64_t id);
