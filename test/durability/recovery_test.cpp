@@ -14,6 +14,15 @@ using durability::recovery_mode;
 
 namespace {
 
+// Where each record of a whole journal file starts, then the file's end (so entry i + 1
+// is also where record i ends).
+std::vector<std::size_t> record_starts(const std::string& journal_bytes) {
+  std::vector<std::size_t> at{journal::header_size};
+  while (at.back() < journal_bytes.size())
+    at.push_back(at.back() + journal::record_prefix_size + journal::detail::get_u32(journal_bytes, at.back()));
+  return at;
+}
+
 // A data directory after one compaction: snapshot-S and journal-(S+1) with more records,
 // plus the bytes journal-1 had before the compaction deleted it.
 struct compacted_dir {
@@ -149,9 +158,7 @@ BOOST_AUTO_TEST_CASE(truncating_the_newest_journal_anywhere_recovers_the_complet
   compacted_dir c;
   const std::string journal_path = c.path(c.new_journal_name());
   const std::string full = read_file(journal_path);
-  std::vector<std::size_t> ends{journal::header_size};
-  while (ends.back() < full.size())
-    ends.push_back(ends.back() + journal::record_prefix_size + journal::detail::get_u32(full, ends.back()));
+  const std::vector<std::size_t> ends = record_starts(full);
   std::map<std::size_t, std::string> expected;  // complete records -> state
   for (std::size_t len = ends[ends.size() - 4]; len <= full.size(); ++len) {
     write_file(journal_path, full.substr(0, len));
@@ -168,9 +175,7 @@ BOOST_AUTO_TEST_CASE(bit_flips_in_the_newest_journal_are_refused_in_the_middle_a
   compacted_dir c;
   const std::string journal_path = c.path(c.new_journal_name());
   const std::string full = read_file(journal_path);
-  std::vector<std::size_t> starts{journal::header_size};
-  while (starts.back() < full.size())
-    starts.push_back(starts.back() + journal::record_prefix_size + journal::detail::get_u32(full, starts.back()));
+  const std::vector<std::size_t> starts = record_starts(full);
   const std::size_t middle = starts[starts.size() / 2], last = starts[starts.size() - 2];
   for (std::size_t at = middle; at < middle + 30; ++at) {
     write_file(journal_path, full);
