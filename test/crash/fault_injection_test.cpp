@@ -44,6 +44,13 @@ std::vector<std::pair<std::string, std::string>> shim_env(const std::string& op,
           {"MIXTAPE_FAULT_SHORT", short_write ? "1" : "0"}};
 }
 
+// A server (two I/O threads) whose process, and only it, runs with the fault shim.
+std::unique_ptr<server_process> start_with_shim(const std::string& data_dir,
+                                                const std::vector<std::pair<std::string, std::string>>& shim) {
+  scoped_env env{shim};
+  return std::make_unique<server_process>(data_dir, std::vector<std::string>{"--threads", "2"});
+}
+
 std::string collections_url() { return "/v1/music/" + org + "/collections"; }
 
 std::string create(http_client& c, const std::string& description, unsigned* status = nullptr) {
@@ -83,11 +90,7 @@ BOOST_AUTO_TEST_CASE(a_failed_fdatasync_gives_503_keeps_reads_and_loses_nothing_
   const std::string trigger = dir.path() + "/fault-trigger";
   std::vector<std::string> ids;
   {
-    std::unique_ptr<server_process> p;
-    {
-      scoped_env env{shim_env("fdatasync", EIO, trigger)};
-      p = std::make_unique<server_process>(dir.path(), std::vector<std::string>{"--threads", "2"});
-    }
+    const auto p = start_with_shim(dir.path(), shim_env("fdatasync", EIO, trigger));
     BOOST_REQUIRE_MESSAGE(p->started(), p->stderr_text());
     http_client c{p->port()};
     for (int i = 0; i < 5; ++i) ids.push_back(create(c, "acked"));
@@ -118,11 +121,7 @@ BOOST_AUTO_TEST_CASE(a_short_write_then_enospc_gives_503_and_the_torn_record_is_
   const std::string trigger = dir.path() + "/fault-trigger";
   std::vector<std::string> ids;
   {
-    std::unique_ptr<server_process> p;
-    {
-      scoped_env env{shim_env("write", ENOSPC, trigger, true)};
-      p = std::make_unique<server_process>(dir.path(), std::vector<std::string>{"--threads", "2"});
-    }
+    const auto p = start_with_shim(dir.path(), shim_env("write", ENOSPC, trigger, true));
     BOOST_REQUIRE_MESSAGE(p->started(), p->stderr_text());
     http_client c{p->port()};
     for (int i = 0; i < 3; ++i) ids.push_back(create(c, "acked"));
