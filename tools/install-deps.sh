@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build pkg-config
-  dpkg-dev  # dpkg-shlibdeps, for the .deb (cpack) and its test
+  dpkg-dev file  # dpkg-shlibdeps and file(1), which CPack's DEB generator runs, for the .deb and its test
   libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev libboost-url1.81-dev
   libmimalloc-dev  # mixtaped's allocator (app/allocator.hpp)
   curl  # the README walk-through and the seed-example tests
