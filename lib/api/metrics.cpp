@@ -28,7 +28,7 @@ std::string format_bound(double b) {
 }  // namespace
 
 void metrics::record(std::optional<route_id> route, unsigned status, std::chrono::nanoseconds latency) noexcept {
-  const std::size_t r = route ? static_cast<std::size_t>(*route) : route_count - 1;
+  const std::size_t r = route ? static_cast<std::size_t>(*route) : route_slots - 1;
   const auto s = std::find(statuses.begin(), statuses.end(), status) - statuses.begin();
   requests_[r][static_cast<std::size_t>(s)].fetch_add(1, std::memory_order_relaxed);
   const double seconds = std::chrono::duration<double>(latency).count();
@@ -42,11 +42,11 @@ std::string metrics::render(const gauges& g) const {
   std::string out;
   out.reserve(4096);
   header(out, "mixtape_http_requests_total", "counter", "HTTP requests by route and status.");
-  for (std::size_t r = 0; r < route_count; ++r)
+  for (std::size_t r = 0; r < route_slots; ++r)
     for (std::size_t s = 0; s <= statuses.size(); ++s) {
       const auto n = requests_[r][s].load(std::memory_order_relaxed);
       if (n == 0) continue;
-      const std::string_view route = r + 1 == route_count ? "unmatched" : route_label(static_cast<route_id>(r));
+      const std::string_view route = r + 1 == route_slots ? "unmatched" : route_label(static_cast<route_id>(r));
       const std::string status = s < statuses.size() ? std::to_string(statuses[s]) : "other";
       line(out, "mixtape_http_requests_total", "route=\"" + std::string{route} + "\",status=\"" + status + "\"", n);
     }

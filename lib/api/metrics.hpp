@@ -31,7 +31,7 @@ struct gauges {
 
 class metrics {
  public:
-  static constexpr std::size_t route_count = static_cast<std::size_t>(route_id::metrics) + 2;  // + unmatched
+  static constexpr std::size_t route_slots = api::route_count + 1;  // + unmatched
   static constexpr std::array<unsigned, 14> statuses{200, 201, 400, 401, 403, 404, 405,
                                                      409, 413, 415, 422, 429, 500, 503};
   static constexpr std::array<double, 14> bucket_bounds{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
@@ -42,7 +42,7 @@ class metrics {
   std::string render(const gauges& g) const;
 
  private:
-  std::array<std::array<std::atomic<std::uint64_t>, statuses.size() + 1>, route_count> requests_{};
+  std::array<std::array<std::atomic<std::uint64_t>, statuses.size() + 1>, route_slots> requests_{};
   std::array<std::atomic<std::uint64_t>, bucket_bounds.size() + 1> buckets_{};
   std::atomic<std::uint64_t> latency_sum_ns_{0};
   std::atomic<std::uint64_t> latency_count_{0};

@@ -30,11 +30,6 @@ bool is_json_content_type(std::string_view ct) {
   return params.empty() || lower_eq(params, "charset=utf-8") || lower_eq(params, "charset=\"utf-8\"");
 }
 
-bool takes_body(route_id r, method m) {
-  return (r == route_id::collections && m == method::post) || (r == route_id::collection && m == method::patch) ||
-         (r == route_id::tracks && m == method::post) || r == route_id::order || r == route_id::share;
-}
-
 const char* method_name(method m) {
   switch (m) {
     case method::get: return "GET";
@@ -75,25 +70,29 @@ router::router(service::collections& service, auth::key_store& keys, std::functi
 
 bool router::ready() const noexcept { return !draining_.load() && service_.writable(); }
 
-std::optional<response> router::handle(const request& req, const respond_fn& later) {
+std::optional<response> router::handle(const request& received, const respond_fn& later) {
   const auto start = std::chrono::steady_clock::now();
-  std::string trace_id = is_sane_request_id(req.request_id) ? std::string{req.request_id} : core::new_request_id();
-  const auto qmark = req.target.find('?');
-  const auto path = req.target.substr(0, qmark);
-  const auto query = qmark == std::string_view::npos ? std::string_view{} : req.target.substr(qmark + 1);
+  std::string trace_id =
+      is_sane_request_id(received.request_id) ? std::string{received.request_id} : core::new_request_id();
+  const auto qmark = received.target.find('?');
+  const auto path = received.target.substr(0, qmark);
+  const auto query = qmark == std::string_view::npos ? std::string_view{} : received.target.substr(qmark + 1);
   const auto m = match_route(path);
-  const request_context ctx{m ? std::optional{m->id} : std::nullopt, req.verb, start};
+  const request_context ctx{m ? std::optional{m->id} : std::nullopt, received.verb, start};
   const auto done = [&](response r) -> std::optional<response> {
     finish(ctx, r);
     return r;
   };
   if (!m) return done(error_response(error_kind::route_not_found, "No route matches this path", "{}", trace_id));
-  if (!method_allowed(m->id, req.verb)) {
+  if (!method_allowed(m->id, received.verb)) {
     auto r = error_response(error_kind::method_not_allowed, "Method not allowed for this route", "{}", trace_id);
     r.allow = allowed_methods(m->id);
     return done(std::move(r));
   }
-  if (m->org.empty()) return done(handle_public(*m, trace_id));
+  // HEAD runs as GET; the session leaves the body out. The log and metrics still say HEAD.
+  request req = received;
+  if (req.verb == method::head) req.verb = method::get;
+  if (!needs_key(m->id)) return done(handle_public(*m, trace_id));
   const auto d = auth::authorize(keys_.for_this_thread(), auth::presented_key(req.x_api_key, req.authorization), m->org);
   if (d.outcome == auth::verdict::unauthenticated)
     return done(error_response(error_kind::authentication, d.reason, "{}", trace_id));

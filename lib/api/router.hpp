@@ -24,7 +24,7 @@ class router {
   // otherwise returns nullopt and calls `later` exactly once with it — maybe before
   // handle() returns, maybe from the journal thread. `later` is copied only then, and the
   // views in `req` must stay valid until the response is delivered.
-  std::optional<response> handle(const request& req, const respond_fn& later);
+  std::optional<response> handle(const request& received, const respond_fn& later);
 
   // Marks the server as draining: /readyz answers 503 and writes are refused.
   void set_draining() noexcept { draining_.store(true); }

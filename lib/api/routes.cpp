@@ -1,9 +1,64 @@
 #include "api/routes.hpp"
 
+#include <algorithm>
 #include <array>
+#include <string>
 
 namespace mixtape::api {
 namespace {
+
+constexpr unsigned bit(method m) { return 1u << static_cast<unsigned>(m); }
+constexpr unsigned GET = bit(method::get) | bit(method::head);
+constexpr unsigned POST = bit(method::post);
+constexpr unsigned PATCH = bit(method::patch);
+constexpr unsigned DELETE = bit(method::delete_);
+
+enum class body { standard, ordered_ids };
+
+struct route_spec {
+  route_id id;
+  std::string_view label;
+  unsigned methods;
+  bool needs_key;
+  body limit;
+};
+
+// The one declaration of every route, indexed by route_id.
+constexpr route_spec routes[route_count] = {
+    {route_id::collections, "/v1/music/{org}/collections", GET | POST, true, body::standard},
+    {route_id::collection, "/v1/music/{org}/collections/{id}", GET | PATCH | DELETE, true, body::standard},
+    {route_id::tracks, "/v1/music/{org}/collections/{id}/tracks", GET | POST, true, body::standard},
+    {route_id::track, "/v1/music/{org}/collections/{id}/tracks/{track_id}", DELETE, true, body::standard},
+    {route_id::order, "/v1/music/{org}/collections/{id}/order", PATCH, true, body::ordered_ids},
+    {route_id::share, "/v1/music/{org}/collections/{id}/share", POST, true, body::standard},
+    {route_id::shared, "/v1/music/shared/{token}", GET, false, body::standard},
+    {route_id::healthz, "/healthz", GET, false, body::standard},
+    {route_id::readyz, "/readyz", GET, false, body::standard},
+    {route_id::metrics, "/metrics", GET, false, body::standard},
+};
+
+constexpr bool table_is_indexed_by_id() {
+  for (std::size_t i = 0; i < route_count; ++i)
+    if (static_cast<std::size_t>(routes[i].id) != i) return false;
+  return true;
+}
+static_assert(table_is_indexed_by_id());
+
+const route_spec& spec(route_id r) { return routes[static_cast<std::size_t>(r)]; }
+
+// "GET, HEAD, POST": the methods in the enum's order.
+std::string allow_value(unsigned methods) {
+  static constexpr std::pair<method, std::string_view> names[] = {
+      {method::get, "GET"},     {method::head, "HEAD"},       {method::post, "POST"},      {method::put, "PUT"},
+      {method::patch, "PATCH"}, {method::delete_, "DELETE"}, {method::options, "OPTIONS"}};
+  std::string out;
+  for (const auto& [m, name] : names) {
+    if (!(methods & bit(m))) continue;
+    if (!out.empty()) out += ", ";
+    out += name;
+  }
+  return out;
+}
 
 // Splits `path` ("/a/b/c") into at most N segments; returns the count, or N+1 when there
 // are more than N or a segment is empty.
@@ -52,44 +107,35 @@ std::optional<route_match> match_route(std::string_view path) noexcept {
   return m;
 }
 
-bool method_allowed(route_id r, method m) noexcept {
-  switch (r) {
-    case route_id::collections: return m == method::get || m == method::post;
-    case route_id::collection: return m == method::get || m == method::patch || m == method::delete_;
-    case route_id::tracks: return m == method::get || m == method::post;
-    case route_id::track: return m == method::delete_;
-    case route_id::order: return m == method::patch;
-    case route_id::share: return m == method::post;
-    default: return m == method::get;
-  }
-}
+bool method_allowed(route_id r, method m) noexcept { return (spec(r).methods & bit(m)) != 0; }
 
 std::string_view allowed_methods(route_id r) noexcept {
-  switch (r) {
-    case route_id::collections: return "GET, POST";
-    case route_id::collection: return "GET, PATCH, DELETE";
-    case route_id::tracks: return "GET, POST";
-    case route_id::track: return "DELETE";
-    case route_id::order: return "PATCH";
-    case route_id::share: return "POST";
-    default: return "GET";
-  }
+  static const auto values = [] {
+    std::array<std::string, route_count> v;
+    for (std::size_t i = 0; i < route_count; ++i) v[i] = allow_value(routes[i].methods);
+    return v;
+  }();
+  return values[static_cast<std::size_t>(r)];
 }
 
-std::string_view route_label(route_id r) noexcept {
-  switch (r) {
-    case route_id::collections: return "/v1/music/{org}/collections";
-    case route_id::collection: return "/v1/music/{org}/collections/{id}";
-    case route_id::tracks: return "/v1/music/{org}/collections/{id}/tracks";
-    case route_id::track: return "/v1/music/{org}/collections/{id}/tracks/{track_id}";
-    case route_id::order: return "/v1/music/{org}/collections/{id}/order";
-    case route_id::share: return "/v1/music/{org}/collections/{id}/share";
-    case route_id::shared: return "/v1/music/shared/{token}";
-    case route_id::healthz: return "/healthz";
-    case route_id::readyz: return "/readyz";
-    case route_id::metrics: return "/metrics";
-  }
-  return "unknown";
+std::string_view route_label(route_id r) noexcept { return spec(r).label; }
+
+bool needs_key(route_id r) noexcept { return spec(r).needs_key; }
+
+bool takes_body(route_id r, method m) noexcept {
+  return (m == method::post || m == method::patch) && method_allowed(r, m);
+}
+
+std::uint64_t body_limit(route_id r, const body_limits& limits) noexcept {
+  if (spec(r).limit == body::standard) return limits.standard;
+  // Each id may take up to `"mtrack_` + 64 characters + `"`, a comma and some pretty-printing.
+  constexpr std::uint64_t bytes_per_id = 96;
+  return std::max<std::uint64_t>(limits.standard, limits.standard + bytes_per_id * limits.max_tracks);
+}
+
+std::uint64_t body_limit_for_target(std::string_view target, const body_limits& limits) noexcept {
+  const auto m = match_route(target.substr(0, target.find('?')));
+  return m ? body_limit(m->id, limits) : limits.standard;
 }
 
 }  // namespace mixtape::api

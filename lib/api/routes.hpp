@@ -1,7 +1,10 @@
 #pragma once
-// The route table: path patterns and the methods each allows. Matching is purely
-// structural (segment counts and literals); ids are validated by the handlers, so a
-// malformed collection id is a 404 of the resource, not of the route.
+// The route table: one declaration per route (routes.cpp) — its path pattern, the methods it
+// allows, whether it needs a key, and its body limit. 405 and `Allow`, HEAD, the media-type
+// check and the metrics labels are all derived from it. Matching is purely structural
+// (segment counts and literals); ids are validated by the handlers, so a malformed
+// collection id is a 404 of the resource, not of the route.
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -21,6 +24,7 @@ enum class route_id {
   readyz,
   metrics,
 };
+inline constexpr std::size_t route_count = 10;
 
 struct route_match {
   route_id id;
@@ -32,10 +36,24 @@ struct route_match {
 
 // `path` without the query. nullopt: no such route.
 std::optional<route_match> match_route(std::string_view path) noexcept;
+// HEAD is allowed wherever GET is, and answered as GET without the body.
 bool method_allowed(route_id r, method m) noexcept;
-// The Allow header value for a route, e.g. "GET, POST".
+// The Allow header value for a route, e.g. "GET, HEAD, POST".
 std::string_view allowed_methods(route_id r) noexcept;
 // A short stable label for logs and metrics, e.g. "/v1/music/{org}/collections/{id}".
 std::string_view route_label(route_id r) noexcept;
+// False for the operational routes and share links, which answer without a key.
+bool needs_key(route_id r) noexcept;
+// Whether `m` on `r` carries a JSON body (POST and PATCH do).
+bool takes_body(route_id r, method m) noexcept;
+
+// The largest body each route reads; past it the answer is 413.
+struct body_limits {
+  std::uint64_t standard = 64 * 1024;  // --max-body-bytes
+  std::uint32_t max_tracks = 10'000;   // --max-tracks: the order route fits that many ids
+};
+std::uint64_t body_limit(route_id r, const body_limits& limits) noexcept;
+// The limit for a request target (origin-form; an unknown path gets the standard limit).
+std::uint64_t body_limit_for_target(std::string_view target, const body_limits& limits) noexcept;
 
 }  // namespace mixtape::api

@@ -94,16 +94,16 @@ BOOST_AUTO_TEST_CASE(allowed_methods_match_the_allow_header) {
     std::string_view allow;
   };
   const row rows[] = {
-      {route_id::collections, {method::get, method::post}, "GET, POST"},
-      {route_id::collection, {method::get, method::patch, method::delete_}, "GET, PATCH, DELETE"},
-      {route_id::tracks, {method::get, method::post}, "GET, POST"},
+      {route_id::collections, {method::get, method::head, method::post}, "GET, HEAD, POST"},
+      {route_id::collection, {method::get, method::head, method::patch, method::delete_}, "GET, HEAD, PATCH, DELETE"},
+      {route_id::tracks, {method::get, method::head, method::post}, "GET, HEAD, POST"},
       {route_id::track, {method::delete_}, "DELETE"},
       {route_id::order, {method::patch}, "PATCH"},
       {route_id::share, {method::post}, "POST"},
-      {route_id::shared, {method::get}, "GET"},
-      {route_id::healthz, {method::get}, "GET"},
-      {route_id::readyz, {method::get}, "GET"},
-      {route_id::metrics, {method::get}, "GET"},
+      {route_id::shared, {method::get, method::head}, "GET, HEAD"},
+      {route_id::healthz, {method::get, method::head}, "GET, HEAD"},
+      {route_id::readyz, {method::get, method::head}, "GET, HEAD"},
+      {route_id::metrics, {method::get, method::head}, "GET, HEAD"},
   };
   const method all[] = {method::get,   method::head,    method::post,    method::put,
                         method::patch, method::delete_, method::options, method::other};

@@ -92,7 +92,7 @@ BOOST_AUTO_TEST_CASE(checks_run_in_spec_order) {
   BOOST_TEST(code_of(send(method::get, "/v1/music/org_a/nothing", "", "")) == "ROUTE_NOT_FOUND");
   const auto r405 = send(method::put, missing, "{not json", "");
   BOOST_TEST(r405.status == 405u);
-  BOOST_TEST(r405.allow == "GET, PATCH, DELETE");
+  BOOST_TEST(r405.allow == "GET, HEAD, PATCH, DELETE");
   // Auth (401, then 403) before the request checks.
   BOOST_TEST(send(method::patch, missing, "{not json", "", "text/plain", {}, true).status == 401u);
   BOOST_TEST(send(method::patch, missing, "{not json", "wrong").status == 401u);

@@ -72,7 +72,7 @@ BOOST_AUTO_TEST_CASE(list_needs_a_key_with_the_org_and_capability) {
   check_envelope(call("GET", collections_url(), "", nocap_key), 403, "INSUFFICIENT_PERMISSIONS");
   const auto r = call("PUT", collections_url(), "{}", "");
   check_envelope(r, 405, "METHOD_NOT_ALLOWED");
-  BOOST_TEST(r.header("Allow") == "GET, POST");
+  BOOST_TEST(r.header("Allow") == "GET, HEAD, POST");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

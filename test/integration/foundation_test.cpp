@@ -105,7 +105,7 @@ BOOST_AUTO_TEST_CASE(routing_errors_come_before_auth) {
   check_envelope(call("GET", "/nothing", "", ""), 404, "ROUTE_NOT_FOUND");
   const auto r = call("PUT", collections_url() + "/mcoll_000000000000", R"({"name":"x"})", "");
   check_envelope(r, 405, "METHOD_NOT_ALLOWED");
-  BOOST_TEST(r.header("Allow") == "GET, PATCH, DELETE");
+  BOOST_TEST(r.header("Allow") == "GET, HEAD, PATCH, DELETE");
 }
 
 BOOST_AUTO_TEST_CASE(auth_comes_before_validation) {
