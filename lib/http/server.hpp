@@ -24,7 +24,7 @@ struct server_options {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: pick a free port
   unsigned threads = 1;
-  std::size_t max_body_bytes = 64 * 1024;
+  api::body_limits body_limits;  // --max-body-bytes, and --max-tracks for the order route
   std::size_t max_header_bytes = 16 * 1024;
   std::chrono::seconds header_timeout{10};
   std::chrono::seconds body_timeout{30};

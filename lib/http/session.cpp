@@ -1,16 +1,17 @@
 // One HTTP/1.1 connection: read a request (header and body under separate deadlines),
-// hand it to the router, write the response, repeat while keep-alive.
+// hand it to the router, write the response, repeat while keep-alive. The framing rules
+// live in request_reader; this file only moves bytes and keeps the deadlines.
 #include <array>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
 #include "api/errors.hpp"
 #include "core/ids.hpp"
 #include "http/bridge.hpp"
+#include "http/request_reader.hpp"
 #include "http/response_writer.hpp"
 #include "http/worker.hpp"
 
@@ -23,9 +24,6 @@ using asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
-
-using request_parser = bhttp::request_parser<bhttp::string_body>;
-using request_type = bhttp::request<bhttp::string_body>;
 
 api::method to_method(bhttp::verb v) {
   switch (v) {
@@ -44,44 +42,40 @@ bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && beast::iequals(a, b);
 }
 
-api::request to_api(const request_type& m, bool body_too_large) {
+// The header's fields only (never trailers), first occurrence wins.
+api::request to_api(const request_reader& reader) {
+  const auto& m = reader.get();
   api::request r;
   r.verb = to_method(m.method());
-  r.target = m.target();
-  for (const auto& f : m) {  // one pass over the fields, first occurrence wins
-    switch (f.name()) {
+  r.target = reader.target();
+  std::size_t left = reader.header_fields();
+  for (auto f = m.begin(); left > 0; ++f, --left) {
+    switch (f->name()) {
       case bhttp::field::authorization:
-        if (r.authorization.empty()) r.authorization = f.value();
+        if (r.authorization.empty()) r.authorization = f->value();
         break;
       case bhttp::field::content_type:
-        if (r.content_type.empty()) r.content_type = f.value();
+        if (r.content_type.empty()) r.content_type = f->value();
         break;
       case bhttp::field::unknown:
-        if (r.x_api_key.empty() && iequals(f.name_string(), "X-API-Key")) r.x_api_key = f.value();
-        else if (r.request_id.empty() && iequals(f.name_string(), "X-Request-Id")) r.request_id = f.value();
+        if (r.x_api_key.empty() && iequals(f->name_string(), "X-API-Key")) r.x_api_key = f->value();
+        else if (r.request_id.empty() && iequals(f->name_string(), "X-Request-Id")) r.request_id = f->value();
         break;
       default: break;
     }
   }
   r.body = m.body();
-  r.body_too_large = body_too_large;
+  r.body_too_large = reader.body_too_large();
   return r;
 }
 
-// A response for a request the router never saw (unparseable or oversized header).
-api::response transport_error(api::error_kind k, std::string_view why) {
+// A response for a request the router never saw (unparseable or oversized).
+api::response transport_error(const request_reader::refusal_t& why) {
   api::response r;
   r.request_id = core::new_request_id();
-  r.status = api::status_of(k);
-  r.body = api::error_body(k, why, "{}", r.request_id);
+  r.status = api::status_of(why.kind);
+  r.body = api::error_body(why.kind, why.reason, "{}", r.request_id);
   return r;
-}
-
-// A syntax error in the request (worth a 400), as opposed to a closed or timed-out peer.
-bool is_malformed(const beast::error_code& ec) {
-  static const auto& http_category = bhttp::make_error_code(bhttp::error::bad_target).category();
-  return ec.category() == http_category && ec != bhttp::error::end_of_stream &&
-         ec != bhttp::error::partial_message && ec != bhttp::error::need_more;
 }
 
 // Registers a connection with its worker for the sweep and the drain; unregisters on exit.
@@ -105,7 +99,7 @@ class registration {
 
 // Writes head + body as one gathered write under the write deadline.
 awaitable<beast::error_code> send(tcp::socket& socket, connection& conn, std::chrono::seconds timeout,
-                                  const std::string& head, const std::string& body) {
+                                  const std::string& head, std::string_view body) {
   conn.expire_after(timeout);
   const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
   auto [ec, n] = co_await asio::async_write(socket, buffers, use_tuple);
@@ -113,11 +107,44 @@ awaitable<beast::error_code> send(tcp::socket& socket, connection& conn, std::ch
   co_return ec;
 }
 
+// Closing a socket with unread input resets the connection, and a reset can destroy the
+// answer still on its way to the client. So after an answer whose request was not read to
+// its end, stop sending and drain what the client still sends, for a bounded time and
+// amount (RFC 9112 §9.6; nginx's lingering close).
+constexpr std::chrono::seconds linger_time{2};
+constexpr std::size_t linger_bytes = 1 << 20;
+
+awaitable<void> linger(tcp::socket& socket, connection& conn) {
+  beast::error_code ignored;
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
+  conn.waiting_for_request = true;  // a drain may close it at once
+  conn.expire_after(linger_time);
+  std::array<char, 4096> sink;
+  for (std::size_t total = 0; total < linger_bytes;) {
+    auto [ec, n] = co_await socket.async_read_some(asio::buffer(sink), use_tuple);
+    if (ec) break;
+    total += n;
+  }
+}
+
+// Parses until `reader` leaves need_more, reading from `socket` as needed. A read error
+// (closed peer, deadline) comes back as nullopt.
+awaitable<std::optional<request_reader::step>> read_step(tcp::socket& socket, request_reader& reader) {
+  for (;;) {
+    const auto st = reader.parse();
+    if (st != request_reader::step::need_more) co_return st;
+    auto [ec, n] = co_await socket.async_read_some(reader.prepare(), use_tuple);
+    if (ec) co_return std::nullopt;
+    reader.commit(n);
+  }
+}
+
 }  // namespace
 
 awaitable<void> session(worker& w, shared_state& s, tcp::socket socket) {
+  using step = request_reader::step;
   const server_options& opt = s.options;
-  beast::flat_buffer buffer;
+  request_reader reader{opt.max_header_bytes};
   std::string head;  // reused for every response
   registration reg{w, s, socket};
   connection& conn = reg.get();
@@ -126,47 +153,44 @@ awaitable<void> session(worker& w, shared_state& s, tcp::socket socket) {
   for (bool first = true;; first = false) {
     conn.waiting_for_request = true;
     if (w.draining) break;
-    if (buffer.size() == 0) {  // wait for the next request under the idle (or header) deadline
+    if (reader.buffered() == 0) {  // wait for the next request under the idle (or header) deadline
       conn.expire_after(first ? opt.header_timeout : opt.idle_timeout);
-      auto [ec, n] = co_await socket.async_read_some(buffer.prepare(4096), use_tuple);
+      auto [ec, n] = co_await socket.async_read_some(reader.prepare(), use_tuple);
       if (ec) break;
-      buffer.commit(n);
+      reader.commit(n);
     }
-    request_parser parser;
-    parser.header_limit(static_cast<std::uint32_t>(opt.max_header_bytes));
-    parser.body_limit(opt.max_body_bytes);
+    reader.begin();
     conn.expire_after(opt.header_timeout);
-    auto [hec, hn] = co_await bhttp::async_read_header(socket, buffer, parser, use_tuple);
-    bool too_large = hec == bhttp::error::body_limit;
-    if (hec && !too_large) {
-      if (hec == bhttp::error::header_limit || is_malformed(hec)) {
-        const bool big = hec == bhttp::error::header_limit;
-        const auto res = transport_error(big ? api::error_kind::payload_too_large : api::error_kind::bad_request,
-                                         big ? "request header exceeds the size limit" : "malformed HTTP request");
-        build_head(head, res, false, false);
-        co_await send(socket, conn, opt.body_timeout, head, res.body);
-      }
-      break;
-    }
-    conn.waiting_for_request = false;  // headers are in: this request is in flight
-    if (!too_large && !parser.is_done()) {
-      if (bhttp::token_list{parser.get()[bhttp::field::expect]}.exists("100-continue")) {
+    auto st = co_await read_step(socket, reader);
+    if (st == step::head) {
+      conn.waiting_for_request = false;  // headers are in: this request is in flight
+      reader.limit_body(api::body_limit_for_target(reader.target(), opt.body_limits));
+      if (reader.body_pending() && reader.expects_continue()) {
         head = "HTTP/1.1 100 Continue\r\n\r\n";
         if (co_await send(socket, conn, opt.body_timeout, head, {})) break;
       }
       conn.expire_after(opt.body_timeout);
-      auto [bec, bn] = co_await bhttp::async_read(socket, buffer, parser, use_tuple);
-      too_large = bec == bhttp::error::body_limit;
-      if (bec && !too_large) break;
+      st = co_await read_step(socket, reader);
+    }
+    if (!st) break;
+    if (*st == step::refused) {
+      const auto res = transport_error(reader.refusal());
+      build_head(head, res, false, false);
+      const auto ec = co_await send(socket, conn, opt.body_timeout, head, res.body);
+      if (!ec) co_await linger(socket, conn);
+      break;
     }
     conn.no_deadline();
-    const request_type& req = parser.get();
-    std::optional<api::response> answer = s.router.handle(to_api(req, too_large), receiver);
+    const auto& req = reader.get();
+    std::optional<api::response> answer = s.router.handle(to_api(reader), receiver);
     if (!answer) answer = reply->take();
     if (!answer) answer = co_await reply->async_wait(asio::use_awaitable);
-    const bool keep_alive = req.keep_alive() && !too_large && !w.draining;
+    const bool keep_alive = req.keep_alive() && !reader.body_too_large() && !w.draining;
     build_head(head, *answer, keep_alive, req.version() == 10);
-    if (co_await send(socket, conn, opt.body_timeout, head, answer->body) || !keep_alive) break;
+    const std::string_view body = req.method() == bhttp::verb::head ? std::string_view{} : answer->body;
+    if (co_await send(socket, conn, opt.body_timeout, head, body)) break;
+    if (reader.body_too_large()) co_await linger(socket, conn);
+    if (!keep_alive) break;
   }
   beast::error_code ignored;
   socket.shutdown(tcp::socket::shutdown_send, ignored);
