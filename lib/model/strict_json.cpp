@@ -1,6 +1,7 @@
 // parse_strict_object: Boost.JSON's basic_parser driven by a handler that builds the value
 // (as boost::json::parser does) and also rejects duplicate keys, which Boost.JSON 1.81
 // would silently collapse.
+#include <limits>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -32,6 +33,7 @@ struct strict_handler {
   std::vector<std::unordered_set<std::string>> keys;
   std::size_t open = 0;
   std::string key;           // the key being assembled from on_key_part pieces
+  std::string number;        // the number being assembled from on_number_part pieces
   std::string duplicate;     // set when a duplicate key stopped the parse
   bool found_duplicate = false;
 
@@ -77,18 +79,37 @@ struct strict_handler {
     st.push_string(s);
     return true;
   }
-  bool on_number_part(string_view, error_code&) { return true; }
+  bool on_number_part(string_view s, error_code&) {
+    number.append(s.data(), s.size());
+    return true;
+  }
   bool on_int64(std::int64_t i, string_view, error_code&) {
+    number.clear();
     st.push_int64(i);
     return true;
   }
   bool on_uint64(std::uint64_t u, string_view, error_code&) {
+    number.clear();
     st.push_uint64(u);
     return true;
   }
-  bool on_double(double d, string_view, error_code&) {
-    st.push_double(d);
+  // Boost.JSON turns an integer literal beyond 64 bits into a double; it saturates instead
+  // (to UINT64_MAX, or INT64_MIN when negative), so that it is still an integer: a large
+  // one is clamped like any other (SPEC §2: every integer >= 1).
+  bool on_double(double d, string_view s, error_code&) {
+    number.append(s.data(), s.size());
+    if (is_integer_literal(number)) {
+      if (number.front() == '-') st.push_int64(std::numeric_limits<std::int64_t>::min());
+      else st.push_uint64(std::numeric_limits<std::uint64_t>::max());
+    } else {
+      st.push_double(d);
+    }
+    number.clear();
     return true;
+  }
+  static bool is_integer_literal(std::string_view n) {
+    if (!n.empty() && n.front() == '-') n.remove_prefix(1);
+    return !n.empty() && n.find_first_not_of("0123456789") == std::string_view::npos;
   }
   bool on_bool(bool b, error_code&) {
     st.push_bool(b);
