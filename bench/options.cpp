@@ -201,40 +201,31 @@ bool options::uses(operation o) const {
   return false;
 }
 
-env_lookup process_environment() {
-  return [](const std::string& name) -> std::optional<std::string> {
-    if (const char* v = std::getenv(name.c_str())) return std::string{v};
-    return std::nullopt;
-  };
-}
-
 core::result<options> parse_args(const std::vector<std::string>& args, const env_lookup& env) {
+  // Only the key also comes from the environment (MIXTAPE_KEY).
+  static constexpr core::flag_def defs[] = {
+      {"--url", true, false},      {"--key"},                    {"--org", true, false},
+      {"--scenario", true, false}, {"--mix", true, false},       {"--connections", true, false},
+      {"--threads", true, false},  {"--prepare", true, false},   {"--duration", true, false},
+      {"--warmup", true, false},   {"--timeout", true, false},   {"--rate", true, false},
+      {"--json", false, false}};
   options o;
-  if (const auto k = env("MIXTAPE_KEY")) o.key = *k;
   bool scenario_given = false, mix_given = false;
-  for (std::size_t i = 0; i < args.size();) {
-    const std::string& a = args[i++];
-    if (a == "--help" || a == "-h") {
-      o.help = true;
-      return o;
-    }
-    if (a == "--json") {
-      o.json = true;
-      continue;
-    }
-    if (a.rfind("--", 0) != 0) return bad(a, "unexpected argument " + a + " (see --help)");
-    std::string flag = a, value;
-    if (const auto eq = a.find('='); eq != std::string::npos) {
-      flag = a.substr(0, eq);
-      value = a.substr(eq + 1);
-    } else if (i < args.size()) {
-      value = args[i++];
-    } else {
-      return bad(a, a + " needs a value");
-    }
-    if (auto st = apply(o, flag, value); !st) return std::move(st).error();
+  const auto set = [&](const core::flag_def& d, const std::string& v) -> core::status {
+    const std::string flag{d.name};
     scenario_given |= flag == "--scenario";
     mix_given |= flag == "--mix";
+    if (flag != "--json") return apply(o, flag, v);
+    const auto b = core::parse_bool(v);
+    if (!b) return bad(flag, "--json takes no value");
+    o.json = *b;
+    return core::success();
+  };
+  auto end = core::walk_flags(args, defs, env, set, false);
+  if (!end) return std::move(end).error();
+  if (end.value() == core::walk_end::help) {
+    o.help = true;
+    return o;
   }
   if (mix_given && !scenario_given) o.what = scenario::mixed;
   if (mix_given && o.what != scenario::mixed) return bad("--mix", "--mix only applies to --scenario mixed");

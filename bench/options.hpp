@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/flag_walker.hpp"
 #include "core/result.hpp"
 
 namespace mixtape::bench {
@@ -62,8 +63,8 @@ struct options {
   bool uses(operation o) const;
 };
 
-using env_lookup = std::function<std::optional<std::string>(const std::string& name)>;
-env_lookup process_environment();
+using core::env_lookup;
+using core::process_environment;
 
 // Parses argv without argv[0]. With --help, returns options with help = true and does
 // not require anything else.

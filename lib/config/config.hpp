@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/flag_walker.hpp"
 #include "core/result.hpp"
 
 namespace mixtape::config {
@@ -59,15 +60,14 @@ struct command {
   keys_add_command keys_add;
 };
 
-// Looks up an environment variable; injectable for tests. Returns nullopt when unset.
-using env_lookup = std::function<std::optional<std::string>(const std::string& name)>;
-env_lookup process_environment();
+using core::env_lookup;
+using core::process_environment;
 
 // Parses argv (without argv[0]). Errors are problems with field = the flag and a
 // one-line message such as "--threads must be an integer between 1 and 256".
 core::result<command> parse_command_line(const std::vector<std::string>& args, const env_lookup& env);
 
-// The --help text.
+// The --help text, generated from the flag table (flags.hpp).
 std::string usage();
 
 // "HOST:PORT" or "[V6]:PORT" -> host, port.

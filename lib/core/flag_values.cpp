@@ -4,6 +4,12 @@
 
 namespace mixtape::core {
 
+std::optional<bool> parse_bool(std::string_view s) noexcept {
+  if (s == "1" || s == "true" || s == "yes" || s == "on") return true;
+  if (s == "0" || s == "false" || s == "no" || s == "off" || s.empty()) return false;
+  return std::nullopt;
+}
+
 std::optional<std::uint64_t> parse_decimal(std::string_view s) noexcept {
   std::uint64_t v = 0;
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);

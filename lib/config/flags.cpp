@@ -1,0 +1,178 @@
+#include "config/flags.hpp"
+
+#include "core/flag_values.hpp"
+
+namespace mixtape::config {
+namespace {
+
+using core::problem;
+using core::status;
+
+problem bad(const std::string& flag, std::string message) { return problem::validation(flag, std::move(message)); }
+
+// Parses an integer in [lo, hi] into `out` (of any integral or chrono type built from it).
+template <class T>
+status integer(T& out, const std::string& flag, const std::string& v, std::uint64_t lo, std::uint64_t hi) {
+  auto r = core::integer_flag(flag, v, lo, hi);
+  if (!r) return std::move(r).error();
+  out = T(r.value());
+  return core::success();
+}
+
+status seconds(std::chrono::seconds& out, const std::string& flag, const std::string& v) {
+  return integer(out, flag, v, 1, 86400);
+}
+
+status public_url(server_config& c, const std::string& flag, const std::string& v) {
+  const auto scheme_end = v.find("://");
+  const std::string scheme = scheme_end == std::string::npos ? "" : v.substr(0, scheme_end);
+  const std::string host =
+      scheme_end == std::string::npos ? "" : v.substr(scheme_end + 3, v.find_first_of("/?#", scheme_end + 3) - scheme_end - 3);
+  if ((scheme != "http" && scheme != "https") || host.empty() || host.front() == ':')
+    return bad(flag, "--public-url must be an absolute http:// or https:// URL with a host");
+  c.public_url = v;
+  while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+  return core::success();
+}
+
+using C = server_config;
+using S = const std::string;
+
+constexpr server_flag table[] = {
+    {{"--listen"}, "HOST:PORT", "127.0.0.1:8080", "address to listen on; port 0 picks a free one (logged)",
+     [](C& c, S&, S& v) -> status {
+       auto r = parse_listen(v);
+       if (!r) return std::move(r).error();
+       c.listen_host = r->first;
+       c.listen_port = r->second;
+       return core::success();
+     }},
+    {{"--data-dir"}, "DIR", "./data", "journal, snapshots, keys, lock",
+     [](C& c, S& f, S& v) -> status {
+       if (v.empty()) return bad(f, "--data-dir must not be empty");
+       c.data_dir = v;
+       return core::success();
+     }},
+    {{"--keys"}, "FILE", "<data-dir>/keys.json", "API keys (SHA-256 hashes only); created with one key if missing",
+     [](C& c, S&, S& v) -> status {
+       c.keys_file = v;
+       return core::success();
+     }},
+    {{"--threads"}, "N", "number of cores", "I/O threads",
+     [](C& c, S& f, S& v) { return integer(c.threads, f, v, 1, 256); }},
+    {{"--fsync"}, "MODE", "always",
+     "always: acknowledge after fdatasync; batch: sync every interval; never: leave it to the OS",
+     [](C& c, S& f, S& v) -> status {
+       if (v == "always") c.fsync = fsync_mode::always;
+       else if (v == "batch") c.fsync = fsync_mode::batch;
+       else if (v == "never") c.fsync = fsync_mode::never;
+       else return bad(f, "--fsync must be always, batch or never");
+       return core::success();
+     }},
+    {{"--fsync-interval-ms"}, "N", "10", "sync period in batch mode",
+     [](C& c, S& f, S& v) { return integer(c.fsync_interval, f, v, 1, 60'000); }},
+    {{"--group-commit-wait-us"}, "N", "1000",
+     "always mode: how long a sync may wait for writes on their way (never longer than the last sync took); 0: never",
+     [](C& c, S& f, S& v) { return integer(c.group_commit_wait, f, v, 0, 100'000); }},
+    {{"--compact-bytes"}, "N", "67108864", "journal size that triggers a snapshot",
+     [](C& c, S& f, S& v) { return integer(c.compact_bytes, f, v, 4096, 1ull << 40); }},
+    {{"--public-url"}, "URL", "http://<listen address>", "base of share-link URLs", public_url},
+    {{"--max-body-bytes"}, "N", "65536",
+     "larger bodies get 413; the order route takes 96 bytes more per --max-tracks",
+     [](C& c, S& f, S& v) { return integer(c.max_body_bytes, f, v, 1024, 64ull << 20); }},
+    {{"--max-header-bytes"}, "N", "16384", "larger request headers (and chunk lines, trailers) get 413",
+     [](C& c, S& f, S& v) { return integer(c.max_header_bytes, f, v, 1024, 1u << 20); }},
+    {{"--max-tracks"}, "N", "10000", "tracks per collection; beyond: 409",
+     [](C& c, S& f, S& v) { return integer(c.max_tracks, f, v, 1, 1'000'000); }},
+    {{"--repair", false}, "", "off", "cut a damaged journal at the damage, keeping a copy",
+     [](C& c, S& f, S& v) -> status {
+       const auto b = core::parse_bool(v);
+       if (!b) return bad(f, "--repair takes no value (or true/false in MIXTAPE_REPAIR)");
+       c.repair = *b;
+       return core::success();
+     }},
+    {{"--log-format"}, "FORMAT", "text", "text or json, to stderr",
+     [](C& c, S& f, S& v) -> status {
+       if (v == "text") c.log = log_format::text;
+       else if (v == "json") c.log = log_format::json;
+       else return bad(f, "--log-format must be text or json");
+       return core::success();
+     }},
+    {{"--access-log"}, "MODE", "on", "on or off: one log line per request",
+     [](C& c, S& f, S& v) -> status {
+       if (v == "on") c.access_log = true;
+       else if (v == "off") c.access_log = false;
+       else return bad(f, "--access-log must be on or off");
+       return core::success();
+     }},
+    {{"--header-timeout"}, "SECONDS", "10", "time to receive request headers",
+     [](C& c, S& f, S& v) { return seconds(c.header_timeout, f, v); }},
+    {{"--body-timeout"}, "SECONDS", "30", "time to receive a request body (and to write a response)",
+     [](C& c, S& f, S& v) { return seconds(c.body_timeout, f, v); }},
+    {{"--idle-timeout"}, "SECONDS", "60", "keep-alive idle time",
+     [](C& c, S& f, S& v) { return seconds(c.idle_timeout, f, v); }},
+    {{"--drain-timeout"}, "SECONDS", "10", "on SIGTERM, time allowed for in-flight requests",
+     [](C& c, S& f, S& v) { return seconds(c.drain_timeout, f, v); }},
+};
+
+std::string flag_and_metavar(const server_flag& f) {
+  std::string s{f.def.name};
+  if (!f.metavar.empty()) (s += ' ') += f.metavar;
+  return s;
+}
+
+}  // namespace
+
+std::span<const server_flag> server_flags() { return table; }
+
+std::string flags_markdown() {
+  std::string out = "| flag | variable | default | meaning |\n|---|---|---|---|\n";
+  for (const auto& f : table) {
+    out += "| `" + flag_and_metavar(f) + "` | `" + core::env_name(f.def.name) + "` | `";
+    out += f.shown_default;
+    out += "` | ";
+    out += f.help;
+    out += " |\n";
+  }
+  return out;
+}
+
+std::string usage() {
+  std::string out = R"(mixtaped - self-hosted music collections server
+
+Usage:
+  mixtaped [options]            run the server
+  mixtaped keys add --principal P --org O [--org O2 ...] [--capability C ...] [--keys FILE]
+                                add an API key to the keys file and print it once
+  mixtaped --help | --version
+
+Options (each also read from the environment variable shown; flags win):
+)";
+  constexpr std::size_t flag_width = 28, env_width = 30, line_width = 110;
+  const std::string indent(2 + flag_width + env_width, ' ');
+  for (const auto& f : table) {
+    std::string line = "  " + flag_and_metavar(f);
+    line.resize(std::max(line.size() + 1, 2 + flag_width), ' ');
+    line += core::env_name(f.def.name);
+    if (line.size() + 1 > 2 + flag_width + env_width) {
+      out += line + "\n";
+      line = indent;
+    }
+    line.resize(2 + flag_width + env_width, ' ');
+    std::string text = std::string{f.help} + " [" + std::string{f.shown_default} + "]";
+    // Wraps the help text at word boundaries under its column.
+    std::size_t start = 0;
+    while (start < text.size()) {
+      std::size_t room = line_width - line.size();
+      std::size_t end = text.size() - start <= room ? text.size() : text.rfind(' ', start + room);
+      if (end == std::string::npos || end <= start) end = std::min(text.size(), start + room);
+      out += line + text.substr(start, end - start) + "\n";
+      start = end + (end < text.size() && text[end] == ' ' ? 1 : 0);
+      line = indent;
+    }
+  }
+  out += "\nSignals: SIGTERM/SIGINT drain and exit 0; SIGHUP reloads the keys file.\n";
+  return out;
+}
+
+}  // namespace mixtape::config
