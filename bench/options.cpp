@@ -1,6 +1,7 @@
 #include "options.hpp"
 
 #include "core/flag_values.hpp"
+#include "core/identifiers.hpp"
 
 #include <boost/asio/ip/address.hpp>
 
@@ -36,11 +37,6 @@ core::result<double> seconds_flag(const std::string& flag, std::string_view text
   return v;
 }
 
-bool valid_org(std::string_view org) {
-  if (org.size() < 5 || org.size() > 68 || org.substr(0, 4) != "org_") return false;
-  return std::all_of(org.begin() + 4, org.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; });
-}
-
 core::result<scenario> parse_scenario(std::string_view v) {
   for (auto s : {scenario::get, scenario::create, scenario::update, scenario::list, scenario::mixed})
     if (name_of(s) == v) return s;
@@ -64,7 +60,7 @@ core::status apply(options& o, const std::string& flag, const std::string& v) {
     return core::success();
   }
   if (flag == "--org") {
-    if (!valid_org(v)) return bad(flag, "--org must be org_ followed by 1-64 of [A-Za-z0-9_]");
+    if (!core::is_org_id(v)) return bad(flag, "--org must be " + std::string{core::org_id_rule});
     o.org = v;
     return core::success();
   }

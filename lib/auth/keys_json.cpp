@@ -8,6 +8,7 @@
 #include "auth/keys.hpp"
 #include "auth/keys_detail.hpp"
 #include "model/requests.hpp"
+#include "core/identifiers.hpp"
 #include "core/ids.hpp"
 
 namespace mixtape::auth {
@@ -16,13 +17,7 @@ using detail::corrupt;
 
 namespace detail {
 
-bool valid_org_id(std::string_view s) noexcept {
-  constexpr std::string_view prefix = "org_";
-  if (s.size() <= prefix.size() || s.size() > prefix.size() + 64 || !s.starts_with(prefix)) return false;
-  return std::all_of(s.begin() + prefix.size(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
+bool valid_org_id(std::string_view s) noexcept { return core::is_org_id(s); }
 
 bool valid_capability(std::string_view s) noexcept {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
@@ -116,8 +111,8 @@ core::result<key_entry> parse_entry(const json::value& v, std::size_t index) {
   if (auto why = read_text(*o, "sha256", hex)) return corrupt(where + ": " + *why);
   if (!parse_digest_hex(hex, e.hash)) return corrupt(where + ": \"sha256\" must be 64 hex digits");
   if (auto why = read_text(*o, "principal", e.principal)) return corrupt(where + ": " + *why);
-  if (auto why = read_list(*o, "organizations", true, detail::valid_org_id,
-                           "organization ids (org_ and 1 to 64 of A-Z a-z 0-9 _)", e.organizations))
+  if (auto why = read_list(*o, "organizations", true, core::is_org_id,
+                           "organization ids (" + std::string{core::org_id_rule} + ")", e.organizations))
     return corrupt(where + ": " + *why);
   if (auto why = read_list(*o, "capabilities", false, any_text, "non-empty strings", e.capabilities))
     return corrupt(where + ": " + *why);

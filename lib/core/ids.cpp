@@ -1,5 +1,7 @@
 #include "core/ids.hpp"
 
+#include "core/identifiers.hpp"
+
 #include <sys/random.h>
 
 #include <algorithm>
@@ -94,7 +96,7 @@ std::string new_collection_id() {
   thread_local random_pool pool;
   std::array<unsigned char, 6> bits;
   pool.take(bits);
-  return "mcoll_" + to_hex(bits);
+  return std::string{collection_prefix} + to_hex(bits);
 }
 namespace {
 // splitmix64: a fast generator for non-secret identifiers, seeded per thread from the CSPRNG.

@@ -157,7 +157,7 @@ bool read_text_fields(const cached_json& j, collection& c) {
 }
 
 namespace {
-constexpr std::string_view id_prefix = "mcoll_";
+constexpr std::string_view id_prefix = core::collection_prefix;
 }  // namespace
 
 std::optional<std::uint64_t> collection_number(std::string_view id) noexcept {

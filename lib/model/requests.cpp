@@ -16,8 +16,13 @@ using core::problem;
 using core::result;
 
 constexpr std::string_view name_rule = "name must be between 1 and 512 characters";
-constexpr std::string_view track_id_rule =
-    " must be a track id (\"mtrack_\" followed by 1 to 64 letters or digits)";
+}  // namespace
+
+std::string track_id_problem(std::string_view field) {
+  return std::string{field} + " must be a track id (" + std::string{core::track_id_rule} + ")";
+}
+
+namespace {
 constexpr std::string_view url_rule =
     "cover_image_url must be an absolute http or https URL of at most 1024 characters";
 
@@ -51,7 +56,7 @@ result<std::optional<std::string>> read_nullable(std::string_view key, const jso
   if (v.is_null()) return std::optional<std::string>{};
   if (!v.is_string()) return invalid(key, key, " must be a string or null");
   const std::string_view s = v.get_string();
-  if (key == "cover_track_id" && !is_track_id(s)) return invalid(key, key, track_id_rule);
+  if (key == "cover_track_id" && !is_track_id(s)) return invalid(key, track_id_problem(key));
   if (key == "cover_image_url" && !is_cover_image_url(s)) return invalid(key, url_rule);
   return std::optional<std::string>(std::string(s));
 }
@@ -98,7 +103,7 @@ std::optional<std::string> flatten(nullable_update&& u) {
 result<std::string> read_track_id(std::string_view key, const json::value& v) {
   if (!v.is_string()) return invalid(key, key, " must be a string");
   const std::string_view s = v.get_string();
-  if (!is_track_id(s)) return invalid(key, key, track_id_rule);
+  if (!is_track_id(s)) return invalid(key, track_id_problem(key));
   return std::string(s);
 }
 

@@ -18,6 +18,10 @@ namespace mixtape::model {
 // Parses `body` as a single JSON object, rejecting invalid JSON/UTF-8, trailing
 // data, non-objects, duplicate keys at any depth, and nesting deeper than 32.
 // `what` names the document in messages ("request body is not valid JSON ...").
+// "<field> must be a track id (mtrack_ followed by 1 to 64 letters or digits)": the one
+// wording of that error, for bodies and paths alike.
+std::string track_id_problem(std::string_view field);
+
 core::result<boost::json::object> parse_strict_object(std::string_view body,
                                                       std::string_view what = "request body");
 

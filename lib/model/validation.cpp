@@ -5,22 +5,7 @@
 namespace mixtape::model {
 namespace {
 
-bool is_alnum(char c) noexcept {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-bool is_lower_hex(char c) noexcept { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
-
-// True when `s` is `prefix` followed by min..max characters that all satisfy `ok`.
-template <class Pred>
-bool prefixed(std::string_view s, std::string_view prefix, std::size_t min, std::size_t max,
-              Pred ok) noexcept {
-  if (!s.starts_with(prefix)) return false;
-  const std::string_view rest = s.substr(prefix.size());
-  if (rest.size() < min || rest.size() > max) return false;
-  for (const char c : rest)
-    if (!ok(c)) return false;
-  return true;
-}
+using core::detail::is_alnum;
 
 // Controls (C0, DEL, C1) and the Unicode White_Space code points.
 bool is_space_or_control(char32_t cp) noexcept {
@@ -85,18 +70,6 @@ bool starts_with_ci(std::string_view s, std::string_view lower_prefix) noexcept 
 }
 
 }  // namespace
-
-bool is_org_id(std::string_view s) noexcept {
-  return prefixed(s, "org_", 1, 64, [](char c) { return is_alnum(c) || c == '_'; });
-}
-
-bool is_collection_id(std::string_view s) noexcept {
-  return prefixed(s, "mcoll_", 12, 12, is_lower_hex);
-}
-
-bool is_track_id(std::string_view s) noexcept { return prefixed(s, "mtrack_", 1, 64, is_alnum); }
-
-bool is_share_id(std::string_view s) noexcept { return prefixed(s, "mslink_", 12, 12, is_lower_hex); }
 
 std::optional<std::size_t> utf8_length(std::string_view s) noexcept {
   std::size_t count = 0;

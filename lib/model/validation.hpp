@@ -4,19 +4,18 @@
 #include <optional>
 #include <string_view>
 
+#include "core/identifiers.hpp"
+
 namespace mixtape::model {
 
 inline constexpr std::size_t max_name_chars = 512;       // Unicode code points
 inline constexpr std::size_t max_image_url_chars = 1024;  // characters
 
-// "org_" + 1..64 of [A-Za-z0-9_]
-bool is_org_id(std::string_view s) noexcept;
-// "mcoll_" + exactly 12 of [0-9a-f]
-bool is_collection_id(std::string_view s) noexcept;
-// "mtrack_" + 1..64 of [A-Za-z0-9]
-bool is_track_id(std::string_view s) noexcept;
-// "mslink_" + 12 of [0-9a-f]
-bool is_share_id(std::string_view s) noexcept;
+// The identifier rules live in core (auth and the bench need them too).
+using core::is_collection_id;
+using core::is_org_id;
+using core::is_share_id;
+using core::is_track_id;
 
 // Number of code points in well-formed UTF-8 `s`; nullopt when `s` is not well-formed
 // (overlongs, surrogates, values over U+10FFFF, truncated sequences).

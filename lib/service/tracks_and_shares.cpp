@@ -61,7 +61,7 @@ reply collections::list_tracks(const caller& who, std::string_view id, std::size
 void collections::remove_track(const caller& who, std::string_view id, std::string_view track_id,
                                reply_fn done) {
   if (!model::is_track_id(track_id))
-    return done(core::problem::validation("track_id", "track_id must be mtrack_ followed by 1 to 64 letters or digits"));
+    return done(core::problem::validation("track_id", model::track_id_problem("track_id")));
   bool present = false;
   const bool found = store_.inspect(id, who.org, who.principal, [&](const model::collection& c) {
     for (const auto& t : c.tracks) present = present || t.track_id == track_id;
@@ -103,7 +103,7 @@ void collections::share(const caller& who, std::string_view id, std::string_view
     return done(collection_not_found());
   const core::unix_seconds now = options_.now();
   model::create_share m;
-  m.share_id = "mslink_" + core::random_hex(6);
+  m.share_id = std::string{core::share_prefix} + core::random_hex(6);
   m.collection_id = std::string{id};
   const std::string token = core::random_base64url(32);  // 256 bits; only its hash is kept
   m.token_sha256 = core::sha256(token);
