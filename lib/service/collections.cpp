@@ -5,7 +5,7 @@
 #include "model/collection.hpp"
 #include "model/requests.hpp"
 #include "model/validation.hpp"
-#include "store/track_order.hpp"
+#include "model/track_order.hpp"
 
 namespace mixtape::service {
 namespace {

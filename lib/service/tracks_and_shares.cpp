@@ -6,7 +6,8 @@
 #include "model/validation.hpp"
 #include "service/collections.hpp"
 #include "service/bodies.hpp"
-#include "store/track_order.hpp"
+#include "service/views.hpp"
+#include "model/track_order.hpp"
 
 namespace mixtape::service {
 namespace {
@@ -47,14 +48,14 @@ void append_share_fields(std::string& out, const store::share_link& link) {
 
 reply collections::list(const caller& who, std::size_t limit, std::size_t offset) const {
   std::string out;
-  store_.append_list(out, who.org, who.principal, limit, offset);
+  append_list_body(out, store_, who.org, who.principal, limit, offset);
   return out;
 }
 
 reply collections::list_tracks(const caller& who, std::string_view id, std::size_t limit,
                                std::size_t offset) const {
   std::string out;
-  if (!store_.append_tracks(out, id, who.org, who.principal, limit, offset)) return collection_not_found();
+  if (!append_tracks_body(out, store_, id, who.org, who.principal, limit, offset)) return collection_not_found();
   return out;
 }
 
@@ -83,7 +84,7 @@ void collections::reorder(const caller& who, std::string_view id, std::string_vi
   auto ids = std::move(req.value().ordered_track_ids);
   bool changes = false;
   const bool found = store_.inspect(id, who.org, who.principal, [&](const model::collection& c) {
-    changes = store::reordered(c.tracks, ids).has_value();
+    changes = model::reordered(c.tracks, ids).has_value();
   });
   if (!found) return done(collection_not_found());
   std::string cid{id};

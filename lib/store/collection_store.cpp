@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
-#include "store/track_order.hpp"
+#include "model/track_order.hpp"
 
 namespace mixtape::store {
 namespace {
@@ -193,7 +193,7 @@ outcome collection_store::apply_remove_track(const model::remove_track& m) {
 
 outcome collection_store::apply_reorder(const model::reorder_tracks& m) {
   return modify(m.collection_id, [&](model::collection& c) {
-    auto next = reordered(c.tracks, m.ordered_track_ids);
+    auto next = model::reordered(c.tracks, m.ordered_track_ids);
     if (!next) return outcome::unchanged;
     c.tracks = std::move(*next);
     c.updated_at = m.at;

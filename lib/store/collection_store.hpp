@@ -82,14 +82,16 @@ class collection_store {
   // it (a link of a deleted collection must never come to show another one).
   bool id_in_use(std::string_view id) const;
 
-  // Appends {"items":[...],"limit":L,"offset":O} of (org, owner)'s collections, newest
-  // first, track_count null. Costs O(log n + limit).
-  void append_list(std::string& out, std::string_view org, std::string_view owner,
-                   std::size_t limit, std::size_t offset) const;
+  // Calls `f(json)` with the cached JSON (model::append_json renders it) of each of (org,
+  // owner)'s collections on the page, newest first, each under its shard lock. Costs
+  // O(log n + limit). `f` must be short and must not call back into the store.
+  void visit_page(std::string_view org, std::string_view owner, std::size_t limit, std::size_t offset,
+                  const std::function<void(const model::cached_json& json)>& f) const;
 
-  // Appends the tracks page body of a visible collection; false when not visible.
-  bool append_tracks(std::string& out, std::string_view id, std::string_view org,
-                     std::string_view owner, std::size_t limit, std::size_t offset) const;
+  // Calls `f(tracks)` (by position) under the shard lock when `id` is visible to (org,
+  // owner); returns whether it was. Same rules for `f`.
+  bool visit_tracks(std::string_view id, std::string_view org, std::string_view owner,
+                    const std::function<void(const std::vector<model::track_entry>&)>& f) const;
 
   // The share link with this token hash, with what it points to; nullopt when unknown.
   std::optional<shared_view> find_share(const std::array<unsigned char, 32>& token_hash) const;

@@ -10,6 +10,7 @@
 #include "journal/create.hpp"
 #include "journal/reader.hpp"
 #include "service/collections.hpp"
+#include "service/views.hpp"
 #include "service/await_reply.hpp"
 #include "support/temp_dir.hpp"
 
@@ -181,10 +182,10 @@ BOOST_AUTO_TEST_CASE(replaying_the_journal_rebuilds_the_same_state) {
   BOOST_REQUIRE(report.ok());
   auto dump = [&](const store::collection_store& s) {
     std::string out;
-    s.append_list(out, "org_x", "usr_a", 100, 0);
+    service::append_list_body(out, s, "org_x", "usr_a", 100, 0);
     for (const auto& id : ids) {
       s.append_json(out, id, "org_x", "usr_a");
-      s.append_tracks(out, id, "org_x", "usr_a", 500, 0);
+      service::append_tracks_body(out, s, id, "org_x", "usr_a", 500, 0);
     }
     return out + std::to_string(s.share_count());
   };

@@ -92,11 +92,14 @@ class history {
 inline std::string dump(const store::collection_store& s, const history& h) {
   std::string out;
   for (const char* org : {"org_x", "org_y"})
-    for (int o = 0; o < 3; ++o) s.append_list(out, org, "usr_" + std::to_string(o), 100, 0);
+    for (int o = 0; o < 3; ++o)
+      s.visit_page(org, "usr_" + std::to_string(o), 100, 0, [&](const model::cached_json& json) { (out += json.text) += ','; });
   for (const auto& [id, who] : h.owners()) {
     out += '\n';
     s.append_json(out, id, who.first, who.second);
-    s.append_tracks(out, id, who.first, who.second, 500, 0);
+    s.visit_tracks(id, who.first, who.second, [&](const std::vector<model::track_entry>& tracks) {
+      for (const auto& t : tracks) out += " " + t.track_id + "@" + std::to_string(t.added_at);
+    });
   }
   for (const auto& token : h.tokens()) {
     const auto v = s.find_share(token);

@@ -5,19 +5,11 @@
 
 #include "store/collection_store.hpp"
 #include "store/owner_index.hpp"
-#include "store/track_order.hpp"
 
 using namespace mixtape;
 using store::outcome;
 
 namespace {
-
-std::vector<model::track_entry> tracks_of(std::initializer_list<const char*> ids) {
-  std::vector<model::track_entry> v;
-  core::unix_seconds t = 100;
-  for (const char* id : ids) v.push_back({id, t++});
-  return v;
-}
 
 std::vector<std::string> ids_of(const std::vector<model::track_entry>& v) {
   std::vector<std::string> out;
@@ -42,23 +34,6 @@ boost::json::value get(const store::collection_store& s, const std::string& id, 
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_CASE(reorder_puts_listed_first_and_keeps_the_rest_in_order) {
-  const auto t = tracks_of({"mtrack_a", "mtrack_b", "mtrack_c", "mtrack_d", "mtrack_e"});
-  const auto r = store::reordered(t, {"mtrack_d", "mtrack_zz", "mtrack_b"});
-  BOOST_REQUIRE(r.has_value());
-  const std::vector<std::string> expected{"mtrack_d", "mtrack_b", "mtrack_a", "mtrack_c", "mtrack_e"};
-  BOOST_TEST(ids_of(*r) == expected, boost::test_tools::per_element());
-  BOOST_TEST((*r)[0].added_at == 103);  // entries move with their added_at
-}
-
-BOOST_AUTO_TEST_CASE(reorder_that_changes_nothing_is_reported) {
-  const auto t = tracks_of({"mtrack_a", "mtrack_b", "mtrack_c"});
-  BOOST_TEST(!store::reordered(t, {"mtrack_a", "mtrack_b"}).has_value());
-  BOOST_TEST(!store::reordered(t, {}).has_value());
-  BOOST_TEST(!store::reordered(t, {"mtrack_unknown"}).has_value());
-  BOOST_TEST(store::reordered(t, {"mtrack_c"}).has_value());
-}
 
 BOOST_AUTO_TEST_CASE(owner_index_pages_newest_first_by_rank) {
   store::owner_index idx;
@@ -130,13 +105,10 @@ BOOST_AUTO_TEST_CASE(tracks_are_idempotent_and_limited) {
   BOOST_TEST(get(s, id).at("track_count").as_int64() == 2);
   BOOST_TEST((s.apply(model::remove_track{id, "mtrack_zz", 14}, 6) == outcome::unchanged));
   BOOST_TEST((s.apply(model::remove_track{id, "mtrack_a", 15}, 7) == outcome::applied));
-  std::string page;
-  BOOST_REQUIRE(s.append_tracks(page, id, "org_x", "usr_a", 10, 0));
-  const auto j = boost::json::parse(page);
-  BOOST_TEST(j.at("items").as_array().size() == 1u);
-  BOOST_TEST(j.at("items").at(0).at("track_id").as_string() == "mtrack_b");
-  BOOST_TEST(j.at("items").at(0).at("position").as_int64() == 0);
-  BOOST_TEST(j.at("items").at(0).at("added_at").as_string() == core::format_utc(12));
+  std::vector<model::track_entry> tracks;
+  BOOST_REQUIRE(s.visit_tracks(id, "org_x", "usr_a", [&](const auto& t) { tracks = t; }));
+  BOOST_TEST(ids_of(tracks) == std::vector<std::string>{"mtrack_b"});
+  BOOST_TEST(tracks.at(0).added_at == 12);
   BOOST_TEST(get(s, id).at("updated_at").as_string() == core::format_utc(15));
 }
 
@@ -152,24 +124,24 @@ BOOST_AUTO_TEST_CASE(mutations_of_a_missing_collection_report_not_found) {
   BOOST_TEST(s.size() == 0u);
 }
 
-BOOST_AUTO_TEST_CASE(list_is_newest_first_with_null_track_count_and_delete_removes) {
+BOOST_AUTO_TEST_CASE(a_page_is_newest_first_and_delete_removes) {
   store::collection_store s{4};
   for (int i = 1; i <= 5; ++i) s.apply(create("mcoll_00000000000" + std::to_string(i)), static_cast<std::uint64_t>(i));
   s.apply(create("mcoll_0000000000ff", "usr_b"), 6);
   s.apply(model::delete_collection{"mcoll_000000000004", 2000}, 7);
-  std::string out;
-  s.append_list(out, "org_x", "usr_a", 3, 0);
-  const auto j = boost::json::parse(out);
-  const auto& items = j.at("items").as_array();
-  BOOST_REQUIRE(items.size() == 3u);
-  BOOST_TEST(items[0].at("id").as_string() == "mcoll_000000000005");
-  BOOST_TEST(items[1].at("id").as_string() == "mcoll_000000000003");
-  BOOST_TEST(items[0].at("track_count").is_null());
-  BOOST_TEST(j.at("limit").as_int64() == 3);
-  BOOST_TEST(j.at("offset").as_int64() == 0);
-  out.clear();
-  s.append_list(out, "org_x", "usr_a", 50, 10);
-  BOOST_TEST(boost::json::parse(out).at("items").as_array().empty());
+  const auto page = [&](std::size_t limit, std::size_t offset) {
+    std::vector<std::string> ids;
+    s.visit_page("org_x", "usr_a", limit, offset, [&](const model::cached_json& j) {
+      std::string out;
+      model::append_json(out, j, std::nullopt);
+      const auto v = boost::json::parse(out);
+      BOOST_TEST(v.at("track_count").is_null());
+      ids.emplace_back(v.at("id").as_string());
+    });
+    return ids;
+  };
+  BOOST_TEST(page(3, 0) == (std::vector<std::string>{"mcoll_000000000005", "mcoll_000000000003", "mcoll_000000000002"}));
+  BOOST_TEST(page(50, 10).empty());
 }
 
 BOOST_AUTO_TEST_CASE(share_links_resolve_and_follow_deletion) {

@@ -1,12 +1,12 @@
-#include "store/track_order.hpp"
+#include "model/track_order.hpp"
 
 #include <algorithm>
 #include <string_view>
 #include <unordered_map>
 
-namespace mixtape::store {
+namespace mixtape::model {
 
-std::optional<std::vector<model::track_entry>> reordered(const std::vector<model::track_entry>& tracks,
+std::optional<std::vector<track_entry>> reordered(const std::vector<track_entry>& tracks,
                                                          const std::vector<std::string>& ordered_ids) {
   std::unordered_map<std::string_view, std::size_t> rank;  // listed id -> its place in the request
   rank.reserve(ordered_ids.size());
@@ -15,7 +15,7 @@ std::optional<std::vector<model::track_entry>> reordered(const std::vector<model
     const auto it = rank.find(t.track_id);
     return it == rank.end() ? ordered_ids.size() : it->second;
   };
-  std::vector<model::track_entry> next = tracks;
+  std::vector<track_entry> next = tracks;
   std::stable_sort(next.begin(), next.end(),
                    [&](const model::track_entry& a, const model::track_entry& b) { return key(a) < key(b); });
   const bool same = std::equal(next.begin(), next.end(), tracks.begin(),
@@ -24,4 +24,4 @@ std::optional<std::vector<model::track_entry>> reordered(const std::vector<model
   return next;
 }
 
-}  // namespace mixtape::store
+}  // namespace mixtape::model

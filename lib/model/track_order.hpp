@@ -6,12 +6,12 @@
 
 #include "model/collection.hpp"
 
-namespace mixtape::store {
+namespace mixtape::model {
 
 // Listed ids that are members take the first positions in the order listed; ids that are
 // not members are ignored; unlisted members follow in their previous relative order.
 // Returns nullopt when the result equals `tracks` (nothing would change).
-std::optional<std::vector<model::track_entry>> reordered(const std::vector<model::track_entry>& tracks,
+std::optional<std::vector<track_entry>> reordered(const std::vector<track_entry>& tracks,
                                                          const std::vector<std::string>& ordered_ids);
 
-}  // namespace mixtape::store
+}  // namespace mixtape::model

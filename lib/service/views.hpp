@@ -1,0 +1,21 @@
+#pragma once
+// Response bodies that gather many items: the listing page and the tracks page (SPEC §2).
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "store/collection_store.hpp"
+
+namespace mixtape::service {
+
+// {"items":[collection...],"limit":L,"offset":O}: (org, owner)'s collections, newest first,
+// track_count null.
+void append_list_body(std::string& out, const store::collection_store& store, std::string_view org,
+                      std::string_view owner, std::size_t limit, std::size_t offset);
+
+// {"collection_id":ID,"items":[{"track_id","position","added_at"}...],"limit":L,"offset":O};
+// false (nothing appended) when the collection is not visible to (org, owner).
+bool append_tracks_body(std::string& out, const store::collection_store& store, std::string_view id,
+                        std::string_view org, std::string_view owner, std::size_t limit, std::size_t offset);
+
+}  // namespace mixtape::service
