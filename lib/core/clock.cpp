@@ -1,5 +1,7 @@
 #include "core/clock.hpp"
 
+#include <algorithm>
+
 #include <chrono>
 
 namespace mixtape::core {
@@ -30,6 +32,10 @@ std::optional<int> read_digits(std::string_view s, std::size_t pos, std::size_t 
 }  // namespace
 
 void append_utc(std::string& out, unix_seconds t) {
+  // Outside years 1970-9999 the format has no room (and the calendar arithmetic below
+  // would overflow for extreme values read from a file): the nearest bound is shown.
+  constexpr unix_seconds latest = 253'402'300'799;  // 9999-12-31T23:59:59Z
+  t = std::clamp<unix_seconds>(t, 0, latest);
   const chr::sys_seconds tp{chr::seconds{t}};
   const auto day = chr::floor<chr::days>(tp);
   const chr::year_month_day ymd{day};

@@ -1,6 +1,5 @@
 #include "http/request_reader.hpp"
 
-#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 
 namespace mixtape::http {
@@ -11,10 +10,26 @@ namespace {
 constexpr std::size_t read_size = 4096;
 
 bool starts_with_scheme(std::string_view t, std::string_view scheme) {
-  return t.size() > scheme.size() && boost::beast::iequals(t.substr(0, scheme.size()), scheme);
+  return t.size() >= scheme.size() && equals_lower(t.substr(0, scheme.size()), scheme);
+}
+
+// The field value without the optional whitespace around it.
+std::string_view trimmed(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
 }
 
 }  // namespace
+
+bool equals_lower(std::string_view s, std::string_view lower) noexcept {
+  if (s.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i] >= 'A' && s[i] <= 'Z' ? static_cast<char>(s[i] - 'A' + 'a') : s[i];
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
 
 std::string_view origin_form(std::string_view target) noexcept {
   std::size_t skip = 0;
@@ -85,9 +100,9 @@ std::optional<std::string_view> request_reader::check_header() {
   }
   if (hosts != 1) return "a request needs exactly one Host header";
   if (codings > 0) {
-    bhttp::token_list list{coding};
-    auto it = list.begin();
-    const bool just_chunked = it != list.end() && boost::beast::iequals(*it, "chunked") && ++it == list.end();
+    // The whole value, not a token list: Beast's list parser stops quietly at a bad
+    // element, so "chunked x" or "chunked;q=1" would pass as "chunked".
+    const bool just_chunked = equals_lower(trimmed(coding), "chunked");
     if (codings > 1 || lengths > 0 || !just_chunked || m.version() != 11)
       return "unsupported Transfer-Encoding: only a single 'chunked' on HTTP/1.1, without Content-Length";
   }

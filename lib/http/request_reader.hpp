@@ -5,7 +5,7 @@
 //   chunk-size lines, chunk extensions, trailers — never exceed buffer_capacity(), which is
 //   max_header_bytes plus one read; the body is held only up to the limit set by
 //   limit_body(). Past them: 413 (header, trailers) or 400 (a chunk line) and close.
-// - A Transfer-Encoding must be exactly one field `chunked`, with no Content-Length and on
+// - A Transfer-Encoding must be exactly one field whose whole value is `chunked`, with no Content-Length and on
 //   HTTP/1.1; anything else is 400 and close (RFC 9112 §6.3), so a body is never read as the
 //   next request.
 // - Exactly one Host field; HTTP/1.0 or 1.1 only.
@@ -87,6 +87,11 @@ class request_reader {
   std::size_t header_fields_ = 0;
   refusal_t refusal_;
 };
+
+// ASCII case-insensitive equality of `s` with `lower` (given in lower case). Not
+// beast::iequals, which in Boost 1.81 reads a byte past its arguments' ends once they
+// differ in case.
+bool equals_lower(std::string_view s, std::string_view lower) noexcept;
 
 // The path-and-query of a request target: origin-form as is; absolute-form
 // ("http://host:port/p?q") without its scheme and authority.

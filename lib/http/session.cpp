@@ -38,10 +38,6 @@ api::method to_method(bhttp::verb v) {
   }
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && beast::iequals(a, b);
-}
-
 // The header's fields only (never trailers), first occurrence wins.
 api::request to_api(const request_reader& reader) {
   const auto& m = reader.get();
@@ -58,8 +54,8 @@ api::request to_api(const request_reader& reader) {
         if (r.content_type.empty()) r.content_type = f->value();
         break;
       case bhttp::field::unknown:
-        if (r.x_api_key.empty() && iequals(f->name_string(), "X-API-Key")) r.x_api_key = f->value();
-        else if (r.request_id.empty() && iequals(f->name_string(), "X-Request-Id")) r.request_id = f->value();
+        if (r.x_api_key.empty() && equals_lower(f->name_string(), "x-api-key")) r.x_api_key = f->value();
+        else if (r.request_id.empty() && equals_lower(f->name_string(), "x-request-id")) r.request_id = f->value();
         break;
       default: break;
     }

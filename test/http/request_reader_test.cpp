@@ -106,13 +106,15 @@ BOOST_AUTO_TEST_CASE(transfer_encodings_other_than_one_chunked_are_refused) {
   for (const std::string te : {"Transfer-Encoding: gzip\r\n", "Transfer-Encoding: identity\r\n",
                                "Transfer-Encoding: chunked, chunked\r\n", "Transfer-Encoding: chunked, identity\r\n",
                                "Transfer-Encoding: xchunked\r\n", "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
-                               "Transfer-Encoding: identity\r\nContent-Length: 1\r\n"}) {
+                               "Transfer-Encoding: identity\r\nContent-Length: 1\r\n",
+                               "Transfer-Encoding: chunked x\r\n", "Transfer-Encoding: chunked;q=1\r\n",
+                               "Transfer-Encoding: chunked\xdb\r\n", "Transfer-Encoding: chunked,\r\n"}) {
     const auto o = feed("POST /x HTTP/1.1\r\nHost: h\r\n" + te + "\r\n" + get_health, 4096);
     BOOST_TEST(o.refused, te);
     BOOST_TEST(o.refusal_status == 400u, te);
     BOOST_TEST(o.targets.empty(), te);
   }
-  BOOST_TEST(!feed("POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\n\r\n0\r\n\r\n", 4096).refused);
+  BOOST_TEST(!feed("POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding:  Chunked \r\n\r\n0\r\n\r\n", 4096).refused);
 }
 
 BOOST_AUTO_TEST_CASE(host_must_appear_exactly_once) {
@@ -151,5 +153,7 @@ BOOST_AUTO_TEST_CASE(absolute_form_targets_keep_only_path_and_query) {
   BOOST_TEST(origin_form("HTTPS://h/a") == "/a");
   BOOST_TEST(origin_form("http://h?x") == "?x");
   BOOST_TEST(origin_form("http://h").empty());
+  BOOST_TEST(origin_form("http://").empty());
+  BOOST_TEST(origin_form("HTTPS://").empty());
   BOOST_TEST(origin_form("ftp://h/a") == "ftp://h/a");
 }
