@@ -68,7 +68,7 @@ response router::handle_public(const route_match& m, const std::string& trace_id
       r.body = std::move(reply).value();
       break;
     }
-    default: return error_response(error_kind::internal, "internal error", "{}", trace_id);
+    default: return to_response(core::problem{core::errc::internal, "", "no public handler for the route"}, 200, {}, trace_id);
   }
   return r;
 }

@@ -1,5 +1,7 @@
 #include "api/responses.hpp"
 
+#include "core/log.hpp"
+
 namespace mixtape::api {
 
 response error_response(error_kind k, std::string_view system_message, std::string_view details,
@@ -26,7 +28,11 @@ response to_response(service::reply&& reply, unsigned ok_status, std::string_vie
   if (k == error_kind::validation || k == error_kind::collection_full) details = details_of("field", p.field);
   else if (k == error_kind::resource_not_found && p.field == "collection_id")
     details = details_of("collection_id", collection_id);
-  return error_response(k, k == error_kind::internal ? "internal error" : p.message, details, std::move(trace_id));
+  if (k == error_kind::internal) {  // the cause goes to the log, never to the client
+    core::log::error("internal error", {{"cause", p.message}, {"request_id", trace_id}});
+    return error_response(k, "internal error", details, std::move(trace_id));
+  }
+  return error_response(k, p.message, details, std::move(trace_id));
 }
 
 }  // namespace mixtape::api

@@ -107,6 +107,10 @@ std::optional<response> router::handle(const request& received, const respond_fn
   return dispatch(*m, req, query, who, std::move(trace_id), ctx, later);
 }
 
+void router::refused(const response& r, std::chrono::steady_clock::time_point start) {
+  finish({std::nullopt, method::other, start}, r);
+}
+
 // Every response passes through here once: count it by route and status, time it, log it.
 void router::finish(const request_context& ctx, const response& r) {
   const auto elapsed = std::chrono::steady_clock::now() - ctx.start;

@@ -26,6 +26,10 @@ class router {
   // views in `req` must stay valid until the response is delivered.
   std::optional<response> handle(const request& received, const respond_fn& later);
 
+  // Accounts for a request the HTTP layer refused before it could be routed (malformed,
+  // oversized header): counted under "unmatched" with its status, and access-logged.
+  void refused(const response& r, std::chrono::steady_clock::time_point start);
+
   // Marks the server as draining: /readyz answers 503 and writes are refused.
   void set_draining() noexcept { draining_.store(true); }
   bool ready() const noexcept;

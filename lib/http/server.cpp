@@ -11,7 +11,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -37,6 +36,26 @@ struct server::impl {
   bool stop_requested = false;  // guarded by mutex
 };
 
+namespace {
+
+// The completion of a spawned coroutine: an exception that escaped it is logged with what
+// it says, never dropped (asio::detached would swallow it). `what` names the coroutine.
+struct log_escape {
+  const char* what;
+  void operator()(const std::exception_ptr& e) const {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      core::log::error("coroutine ended by an exception", {{"coroutine", what}, {"error", x.what()}});
+    } catch (...) {
+      core::log::error("coroutine ended by an exception", {{"coroutine", what}, {"error", "unknown"}});
+    }
+  }
+};
+
+}  // namespace
+
 asio::awaitable<void> accept_loop(worker& w, shared_state& s) {
   for (;;) {
     auto [ec, socket] = co_await w.acceptor->async_accept(asio::as_tuple(asio::use_awaitable));
@@ -47,7 +66,7 @@ asio::awaitable<void> accept_loop(worker& w, shared_state& s) {
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
-    asio::co_spawn(w.context, session(w, s, std::move(socket)), asio::detached);
+    asio::co_spawn(w.context, session(w, s, std::move(socket)), log_escape{"session"});
   }
 }
 
@@ -159,14 +178,14 @@ void server::run(std::function<void()> on_hangup, const std::function<void()>& o
       };
   signals.async_wait(on_signal);
   for (auto& w : workers) {
-    asio::co_spawn(w->context, accept_loop(*w, impl_->state), asio::detached);
-    asio::co_spawn(w->context, sweep_deadlines(*w), asio::detached);
+    asio::co_spawn(w->context, accept_loop(*w, impl_->state), log_escape{"accept"});
+    asio::co_spawn(w->context, sweep_deadlines(*w), log_escape{"deadline sweep"});
   }
   std::vector<std::thread> threads;
   for (auto& w : workers) threads.emplace_back([&ctx = w->context] { ctx.run(); });
   const auto watchdog = watchdog_interval();
   asio::steady_timer watchdog_timer{workers.front()->context};
-  if (watchdog.count() > 0) asio::co_spawn(workers.front()->context, ping_watchdog(watchdog_timer, watchdog), asio::detached);
+  if (watchdog.count() > 0) asio::co_spawn(workers.front()->context, ping_watchdog(watchdog_timer, watchdog), log_escape{"watchdog"});
   if (on_ready) on_ready();
   core::sd_notify("READY=1");
   {

@@ -156,6 +156,7 @@ awaitable<void> session(worker& w, shared_state& s, tcp::socket socket) {
       reader.commit(n);
     }
     reader.begin();
+    const auto started = std::chrono::steady_clock::now();
     conn.expire_after(opt.header_timeout);
     auto st = co_await read_step(socket, reader);
     if (st == step::head) {
@@ -171,6 +172,7 @@ awaitable<void> session(worker& w, shared_state& s, tcp::socket socket) {
     if (!st) break;
     if (*st == step::refused) {
       const auto res = transport_error(reader.refusal());
+      s.router.refused(res, started);
       build_head(head, res, false, false);
       const auto ec = co_await send(socket, conn, opt.body_timeout, head, res.body);
       if (!ec) co_await linger(socket, conn);

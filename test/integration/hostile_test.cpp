@@ -178,6 +178,11 @@ BOOST_AUTO_TEST_CASE(host_is_required_exactly_once) {
   expect_refused_and_closed(process->port(), "GET /healthz HTTP/1.1\r\n\r\n");
   expect_refused_and_closed(process->port(), "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
   expect_refused_and_closed(process->port(), "GET /healthz HTTP/1.0\r\n\r\n");
+  // Refusals made before routing are counted and logged like any other answer.
+  const auto metrics = call("GET", "/metrics").body;
+  BOOST_TEST(metrics.find("mixtape_http_requests_total{route=\"unmatched\",status=\"400\"} 3") != std::string::npos,
+             metrics);
+  BOOST_TEST(process->stderr_text().find("route=unmatched status=400") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(empty_lines_before_a_request_line_are_ignored) {
