@@ -216,28 +216,17 @@ outcome collection_store::apply_share(const model::create_share& m) {
 
 bool collection_store::append_json(std::string& out, std::string_view id, std::string_view org,
                                    std::string_view owner) const {
-  const auto number = model::collection_number(id);
-  if (!number) return false;
-  const shard& s = shard_of(*number);
-  std::lock_guard lock{s.mutex};
-  const entry* e = find_visible(s, *number, org, owner);
-  if (!e) return false;
-  model::append_json(out, e->json, e->tracks.size());
-  return true;
+  return with_visible(id, org, owner,
+                      [&](std::uint64_t, const entry& e) { model::append_json(out, e.json, e.tracks.size()); });
 }
 
 bool collection_store::inspect(std::string_view id, std::string_view org, std::string_view owner,
                                const std::function<void(const model::collection&)>& f) const {
-  const auto number = model::collection_number(id);
-  if (!number) return false;
-  const shard& s = shard_of(*number);
-  std::lock_guard lock{s.mutex};
-  const entry* e = find_visible(s, *number, org, owner);
-  if (!e) return false;
-  model::collection c = materialize(*number, *e, lend_tracks::yes);
-  const tracks_loan loan{c.tracks, const_cast<entry*>(e)->tracks};  // not a const object; locked
-  f(c);
-  return true;
+  return with_visible(id, org, owner, [&](std::uint64_t number, const entry& e) {
+    model::collection c = materialize(number, e, lend_tracks::yes);
+    const tracks_loan loan{c.tracks, const_cast<entry&>(e).tracks};  // not a const object; locked
+    f(c);
+  });
 }
 
 bool collection_store::id_in_use(std::string_view id) const {

@@ -148,6 +148,19 @@ class collection_store {
   // The entry of `id` when it exists and (org, owner) may see it, or null; same lock rule.
   static const entry* find_visible(const shard& s, std::uint64_t id, std::string_view org,
                                    std::string_view owner);
+  // Calls f(id number, entry) under the shard lock when `id` is visible to (org, owner);
+  // returns whether it was.
+  template <class F>
+  bool with_visible(std::string_view id, std::string_view org, std::string_view owner, F&& f) const {
+    const auto number = model::collection_number(id);
+    if (!number) return false;
+    const shard& s = shard_of(*number);
+    std::lock_guard lock{s.mutex};
+    const entry* e = find_visible(s, *number, org, owner);
+    if (!e) return false;
+    f(*number, *e);
+    return true;
+  }
   // The whole collection, text fields read back from the JSON; its tracks copied, or left
   // empty for the caller to lend (see tracks_loan in collection_store.cpp).
   enum class lend_tracks { no, yes };

@@ -17,14 +17,7 @@ void collection_store::visit_page(std::string_view org, std::string_view owner, 
 
 bool collection_store::visit_tracks(std::string_view id, std::string_view org, std::string_view owner,
                                     const std::function<void(const std::vector<model::track_entry>&)>& f) const {
-  const auto number = model::collection_number(id);
-  if (!number) return false;
-  const shard& s = shard_of(*number);
-  std::lock_guard lock{s.mutex};
-  const entry* e = find_visible(s, *number, org, owner);
-  if (!e) return false;
-  f(e->tracks);
-  return true;
+  return with_visible(id, org, owner, [&](std::uint64_t, const entry& e) { f(e.tracks); });
 }
 
 std::optional<shared_view> collection_store::find_share(const std::array<unsigned char, 32>& token_hash) const {
