@@ -8,6 +8,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/fs.hpp"
+
 namespace mixtape::app {
 
 core::result<data_dir_lock> data_dir_lock::acquire(const std::string& dir) {
@@ -15,18 +17,16 @@ core::result<data_dir_lock> data_dir_lock::acquire(const std::string& dir) {
   std::filesystem::create_directories(dir, ec);
   if (ec) return core::problem{core::errc::io_error, "", "cannot create data directory " + dir + ": " + ec.message()};
   const std::string path = dir + "/LOCK";
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return core::problem{core::errc::io_error, "", "cannot open " + path + ": " + std::strerror(errno)};
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+  core::fs::unique_fd fd = core::fs::open(path, O_RDWR | O_CREAT, ec, 0600);
+  if (!fd) return core::problem{core::errc::io_error, "", "cannot open " + path + ": " + ec.message()};
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
     const int err = errno;
-    ::close(fd);
     if (err == EWOULDBLOCK)
       return core::problem{core::errc::io_error, "",
                            "data directory " + dir + " is in use by another mixtaped (lock " + path + " is held)"};
     return core::problem{core::errc::io_error, "", "cannot lock " + path + ": " + std::strerror(err)};
   }
-  return data_dir_lock{fd};
+  return data_dir_lock{fd.release()};
 }
 
 data_dir_lock::~data_dir_lock() {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "core/fs.hpp"
 #include "core/log.hpp"
 #include "journal/create.hpp"
 #include "journal/data_files.hpp"
@@ -136,14 +137,14 @@ void compactor::remove_covered(std::uint64_t seq) {
   }
   bool removed = false;
   const auto remove = [&](const std::string& path) {
-    if (::unlink(path.c_str()) == 0) removed = true;
+    if (!core::fs::remove(path)) removed = true;
     else core::log::warn("cannot remove a file the snapshot covers", {{"file", path}});
   };
   for (const auto& j : files->journals)
     if (j.number <= seq) remove(j.path);
   for (const auto& s : files->snapshots)
     if (s.number < seq) remove(s.path);
-  if (removed) (void)journal::sync_directory(options_.dir);
+  if (removed) (void)core::fs::sync_directory(options_.dir);
 }
 
 void compactor::finish(const job& j, const core::result<std::uint64_t>& written) {

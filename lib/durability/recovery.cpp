@@ -1,17 +1,12 @@
 #include "durability/recovery.hpp"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <optional>
 
 #include "core/clock.hpp"
+#include "core/fs.hpp"
 #include "core/log.hpp"
 #include "journal/create.hpp"
 #include "journal/data_files.hpp"
-#include "journal/file.hpp"
 #include "journal/reader.hpp"
 #include "journal/snapshot_file.hpp"
 #include "model/mutation.hpp"
@@ -19,12 +14,13 @@
 namespace mixtape::durability {
 namespace {
 
+namespace fs = core::fs;
 using journal::numbered_file;
 
 core::problem corrupt(std::string message) { return {core::errc::corrupt_data, "", std::move(message)}; }
 
-core::problem io_problem(const std::string& path, const char* what) {
-  return {core::errc::io_error, "", path + ": " + what + ": " + std::strerror(errno)};
+core::problem io_problem(const std::string& path, const char* what, std::error_code ec) {
+  return {core::errc::io_error, "", path + ": " + what + ": " + ec.message()};
 }
 
 // The snapshot to start from: the newest valid one. A damaged one refuses (strict, verify);
@@ -130,7 +126,7 @@ bool covered(const std::vector<numbered_file>& journals, std::size_t i, std::uin
 // Keeps `path` on disk as "<path>.damaged-<unix seconds>", out of the way of later starts.
 core::status set_aside(const std::string& path) {
   const std::string to = path + ".damaged-" + std::to_string(core::now_seconds());
-  if (::rename(path.c_str(), to.c_str()) != 0) return io_problem(path, "rename");
+  if (auto ec = fs::rename(path, to)) return io_problem(path, "rename", ec);
   core::log::error("file set aside by --repair", {{"file", path}, {"copy", to}});
   return core::success();
 }
@@ -168,7 +164,7 @@ core::status remove_temps(const journal::data_files& files, recovery_mode mode, 
       out.findings.push_back(t + ": unfinished file (a start removes it)");
       continue;
     }
-    if (::unlink(t.c_str()) != 0 && errno != ENOENT) return io_problem(t, "remove");
+    if (auto ec = fs::remove(t, fs::if_missing::ignore)) return io_problem(t, "remove", ec);
     core::log::info("removed unfinished file", {{"file", t}});
   }
   return core::success();
@@ -180,18 +176,18 @@ void remove_redundant(const journal::data_files& files, std::size_t journals_use
                       const std::string& dir) {
   bool removed = false;
   const auto remove = [&](const std::string& path) {
-    if (::unlink(path.c_str()) == 0) {
+    if (const auto ec = fs::remove(path); !ec) {
       removed = true;
       core::log::info("removed file covered by the snapshot", {{"file", path}});
     } else {
-      core::log::warn("cannot remove file covered by the snapshot", {{"file", path}, {"error", std::strerror(errno)}});
+      core::log::warn("cannot remove file covered by the snapshot", {{"file", path}, {"error", ec.message()}});
     }
   };
   for (const auto& s : files.snapshots)
     if (s.number < snapshot_seq) remove(s.path);
   for (std::size_t i = 0; i < journals_used; ++i)
     if (covered(files.journals, i, snapshot_seq)) remove(files.journals[i].path);
-  if (removed) (void)journal::sync_directory(dir);
+  if (removed) (void)fs::sync_directory(dir);
 }
 
 core::status load_snapshot(snapshot_choice& choice, store::collection_store& store, recovered& out) {
@@ -200,7 +196,8 @@ core::status load_snapshot(snapshot_choice& choice, store::collection_store& sto
     return corrupt(choice.path + ": damaged snapshot: " + st.error().message);
   out.snapshot_seq = choice.contents->covered_seq;
   out.snapshot_path = choice.path;
-  choice.contents->body = {};
+  choice.contents->body = {};  // unmaps the snapshot: the store holds its own copy now
+  choice.contents->file = {};
   return core::success();
 }
 

@@ -29,7 +29,8 @@ class file {
 // Opens (creating with mode 0600 if needed) `path` for appending at its end.
 std::unique_ptr<file> open_posix_file(const std::string& path, std::error_code& ec);
 
-// fsync(2) on a directory, so that a create or rename in it is durable.
+// fsync(2) on a directory, so that a create or rename in it is durable: core::fs::sync_directory,
+// kept here for the journal's callers.
 std::error_code sync_directory(const std::string& dir);
 
 }  // namespace mixtape::journal

@@ -4,14 +4,15 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/fs.hpp"
 #include "core/log.hpp"
 #include "journal/encoding.hpp"
-#include "journal/file.hpp"
 #include "journal/format.hpp"
-#include "journal/posix_io.hpp"
 
 namespace mixtape::journal {
 namespace {
+
+namespace fs = core::fs;
 
 constexpr std::uint32_t min_length = record_fixed_size - record_prefix_size;  // type + seq
 
@@ -93,7 +94,7 @@ core::status check_header(const std::string& path, std::string_view buf) {
 core::status rewrite_header(const std::string& path) {
   std::string header;
   append_header(header);
-  if (auto ec = detail::write_file_synced(path, header, false)) return io_problem(path, "rewrite header", ec);
+  if (auto ec = fs::write_file_synced(path, header, fs::if_exists::overwrite)) return io_problem(path, "rewrite header", ec);
   core::log::warn("journal shorter than its header rewritten as empty", {{"file", path}});
   return core::success();
 }
@@ -104,10 +105,10 @@ core::result<std::string> keep_damaged_copy(const std::string& path, std::string
   const std::string base = path + ".damaged-" + std::to_string(core::now_seconds());
   for (int attempt = 0; attempt < 100; ++attempt) {
     const std::string copy = attempt == 0 ? base : base + "-" + std::to_string(attempt);
-    const auto ec = detail::write_file_synced(copy, buf, true);
+    const auto ec = fs::write_file_synced(copy, buf, fs::if_exists::fail);
     if (ec == std::errc::file_exists) continue;
     if (ec) return io_problem(copy, "write damaged copy", ec);
-    if (auto dec = sync_directory(detail::parent_directory(path))) return io_problem(path, "fsync directory", dec);
+    if (auto dec = fs::sync_directory(fs::parent_directory(path))) return io_problem(path, "fsync directory", dec);
     return copy;
   }
   return io_problem(base, "write damaged copy", std::make_error_code(std::errc::file_exists));
@@ -125,7 +126,7 @@ core::status cut(const std::string& path, std::string_view buf, const scan_resul
     report.repaired = true;
     report.damaged_copy = std::move(copy).value();
   }
-  if (auto ec = detail::truncate_file_synced(path, s.end)) return io_problem(path, "truncate", ec);
+  if (auto ec = fs::truncate_file_synced(path, s.end)) return io_problem(path, "truncate", ec);
   report.cut_bytes = buf.size() - s.end;
   if (damaged)
     core::log::error("corrupt journal repaired: cut at the damage, damaged copy kept",
@@ -178,7 +179,7 @@ core::result<recovery_report> recover(const std::string& path,
                                       const std::function<core::status(const record_view&)>& on_record,
                                       recovery_mode mode, bool last_file,
                                       const std::function<void(std::size_t records)>& before_replay) {
-  detail::mapped_file mapped;
+  fs::mapped_file mapped;
   if (auto ec = mapped.open(path)) return io_problem(path, "read", ec);
   const std::string_view buf = mapped.bytes();
   if (buf.size() < header_size) return recover_short(path, buf, mode, last_file);

@@ -1,16 +1,13 @@
 #include "journal/snapshot_file.hpp"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
-
+#include "core/fs.hpp"
 #include "journal/encoding.hpp"
 #include "journal/format.hpp"
-#include "journal/posix_io.hpp"
 
 namespace mixtape::journal {
 namespace {
+
+namespace fs = core::fs;
 
 core::problem io_problem(const std::string& path, const char* what, std::error_code ec) {
   return {core::errc::io_error, "", path + ": " + what + ": " + ec.message()};
@@ -35,15 +32,14 @@ snapshot_writer::snapshot_writer(std::string path, std::unique_ptr<file> f)
 
 snapshot_writer::~snapshot_writer() {
   file_.reset();
-  if (!committed_) ::unlink(temp_.c_str());
+  if (!committed_) (void)fs::remove(temp_, fs::if_missing::ignore);
 }
 
 core::result<std::unique_ptr<snapshot_writer>> snapshot_writer::start(const std::string& path,
                                                                       std::uint64_t covered_seq,
                                                                       const file_opener& open) {
   const std::string temp = path + ".tmp";
-  if (::unlink(temp.c_str()) != 0 && errno != ENOENT)
-    return io_problem(temp, "remove leftover", {errno, std::system_category()});
+  if (auto ec = fs::remove(temp, fs::if_missing::ignore)) return io_problem(temp, "remove leftover", ec);
   std::error_code ec;
   auto f = open(temp, ec);
   if (!f) return io_problem(temp, "create", ec ? ec : std::make_error_code(std::errc::io_error));
@@ -76,18 +72,25 @@ core::status snapshot_writer::commit() {
   if (auto ec = file_->append(footer)) return io_problem(temp_, "write", ec);
   if (auto ec = file_->sync()) return io_problem(temp_, "fdatasync", ec);
   file_.reset();
-  if (::rename(temp_.c_str(), path_.c_str()) != 0) return io_problem(path_, "rename", {errno, std::system_category()});
+  if (auto ec = fs::rename(temp_, path_)) return io_problem(path_, "rename", ec);
   committed_ = true;
-  if (auto ec = sync_directory(detail::parent_directory(path_))) return io_problem(path_, "fsync directory", ec);
+  if (auto ec = fs::sync_directory(fs::parent_directory(path_))) return io_problem(path_, "fsync directory", ec);
   return core::success();
 }
 
+// The file is mapped, not read: the body is handed out as a view into the mapping (owned by
+// the returned snapshot_contents), so a snapshot's bytes are never copied on the way to the
+// store (reading it into a string and then cutting the body out copied them twice). Nothing
+// shortens a snapshot once it is renamed into place (it is only replaced or removed, which
+// leaves the mapping intact), so the view stays readable, as for the journal replay's map.
+// The price, shared with that replay: a disk read error surfaces as SIGBUS, not as EIO.
 core::result<snapshot_contents> read_snapshot_file(const std::string& path) {
-  std::string buf;
-  if (auto ec = detail::read_whole_file(path, buf)) return io_problem(path, "read", ec);
+  snapshot_contents out;
+  if (auto ec = out.file.open(path)) return io_problem(path, "read", ec);
+  const std::string_view buf = out.file.bytes();
   constexpr std::size_t fixed = snapshot_header_size + snapshot_footer_size;
   if (buf.size() < fixed) return damaged(path, "only " + std::to_string(buf.size()) + " bytes");
-  if (std::string_view{buf}.substr(0, snapshot_magic.size()) != snapshot_magic) return damaged(path, "bad magic");
+  if (buf.substr(0, snapshot_magic.size()) != snapshot_magic) return damaged(path, "bad magic");
   const std::uint32_t version = detail::get_u32(buf, 8);
   if (version != snapshot_version) return damaged(path, "unsupported version " + std::to_string(version));
   const std::uint64_t body_length = detail::get_u64(buf, buf.size() - snapshot_footer_size);
@@ -97,7 +100,6 @@ core::result<snapshot_contents> read_snapshot_file(const std::string& path) {
   const std::size_t covered = buf.size() - snapshot_footer_size;
   const std::uint32_t stored = unmask_crc(detail::get_u32(buf, covered + 8));
   if (crc32c(buf.data(), covered) != stored) return damaged(path, "checksum mismatch");
-  snapshot_contents out;
   out.covered_seq = detail::get_u64(buf, 16);
   out.body = buf.substr(snapshot_header_size, body_length);
   return out;

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "core/fs.hpp"
 #include "core/result.hpp"
 #include "journal/file.hpp"
 
@@ -56,12 +57,16 @@ class snapshot_writer {
   bool committed_ = false;
 };
 
+// A checked snapshot, mapped read-only. `body` points into `file`: it stays valid while
+// this object lives (or the one it was moved into: a move keeps the mapping where it is),
+// and not after. Move-only. To give the memory back early, reset both (`file = {}`).
 struct snapshot_contents {
   std::uint64_t covered_seq = 0;
-  std::string body;
+  std::string_view body;
+  core::fs::mapped_file file;
 };
 
-// Reads and checks a snapshot file. Errors: io_error when unreadable; corrupt_data with
+// Reads (maps) and checks a snapshot file. Errors: io_error when unreadable; corrupt_data with
 // "<file>: damaged snapshot: <what is wrong>" otherwise.
 core::result<snapshot_contents> read_snapshot_file(const std::string& path);
 
