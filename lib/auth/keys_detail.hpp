@@ -10,8 +10,6 @@
 
 namespace mixtape::auth::detail {
 
-// "org_" followed by 1..64 of [A-Za-z0-9_].
-bool valid_org_id(std::string_view s) noexcept;
 // Non-empty and made only of [A-Z0-9_].
 bool valid_capability(std::string_view s) noexcept;
 bool has_control_chars(std::string_view s) noexcept;

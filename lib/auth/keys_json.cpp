@@ -17,8 +17,6 @@ using detail::corrupt;
 
 namespace detail {
 
-bool valid_org_id(std::string_view s) noexcept { return core::is_org_id(s); }
-
 bool valid_capability(std::string_view s) noexcept {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
     return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
