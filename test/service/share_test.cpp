@@ -5,80 +5,14 @@
 
 #include <boost/json.hpp>
 
-#include <future>
-#include <memory>
-#include <mutex>
-
+#include "service/clock_fixture.hpp"
 #include "core/sha256.hpp"
-#include "journal/writer.hpp"
-#include "service/collections.hpp"
-#include "service/await_reply.hpp"
 
 using namespace mixtape;
 namespace json = boost::json;
 
-namespace {
-
-constexpr core::unix_seconds day = 86'400;
-
-// A journal file in memory whose bytes the test can read.
-class recording_file final : public journal::file {
- public:
-  explicit recording_file(std::shared_ptr<std::string> bytes) : bytes_(std::move(bytes)) {}
-  std::error_code append(std::string_view data) override {
-    bytes_->append(data);
-    return {};
-  }
-  std::error_code sync() override { return {}; }
-  std::error_code truncate(std::uint64_t size) override {
-    bytes_->resize(size);
-    return {};
-  }
-  std::uint64_t size() const override { return bytes_->size(); }
-
- private:
-  std::shared_ptr<std::string> bytes_;
-};
-
-struct clock_fixture {
-  core::unix_seconds now = 1'750'000'000;  // 2025-06-15T15:06:40Z
-  std::shared_ptr<std::string> journal_bytes = std::make_shared<std::string>();
-  store::collection_store store{8};
-  journal::writer writer{std::make_unique<recording_file>(journal_bytes), 1, {}};
-  service::collections svc{store, writer, service::options{10, "https://music.example.com", [this] { return now; }}};
-  service::caller alice{"org_x", "usr_alice"};
-
-  ~clock_fixture() { writer.close(); }
-
-  template <class F>
-  service::reply wait(F&& start) {
-    return test::await_reply(std::forward<F>(start));
-  }
-  json::object ok(service::reply r) {
-    BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string{} : r.error().message));
-    return json::parse(r.value()).as_object();
-  }
-  std::string create() {
-    auto c = ok(wait([&](service::reply_fn d) { svc.create(alice, R"({"name":"Shared","description":"d"})", std::move(d)); }));
-    return std::string{c.at("id").as_string()};
-  }
-  json::object share(const std::string& id, const std::string& body) {
-    return ok(wait([&](service::reply_fn d) { svc.share(alice, id, body, std::move(d)); }));
-  }
-  json::object resolve(const json::object& link) {
-    return ok(svc.resolve_share(std::string{link.at("token").as_string()}));
-  }
-  static core::unix_seconds seconds(const json::value& utc) {
-    const auto t = core::parse_utc(utc.as_string());
-    BOOST_REQUIRE(t);
-    return *t;
-  }
-  std::string updated_at(const std::string& id) {
-    return std::string{ok(svc.get(alice, id)).at("updated_at").as_string()};
-  }
-};
-
-}  // namespace
+using test::clock_fixture;
+using test::day;
 
 BOOST_FIXTURE_TEST_SUITE(share_links, clock_fixture)
 
@@ -140,9 +74,9 @@ BOOST_AUTO_TEST_CASE(only_the_hash_of_a_token_reaches_the_journal) {
   const auto link = share(create(), "{}");
   const std::string token{link.at("token").as_string()};
   BOOST_TEST(token.size() >= 22u);
-  BOOST_TEST(journal_bytes->find(token) == std::string::npos);
+  BOOST_TEST(journal_bytes().find(token) == std::string::npos);
   const auto digest = core::sha256(token);
-  BOOST_TEST(journal_bytes->find(std::string{reinterpret_cast<const char*>(digest.data()), digest.size()}) !=
+  BOOST_TEST(journal_bytes().find(std::string{reinterpret_cast<const char*>(digest.data()), digest.size()}) !=
              std::string::npos);
   BOOST_TEST(link.at("url").as_string() == "https://music.example.com/v1/music/shared/" + token);
   BOOST_TEST(!svc.resolve_share(token.substr(1)).ok());
