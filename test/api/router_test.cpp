@@ -9,30 +9,13 @@
 #include "api/router.hpp"
 #include "core/sha256.hpp"
 #include "journal/writer.hpp"
+#include "support/fake_journal_file.hpp"
 
 using namespace mixtape;
 using namespace mixtape::api;
 namespace json = boost::json;
 
 namespace {
-
-// A journal file in memory that never fails.
-class memory_file final : public journal::file {
- public:
-  std::error_code append(std::string_view data) override {
-    size_ += data.size();
-    return {};
-  }
-  std::error_code sync() override { return {}; }
-  std::error_code truncate(std::uint64_t size) override {
-    size_ = size;
-    return {};
-  }
-  std::uint64_t size() const override { return size_; }
-
- private:
-  std::uint64_t size_ = 0;
-};
 
 auth::keyset test_keys() {
   const auto entry = [](std::string_view id, std::string_view key, std::string_view principal, bool capability) {
@@ -48,7 +31,7 @@ auth::keyset test_keys() {
 
 struct fixture {
   store::collection_store store{8};
-  journal::writer writer{std::make_unique<memory_file>(), 1, {}};
+  journal::writer writer{test::make_fake(), 1, {}};  // a journal file in memory that never fails
   service::collections svc{store, writer, service::options{}};
   auth::key_store keys{test_keys()};
   api::router router{svc, keys, [] { return gauges{}; }};

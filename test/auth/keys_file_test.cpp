@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "auth/keys.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace mixtape::auth;
 using mixtape::core::errc;
@@ -19,17 +20,7 @@ using mixtape::core::sha256_hex;
 
 namespace {
 
-// A fresh directory under /tmp, removed with everything in it.
-struct temp_dir {
-  std::string path;
-  temp_dir() {
-    std::string tmpl = "/tmp/mixtape_auth_XXXXXX";
-    BOOST_TEST_REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~temp_dir() { std::filesystem::remove_all(path); }
-  std::string operator/(const std::string& name) const { return path + "/" + name; }
-};
+using mixtape::test::temp_dir;
 
 std::string read(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -74,7 +65,7 @@ BOOST_AUTO_TEST_CASE(load_reports_missing_and_corrupt_files_with_the_path) {
   BOOST_TEST((bad.error().code == errc::corrupt_data));
   BOOST_TEST(bad.error().message == (dir / "bad.json") + ": \"keys\" must be an array");
 
-  const auto is_dir = keyset::load(dir.path);
+  const auto is_dir = keyset::load(dir.path());
   BOOST_TEST_REQUIRE(!is_dir.ok());
   BOOST_TEST((is_dir.error().code == errc::io_error));
 
@@ -96,7 +87,7 @@ BOOST_AUTO_TEST_CASE(add_key_twice_appends_two_working_keys_and_keeps_old_entrie
   BOOST_TEST(first->entry.id.rfind("key_", 0) == 0u);
 
   BOOST_TEST(mode_of(path) == 0600u);
-  BOOST_TEST(files_in(dir.path) == 1u);  // no temp files left behind
+  BOOST_TEST(files_in(dir.path()) == 1u);  // no temp files left behind
   const std::string text = read(path);
   BOOST_TEST(text.find(first->key) == std::string::npos);  // only hashes are stored
   const auto keys = keyset::load(path);
@@ -147,7 +138,7 @@ BOOST_AUTO_TEST_CASE(add_key_refuses_a_corrupt_file_and_leaves_it_byte_identical
   BOOST_TEST((r.error().code == errc::corrupt_data));
   BOOST_TEST(r.error().message.rfind(path + ": ", 0) == 0u);
   BOOST_TEST(read(path) == corrupt);
-  BOOST_TEST(files_in(dir.path) == 1u);
+  BOOST_TEST(files_in(dir.path()) == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(bootstrap_creates_the_file_once) {
@@ -213,5 +204,5 @@ BOOST_AUTO_TEST_CASE(concurrent_bootstraps_hand_out_exactly_one_key) {
   }
   BOOST_TEST(created == 1);  // the losers of the race must not overwrite the winner
   BOOST_TEST(keyset::load(path)->find(key) != nullptr);
-  BOOST_TEST(files_in(dir.path) == 1u);
+  BOOST_TEST(files_in(dir.path()) == 1u);
 }

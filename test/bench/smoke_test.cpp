@@ -16,7 +16,6 @@
 #include <chrono>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "support/fixture.hpp"
 
@@ -57,19 +56,10 @@ bench_result run_bench(const std::vector<std::string>& args, std::chrono::second
     ::_exit(127);
   }
   bench_result r;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    int status = 0;
-    if (::waitpid(pid, &status, WNOHANG) == pid) {
-      r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      break;
-    }
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  r.exit_code = wait_for_exit(pid, timeout);  // woken by the exit (support/server_process.hpp)
+  if (r.exit_code == -1) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
   }
   r.out = slurp(out);
   r.err = slurp(err);

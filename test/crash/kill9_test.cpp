@@ -117,7 +117,7 @@ std::uint64_t kill_9_rounds(const std::vector<std::string>& extra_args, int roun
     std::vector<std::thread> threads;
     for (int t = 0; t < 8; ++t)
       threads.emplace_back(writer_loop, p.port(), t, std::ref(acks[t]), std::ref(stop));
-    std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 400));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 400));  // kept: the kill's random moment (stimulus)
     compactions += metric(p.port(), "mixtape_compactions_total");
     ::kill(p.pid(), SIGKILL);  // while requests are in flight
     p.kill_hard();

@@ -19,6 +19,7 @@
 #include "journal/data_files.hpp"
 #include "journal/snapshot_file.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 
 using namespace durability_test;
 using namespace std::chrono_literals;
@@ -88,7 +89,7 @@ BOOST_AUTO_TEST_CASE(a_snapshot_taken_under_concurrent_writes_is_the_state_at_it
       });
     for (auto& t : writers) t.join();
     BOOST_REQUIRE(hs.write_until_finished(h, 3, 10s));
-    for (int i = 0; i < 50 && hs.engine->compaction().stats().running; ++i) std::this_thread::sleep_for(10ms);
+    BOOST_REQUIRE(hs.wait_for_idle_compactor());
     hs.close();
     live_dump = store_test::dump(hs.live, h);
     acked = hs.acked;
@@ -111,9 +112,9 @@ BOOST_AUTO_TEST_CASE(a_failed_snapshot_write_never_harms_the_journal_and_is_retr
   test::temp_dir dir;
   history h{13};
   auto o = small_compactions(dir.path(), 4096);
-  o.compaction.open_snapshot = open_failing;
+  const auto snapshot_faults = full_disk(true);
+  o.compaction.open_snapshot = faulty_opener(snapshot_faults);
   o.compaction.max_retry_delay = 20ms;
-  failing_file::fail_appends = true;
   harness hs{o};
   for (int i = 0; i < 400; ++i) BOOST_REQUIRE(!hs.write(h.next()));
   BOOST_REQUIRE(hs.write_until_finished(h, 2, 10s));  // the retry needs a batch after its delay
@@ -126,12 +127,14 @@ BOOST_AUTO_TEST_CASE(a_failed_snapshot_write_never_harms_the_journal_and_is_retr
   BOOST_TEST(files->temps.empty());
   BOOST_TEST(files->journals.size() >= 2u);  // each attempt rotated; nothing was dropped
   BOOST_TEST(recovered_dump(dir.path(), h).rfind("refused", 0) != 0u);
-  failing_file::fail_appends = false;
-  // Writes go on; a compaction starts at the next batch after the retry delay.
+  snapshot_faults->set_refuse_appends(false);
+  // Writes go on; a compaction starts at the next batch after the retry delay. Between two
+  // writes, up to 1 ms for the compactor to announce a finished one (it wakes at once).
   const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (hs.engine->compaction().stats().compactions == 0 && std::chrono::steady_clock::now() < deadline) {
+  for (auto s = hs.engine->compaction().stats(); s.compactions == 0 && std::chrono::steady_clock::now() < deadline;
+       s = hs.engine->compaction().stats()) {
     BOOST_REQUIRE(!hs.write(h.next()));
-    std::this_thread::sleep_for(1ms);
+    hs.engine->compaction().wait_for_finished(s.compactions + s.failures + 1, 1ms);
   }
   hs.close();
   stats = hs.engine->compaction().stats();
@@ -203,20 +206,27 @@ std::vector<int> thread_nice_values() {
   }
   return values;
 }
+
+// Skipped when the whole run is niced at least as much already (nothing to tell apart).
+boost::test_tools::assertion_result not_niced_to_10(boost::unit_test::test_unit_id) {
+  const int base = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+  boost::test_tools::assertion_result r{base < 10};
+  r.message() << "this process already runs at nice " << base;
+  return r;
+}
 }  // namespace
 
 // Snapshots are background work: the compactor's thread yields the CPU to serving.
-BOOST_AUTO_TEST_CASE(the_compactor_thread_runs_at_nice_10) {
+BOOST_AUTO_TEST_CASE(the_compactor_thread_runs_at_nice_10, *boost::unit_test::precondition(not_niced_to_10)) {
   const int base = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
-  if (base >= 10) return;  // the whole run is niced at least as much already
   test::temp_dir dir;
   harness hs{small_compactions(dir.path(), 1ull << 30)};
   std::vector<int> nice;
-  for (int i = 0; i < 200; ++i) {  // the thread sets it first thing after it starts
+  // /proc announces nothing: checked every 5 ms until the thread has set it (first thing after it starts).
+  BOOST_TEST(test::wait_until([&] {
     nice = thread_nice_values();
-    if (std::count(nice.begin(), nice.end(), 10) == 1) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+    return std::count(nice.begin(), nice.end(), 10) == 1;
+  }, 10s, 5ms));
   BOOST_TEST(std::count(nice.begin(), nice.end(), 10) == 1);
   BOOST_TEST(std::count(nice.begin(), nice.end(), base) >= 2);  // this thread and the journal writer
 }

@@ -1,6 +1,6 @@
 #pragma once
-// File layers for durability tests: one that fails on demand, one that loses power.
-#include <atomic>
+// File layers for durability tests, made of the shared fake journal file over the real
+// files (test/support/fake_journal_file.hpp): one that fails on demand, one that loses power.
 #include <map>
 #include <memory>
 #include <mutex>
@@ -8,36 +8,34 @@
 
 #include "harness.hpp"
 #include "journal/file.hpp"
+#include "support/fake_journal_file.hpp"
 
 namespace durability_test {
 
-// A file whose appends fail once `fail` is set (ENOSPC), to break snapshot writes.
-class failing_file final : public journal::file {
- public:
-  explicit failing_file(std::unique_ptr<journal::file> inner) : inner_(std::move(inner)) {}
-  std::error_code append(std::string_view d) override {
-    return fail_appends.load() ? std::make_error_code(std::errc::no_space_on_device) : inner_->append(d);
-  }
-  std::error_code sync() override { return inner_->sync(); }
-  std::error_code truncate(std::uint64_t n) override { return inner_->truncate(n); }
-  std::uint64_t size() const override { return inner_->size(); }
-  static inline std::atomic<bool> fail_appends{false};
+using test::fake_disk;
 
- private:
-  std::unique_ptr<journal::file> inner_;
-};
-
-inline std::unique_ptr<journal::file> open_failing(const std::string& path, std::error_code& ec) {
-  auto f = journal::open_posix_file(path, ec);
-  if (!f) return f;
-  return std::make_unique<failing_file>(std::move(f));
+// An opener whose files are `open`'s, under the knobs of `faults` (shared by every file it
+// opens; e.g. set_refuse_appends(true): appends fail with append_error while set).
+inline journal::file_opener faulty_opener(std::shared_ptr<fake_disk> faults,
+                                          journal::file_opener open = journal::open_posix_file) {
+  return [faults = std::move(faults), open = std::move(open)](const std::string& path, std::error_code& ec) {
+    return test::make_fake_over(faults, open(path, ec));
+  };
 }
 
-// A power-loss file layer: remembers, per path, how many bytes a successful sync made
-// durable, so that a test can drop every unsynced byte afterwards.
+// Faults for snapshot files: appends fail with ENOSPC while `full` (set_refuse_appends).
+inline std::shared_ptr<fake_disk> full_disk(bool full) {
+  auto faults = std::make_shared<fake_disk>();
+  faults->append_error = std::errc::no_space_on_device;
+  faults->refuse_appends = full;
+  return faults;
+}
+
+// A power-loss file layer: a fake_disk per path opened, whose `synced` is how many bytes a
+// successful sync made durable, so that a test can drop every unsynced byte afterwards.
 struct power_loss_disk {
   std::mutex mutex;
-  std::map<std::string, std::uint64_t> synced;  // path as opened -> durable size
+  std::map<std::string, std::shared_ptr<fake_disk>> files;  // path as opened -> its disk
 
   // Cuts every file to its durable size. A temp file renamed since is found by its final name.
   void lose_power(const std::map<std::string, std::uint64_t>& durable) {
@@ -49,41 +47,21 @@ struct power_loss_disk {
   }
   std::map<std::string, std::uint64_t> snapshot() {
     std::lock_guard lock{mutex};
+    std::map<std::string, std::uint64_t> synced;
+    for (const auto& [path, disk] : files) synced[path] = disk->synced_size();
     return synced;
   }
-};
-
-class power_loss_file final : public journal::file {
- public:
-  power_loss_file(std::unique_ptr<journal::file> inner, std::string path, power_loss_disk& disk)
-      : inner_(std::move(inner)), path_(std::move(path)), disk_(disk) {}
-  std::error_code append(std::string_view d) override { return inner_->append(d); }
-  std::error_code sync() override {
-    auto ec = inner_->sync();
-    if (!ec) {
-      std::lock_guard lock{disk_.mutex};
-      disk_.synced[path_] = inner_->size();
-    }
-    return ec;
-  }
-  std::error_code truncate(std::uint64_t n) override { return inner_->truncate(n); }
-  std::uint64_t size() const override { return inner_->size(); }
-
- private:
-  std::unique_ptr<journal::file> inner_;
-  std::string path_;
-  power_loss_disk& disk_;
 };
 
 inline journal::file_opener power_loss_opener(power_loss_disk& disk) {
   return [&disk](const std::string& path, std::error_code& ec) -> std::unique_ptr<journal::file> {
     auto f = journal::open_posix_file(path, ec);
     if (!f) return f;
-    {
-      std::lock_guard lock{disk.mutex};
-      disk.synced[path] = f->size();  // what exists at open was made durable by its creator
-    }
-    return std::make_unique<power_loss_file>(std::move(f), path, disk);
+    auto file_disk = std::make_shared<fake_disk>();
+    auto file = test::make_fake_over(file_disk, std::move(f));  // what exists at open was made durable by its creator
+    std::lock_guard lock{disk.mutex};
+    disk.files[path] = std::move(file_disk);
+    return file;
   };
 }
 

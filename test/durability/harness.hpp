@@ -85,6 +85,18 @@ class harness {
     }
     return true;
   }
+  // Waits until no compaction is running; false after `limit`. Woken by the compactor as
+  // each compaction finishes or fails (wait_for_finished), not by polling.
+  bool wait_for_idle_compactor(std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+      const auto s = engine->compaction().stats();
+      if (!s.running) return true;
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      engine->compaction().wait_for_finished(s.compactions + s.failures + 1, left);
+    }
+  }
   void close() {
     if (engine) engine->close();
   }

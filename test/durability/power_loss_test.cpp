@@ -23,12 +23,8 @@ BOOST_AUTO_TEST_CASE(power_loss_keeps_every_rotation_and_snapshot_and_a_prefix_o
   auto o = small_compactions(dir.path(), 8192, journal::fsync_policy::batch);
   o.writer.interval = std::chrono::hours(1);
   o.compaction.open_journal = power_loss_opener(disk);
-  const auto tracked = power_loss_opener(disk);
-  o.compaction.open_snapshot = [&tracked](const std::string& path, std::error_code& ec) {
-    auto f = tracked(path, ec);  // later snapshots fail: rotated journals then stay needed
-    return f ? std::unique_ptr<journal::file>(std::make_unique<failing_file>(std::move(f))) : std::move(f);
-  };
-  failing_file::fail_appends = false;
+  const auto snapshot_faults = full_disk(false);  // later snapshots fail: rotated journals then stay needed
+  o.compaction.open_snapshot = faulty_opener(snapshot_faults, power_loss_opener(disk));
   harness hs{o};
   for (std::uint64_t chunk = 1; chunk <= 3; ++chunk) {
     for (int i = 0; i < 300; ++i) BOOST_REQUIRE(!hs.write(h.next()));
@@ -36,17 +32,16 @@ BOOST_AUTO_TEST_CASE(power_loss_keeps_every_rotation_and_snapshot_and_a_prefix_o
   }
   // The last chunk may have started another compaction (it can pass the threshold again):
   // let it end before snapshots start failing, so that the newest compaction is a failure.
-  for (int i = 0; i < 1000 && hs.engine->compaction().stats().running; ++i) std::this_thread::sleep_for(10ms);
+  BOOST_REQUIRE(hs.wait_for_idle_compactor());
   const auto before = hs.engine->compaction().stats();
-  failing_file::fail_appends = true;
+  snapshot_faults->set_refuse_appends(true);
   for (int i = 0; i < 300; ++i) BOOST_REQUIRE(!hs.write(h.next()));
   BOOST_REQUIRE(hs.engine->compaction().wait_for_finished(before.compactions + before.failures + 1, 10s));
-  for (int i = 0; i < 50 && hs.engine->compaction().stats().running; ++i) std::this_thread::sleep_for(10ms);
+  BOOST_REQUIRE(hs.wait_for_idle_compactor());
   const auto durable = disk.snapshot();  // the moment of the power loss
   const auto journals = journal::list_data_files(dir.path())->journals;
   const std::uint64_t last_rotation = journals.back().number - 1;
   hs.close();
-  failing_file::fail_appends = false;
   BOOST_TEST(journals.size() >= 2u);
   BOOST_TEST(last_rotation > hs.engine->compaction().stats().snapshot_seq);
   disk.lose_power(durable);

@@ -29,6 +29,7 @@
 #include "recovery_input.hpp"
 #include "store/collection_store.hpp"
 #include "store_state.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -84,26 +85,16 @@ std::map<std::string, std::string> contents(const std::string& dir) {
   return out;
 }
 
-class scratch_dir {
+// The shared temp_dir under g_base, holding `files`.
+class scratch_dir : public mixtape::test::temp_dir {
  public:
-  explicit scratch_dir(const std::vector<mixtape::fuzz::data_file>& files) {
-    std::string templ = g_base + "/mixtape-fuzz-XXXXXX";
-    if (::mkdtemp(templ.data()) == nullptr) std::abort();
-    path_ = templ;
+  explicit scratch_dir(const std::vector<mixtape::fuzz::data_file>& files) : temp_dir(g_base) {
     for (const auto& f : files) {
-      std::ofstream out(path_ + "/" + f.name, std::ios::binary | std::ios::trunc);
+      std::ofstream out(file(f.name), std::ios::binary | std::ios::trunc);
       out.write(f.bytes.data(), static_cast<std::streamsize>(f.bytes.size()));
       if (!out) std::abort();
     }
   }
-  ~scratch_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
 };
 
 // A start in `mode`, then the checks of a clean directory after it.

@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE integration_operations
 #include <boost/test/unit_test.hpp>
 
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -11,11 +12,11 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/json.hpp>
 
 #include <cstring>
-#include <thread>
 
 #include "support/fixture.hpp"
 
@@ -59,6 +60,12 @@ class notify_socket {
   std::vector<std::string> received_;
 };
 
+// True once `socket` has something to read (bytes, or the peer's close) within `limit`.
+bool readable_within(asio::ip::tcp::socket& socket, std::chrono::milliseconds limit) {
+  pollfd p{socket.native_handle(), POLLIN, 0};
+  return ::poll(&p, 1, static_cast<int>(limit.count())) == 1;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(notify_protocol_ready_watchdog_stopping) {
@@ -79,8 +86,10 @@ BOOST_AUTO_TEST_CASE(notify_protocol_ready_watchdog_stopping) {
   BOOST_TEST(p.wait_exit(std::chrono::seconds(10)) == 0);
 }
 
+// One I/O thread, so that the idle connection's close shows that the worker serving the
+// busy one is draining too.
 BOOST_AUTO_TEST_CASE(sigterm_finishes_a_request_whose_headers_arrived) {
-  live_server s;
+  live_server s{{"--threads", "1"}};
   BOOST_REQUIRE(s.process->started());
   asio::io_context ioc;
   asio::ip::tcp::socket idle{ioc}, busy{ioc};
@@ -88,21 +97,27 @@ BOOST_AUTO_TEST_CASE(sigterm_finishes_a_request_whose_headers_arrived) {
   idle.connect(ep);
   busy.connect(ep);
   const std::string body = R"({"name":"in flight"})";
+  // Expect: 100-continue makes "the headers arrived" an event: the server answers 100 once
+  // it has parsed them (the request is then in flight), before it reads the body.
   const std::string head = "POST /v1/music/org_abc123/collections HTTP/1.1\r\nHost: x\r\nX-API-Key: " + alice_key +
                            "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-                           "\r\n\r\n";
+                           "\r\nExpect: 100-continue\r\n\r\n";
   asio::write(busy, asio::buffer(head + body.substr(0, 5)));
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  BOOST_REQUIRE(readable_within(busy, std::chrono::seconds(10)));
+  std::string interim;
+  boost::system::error_code ec;
+  asio::read_until(busy, asio::dynamic_buffer(interim), "\r\n\r\n", ec);
+  BOOST_REQUIRE(interim == "HTTP/1.1 100 Continue\r\n\r\n");
   ::kill(s.process->pid(), SIGTERM);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // The drain has begun once the server closes the idle connection (between requests).
+  BOOST_REQUIRE(readable_within(idle, std::chrono::seconds(10)));
+  char byte;
+  BOOST_TEST(idle.read_some(asio::buffer(&byte, 1), ec) == 0u);  // the idle connection was closed
   asio::write(busy, asio::buffer(body.substr(5)));
   std::string reply;
-  boost::system::error_code ec;
   asio::read(busy, asio::dynamic_buffer(reply), ec);  // until the server closes
   BOOST_TEST(reply.rfind("HTTP/1.1 201", 0) == 0u, reply);
   BOOST_TEST(reply.find("Connection: close") != std::string::npos);
-  char byte;
-  BOOST_TEST(idle.read_some(asio::buffer(&byte, 1), ec) == 0u);  // the idle connection was closed
   BOOST_TEST(s.process->wait_exit(std::chrono::seconds(10)) == 0);
   const auto id = boost::json::parse(reply.substr(reply.find("\r\n\r\n") + 4)).at("id").as_string();
   s.process = std::make_unique<server_process>(s.dir.path());
@@ -115,7 +130,7 @@ BOOST_AUTO_TEST_CASE(every_request_is_logged_once_with_route_status_and_id) {
   BOOST_REQUIRE(s.process->started());
   s.client->request("GET", s.collections_url() + "/mcoll_0123456789ab", "",
                     {{"X-API-Key", alice_key}, {"X-Request-Id", "trace-me-1"}});
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  BOOST_REQUIRE(s.process->wait_for_stderr("request_id=trace-me-1"));  // the access log line, written after the reply
   const std::string log = s.process->stderr_text();
   const auto at = log.find("request_id=trace-me-1");
   BOOST_REQUIRE(at != std::string::npos);
@@ -131,7 +146,7 @@ BOOST_AUTO_TEST_CASE(json_logs_are_one_object_per_line) {
   live_server s{{"--log-format", "json"}};
   BOOST_REQUIRE(s.process->started());
   s.call("GET", "/healthz", "", "");
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  BOOST_REQUIRE(s.process->wait_for_stderr(R"("msg":"request")"));  // the access log line, written after the reply
   std::istringstream lines{s.process->stderr_text()};
   std::string line;
   int requests = 0;

@@ -1,8 +1,8 @@
 // The API reference's own examples (seeds/create-collection.md, seeds/update-collection.md)
 // run unchanged against the server apart from the base URL (and the example collection
 // id, which the server assigns): the cURL commands through /bin/sh, and the JavaScript
-// fetch examples through node (global fetch, Node 18+). Skipped with a message when the
-// tool is missing.
+// fetch examples through node (global fetch, Node 18+). Reported skipped (a precondition)
+// when the tool is missing.
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -85,7 +85,14 @@ std::string run(const std::string& command) {
   return out;
 }
 
-bool have(const std::string& tool) { return std::system(("command -v " + tool + " >/dev/null 2>&1").c_str()) == 0; }
+// Whether `tool` is on PATH; the reason to skip otherwise.
+boost::unit_test::precondition::predicate_t have(std::string tool) {
+  return [tool](boost::unit_test::test_unit_id) {
+    boost::test_tools::assertion_result r{std::system(("command -v " + tool + " >/dev/null 2>&1").c_str()) == 0};
+    r.message() << tool << " is not installed here";
+    return r;
+  };
+}
 
 // A curl example with -s and the status code written on a last line of its own.
 std::pair<unsigned, json::value> run_curl(const std::string& example) {
@@ -117,11 +124,7 @@ void check_created(const json::value& c) {
 
 BOOST_FIXTURE_TEST_SUITE(seeds, live_server)
 
-BOOST_AUTO_TEST_CASE(the_curl_examples_work_unchanged_but_for_the_base_url) {
-  if (!have("curl")) {
-    BOOST_TEST_MESSAGE("curl is not installed: the seeds' cURL examples were not run");
-    return;
-  }
+BOOST_AUTO_TEST_CASE(the_curl_examples_work_unchanged_but_for_the_base_url, *boost::unit_test::precondition(have("curl"))) {
   BOOST_REQUIRE(process->started());
   const auto [created_status, created] = run_curl(adapt(curl_create, *this));
   BOOST_TEST(created_status == 201u);
@@ -136,11 +139,8 @@ BOOST_AUTO_TEST_CASE(the_curl_examples_work_unchanged_but_for_the_base_url) {
   BOOST_TEST(call("GET", coll_url(*this, id)).json() == updated);
 }
 
-BOOST_AUTO_TEST_CASE(the_javascript_fetch_examples_work_unchanged_but_for_the_base_url) {
-  if (!have("node")) {
-    BOOST_TEST_MESSAGE("node is not installed: the seeds' JavaScript examples were not run");
-    return;
-  }
+BOOST_AUTO_TEST_CASE(the_javascript_fetch_examples_work_unchanged_but_for_the_base_url,
+                     *boost::unit_test::precondition(have("node"))) {
   const std::string id = run_node(*this, adapt(js_create, *this));
   const auto got = call("GET", coll_url(*this, id));
   BOOST_REQUIRE_MESSAGE(got.status == 200u, "node printed: " << id);

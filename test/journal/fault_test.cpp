@@ -103,12 +103,12 @@ BOOST_AUTO_TEST_CASE(a_failed_batch_fails_every_record_in_it_and_all_later_ones)
     done.add();
   };
   w.submit(1, "first", record);
-  disk->wait_for_gate_waiter();  // the writer holds a one-record batch
+  BOOST_REQUIRE(disk->wait_for_gate_waiter());  // the writer holds a one-record batch
   for (int i = 0; i < 9; ++i) w.submit(1, "queued", record);
   disk->open_gate();
-  done.wait_for(10);
+  BOOST_REQUIRE(done.wait_for(10));
   w.submit(1, "after", record);
-  done.wait_for(11);
+  BOOST_REQUIRE(done.wait_for(11));
   w.close();
   BOOST_REQUIRE(outcomes.size() == 11u);
   BOOST_TEST(!outcomes[0].ec);

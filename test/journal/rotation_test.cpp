@@ -47,6 +47,7 @@ BOOST_AUTO_TEST_CASE(rotation_happens_between_batches_at_a_clean_cut) {
     std::atomic<std::uint64_t> completed{0}, max_completed{0};
     std::uint64_t covered = 0, completed_at_cut = 0, max_at_cut = 0, first_seq_asked = 0;
     std::size_t old_unsynced_at_cut = 1;
+    completion_counter acked;  // the successful completions, for the test thread to wait on
     writer w(make_fake(old_disk), 1, options(policy));
     std::vector<std::thread> pool;
     for (int t = 0; t < 4; ++t)
@@ -56,12 +57,13 @@ BOOST_AUTO_TEST_CASE(rotation_happens_between_batches_at_a_clean_cut) {
           w.submit(1, "record", [&](std::error_code ec, std::uint64_t seq) {
             if (!ec) ++completed;
             if (!ec && seq > max_completed) max_completed = seq;
+            if (!ec) acked.add();
             done.release();
           });
           done.acquire();  // like a session waiting for its acknowledgement
         }
       });
-    while (completed < 50) std::this_thread::sleep_for(100us);
+    BOOST_TEST(acked.wait_for(50));  // the cut falls inside the stream of writes
     rotation r;
     r.open_next = [&](std::uint64_t first_seq, std::error_code&) {
       first_seq_asked = first_seq;
@@ -147,13 +149,15 @@ BOOST_AUTO_TEST_CASE(only_one_rotation_may_be_pending_and_none_after_close) {
   disk->gate_closed = true;
   writer w(make_fake(disk), 1, {});
   w.submit(1, "held", [](std::error_code, std::uint64_t) {});
-  disk->wait_for_gate_waiter();  // the writer is inside a batch
+  BOOST_REQUIRE(disk->wait_for_gate_waiter());  // the writer is inside a batch
+  completion_counter rotated;
   rotation r;
   r.open_next = [](std::uint64_t, std::error_code&) { return make_fake(std::make_shared<fake_disk>()); };
+  r.on_rotated = [&](std::uint64_t) { rotated.add(); };
   BOOST_TEST(w.request_rotation(r));
   BOOST_TEST(!w.request_rotation(r));
   disk->open_gate();
-  for (int i = 0; i < 2000 && w.stats().rotations == 0; ++i) std::this_thread::sleep_for(1ms);
+  BOOST_TEST(rotated.wait_for(1));
   BOOST_TEST(w.stats().rotations == 1u);
   w.close();
   BOOST_TEST(!w.request_rotation(r));
@@ -162,16 +166,20 @@ BOOST_AUTO_TEST_CASE(only_one_rotation_may_be_pending_and_none_after_close) {
 BOOST_AUTO_TEST_CASE(a_rotation_with_no_record_in_the_current_file_keeps_it) {
   auto disk = std::make_shared<fake_disk>();
   writer w(make_fake(disk), 8, {});
-  std::vector<std::uint64_t> covered;
+  std::vector<std::uint64_t> covered;  // written on the writer thread before `rotated` counts
+  completion_counter rotated;
   int opened = 0;
   rotation r;
   r.open_next = [&](std::uint64_t, std::error_code&) {
     ++opened;
     return make_fake(std::make_shared<fake_disk>());
   };
-  r.on_rotated = [&](std::uint64_t seq) { covered.push_back(seq); };
+  r.on_rotated = [&](std::uint64_t seq) {
+    covered.push_back(seq);
+    rotated.add();
+  };
   BOOST_REQUIRE(w.request_rotation(r));
-  for (int i = 0; i < 2000 && covered.empty(); ++i) std::this_thread::sleep_for(1ms);
+  BOOST_TEST(rotated.wait_for(1));
   BOOST_TEST(!submit_and_wait(w, "x"));
   w.close();
   BOOST_TEST(covered == std::vector<std::uint64_t>{7}, boost::test_tools::per_element());

@@ -29,17 +29,6 @@ std::vector<std::string> replay(const std::string& bytes, std::vector<std::uint6
   return payloads;
 }
 
-// Waits up to `limit` for `pred`.
-template <class Pred>
-bool eventually(Pred pred, std::chrono::milliseconds limit = 2000ms) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(group_commit_completes_every_record_once_in_order_after_its_sync) {
@@ -112,7 +101,7 @@ double mean_batch(std::chrono::microseconds gather_max, int clients, std::chrono
         std::promise<void> acked;
         w.submit(1, "x", [&](std::error_code, std::uint64_t) { acked.set_value(); });
         acked.get_future().wait();
-        std::this_thread::sleep_for(think);
+        std::this_thread::sleep_for(think);  // kept: the simulated client's think time (stimulus, not a wait)
       }
     });
   for (auto& th : pool) th.join();
@@ -145,7 +134,7 @@ BOOST_AUTO_TEST_CASE(batch_policy_completes_before_the_sync_and_syncs_on_its_own
     const auto [end, synced_then] = seen.get_future().get();
     BOOST_TEST(end > 0u);
     BOOST_TEST(synced_then < end);  // acknowledged before its sync
-    BOOST_TEST(eventually([&] { return disk->synced_size() >= end; }));  // no further submits
+    BOOST_TEST(disk->wait([&] { return disk->synced >= end; }));  // woken by the timer's sync: no further submits
   }
   w.close();
   BOOST_TEST(disk->sync_count() == 2);  // nothing left to sync on close
@@ -162,7 +151,8 @@ BOOST_AUTO_TEST_CASE(never_policy_syncs_only_on_close) {
       if (ec) ++errors;
       done.add();
     });
-  done.wait_for(100);
+  BOOST_REQUIRE(done.wait_for(100));
+  // Kept: no event to wait for, the window in which a sync must NOT happen (20 intervals).
   std::this_thread::sleep_for(20ms);
   BOOST_TEST(disk->sync_count() == 0);
   w.close();
@@ -208,7 +198,7 @@ BOOST_AUTO_TEST_CASE(batches_respect_max_batch_bytes) {
   options.max_batch_bytes = 250;  // two 117-byte records fit, three do not
   writer w(make_fake(disk), 1, options);
   for (int i = 0; i < 21; ++i) w.submit(1, std::string(100, 'b'), [](std::error_code, std::uint64_t) {});
-  disk->wait_for_gate_waiter();
+  BOOST_REQUIRE(disk->wait_for_gate_waiter());
   disk->open_gate();
   w.close();
   const auto stats = w.stats();

@@ -12,57 +12,23 @@
 #include "service/collections.hpp"
 #include "service/views.hpp"
 #include "service/await_reply.hpp"
+#include "support/fake_journal_file.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace mixtape;
 
 namespace {
 
-// An in-memory journal file whose sync can be held back or made to fail.
-class gated_file final : public journal::file {
- public:
-  std::error_code append(std::string_view data) override {
-    bytes_ += data.size();
-    return {};
-  }
-  std::error_code sync() override {
-    std::unique_lock lock{mutex_};
-    cv_.wait(lock, [&] { return open_; });
-    return fail_sync_ ? std::make_error_code(std::errc::io_error) : std::error_code{};
-  }
-  std::error_code truncate(std::uint64_t size) override {
-    bytes_ = size;
-    return {};
-  }
-  std::uint64_t size() const override { return bytes_; }
-
-  void hold() { set(false, fail_sync_); }
-  void release() { set(true, fail_sync_); }
-  void fail_syncs() { set(true, true); }
-
- private:
-  void set(bool open, bool fail) {
-    std::lock_guard lock{mutex_};
-    open_ = open;
-    fail_sync_ = fail;
-    cv_.notify_all();
-  }
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool open_ = true;
-  bool fail_sync_ = false;
-  std::uint64_t bytes_ = 0;
-};
-
 struct fixture {
-  gated_file* file = new gated_file;
+  // An in-memory journal file whose syncs can be held back or made to fail.
+  std::shared_ptr<test::fake_disk> file = std::make_shared<test::fake_disk>();
   store::collection_store store{8};
-  journal::writer writer{std::unique_ptr<journal::file>(file), 1, {}};
+  journal::writer writer{test::make_fake(file), 1, {}};
   service::collections svc{store, writer, service::options{3, "http://h", [] { return core::unix_seconds{1000}; }}};
   service::caller alice{"org_x", "usr_alice"};
 
   ~fixture() {
-    file->release();
+    file->release_syncs();
     writer.close();
   }
 
@@ -91,15 +57,16 @@ BOOST_AUTO_TEST_CASE(create_then_get_round_trips) {
 }
 
 BOOST_AUTO_TEST_CASE(a_write_is_invisible_until_its_sync_completes) {
-  file->hold();
+  file->hold_syncs();
   std::promise<service::reply> p;
   svc.create(alice, R"({"name":"Pending"})", [&p](service::reply r) { p.set_value(std::move(r)); });
   auto f = p.get_future();
+  // Kept: no event to wait for, a window in which the reply must NOT arrive.
   BOOST_TEST((f.wait_for(std::chrono::milliseconds(100)) == std::future_status::timeout));
   BOOST_TEST(store.size() == 0u);
   auto listed = svc.list(alice, 50, 0);
   BOOST_TEST(boost::json::parse(listed.value()).at("items").as_array().empty());
-  file->release();
+  file->release_syncs();
   BOOST_TEST(f.get().ok());
   BOOST_TEST(store.size() == 1u);
 }
@@ -131,7 +98,7 @@ BOOST_AUTO_TEST_CASE(the_track_limit_gives_collection_full) {
 
 BOOST_AUTO_TEST_CASE(a_failed_sync_poisons_writes_but_not_reads) {
   const auto id = create(R"({"name":"Before"})");
-  file->fail_syncs();
+  file->fail_next_sync();
   auto r = wait([&](service::reply_fn d) { svc.update(alice, id, R"({"name":"After"})", std::move(d)); });
   BOOST_REQUIRE(!r.ok());
   BOOST_TEST((r.error().code == core::errc::unavailable));

@@ -15,7 +15,8 @@ namespace mixtape::test {
 class server_process {
  public:
   // Starts `mixtaped --listen 127.0.0.1:0 --data-dir DATA_DIR <extra...>` and waits until
-  // it logs its address (or exits, or 15 s pass: then started() is false).
+  // it logs its address (or exits, or 15 s pass: then started() is false). The wait is
+  // woken by each write to its stderr (inotify) and by its exit (a pidfd): no polling.
   server_process(const std::string& data_dir, std::vector<std::string> extra_args = {});
   ~server_process();  // SIGKILL if still running
   server_process(const server_process&) = delete;
@@ -32,6 +33,12 @@ class server_process {
   // Waits for the process to exit by itself; returns as stop() does.
   int wait_exit(std::chrono::milliseconds timeout);
 
+  // Waits until stderr holds `text` (at least `count` times), woken by each write to it:
+  // the moment the server logs an event, not after a guessed delay. False when `timeout`
+  // passes or the process exits first.
+  bool wait_for_stderr(const std::string& text, std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                       std::size_t count = 1) const;
+
   std::string stdout_text() const;
   std::string stderr_text() const;
 
@@ -44,6 +51,11 @@ class server_process {
 
 // The path of the built mixtaped binary.
 std::string mixtaped_path();
+
+// Waits for the child `pid` to exit, woken by the exit itself (a pidfd), and reaps it.
+// Returns its exit code (128+signal if killed), -1 when `timeout` passed first (it is left
+// running), -2 when it is no child of this process.
+int wait_for_exit(pid_t pid, std::chrono::milliseconds timeout);
 
 // Runs mixtaped with `args` to completion (no server); returns exit code, captures output.
 struct run_result {

@@ -6,9 +6,11 @@
 
 namespace mixtape::test {
 
-temp_dir::temp_dir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "mixtape-test-XXXXXX").string();
-  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+temp_dir::temp_dir() : temp_dir(std::filesystem::temp_directory_path().string()) {}
+
+temp_dir::temp_dir(const std::string& base) {
+  std::string tmpl = base + "/mixtape-test-XXXXXX";
+  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed under " + base);
   path_ = tmpl;
 }
 
