@@ -7,7 +7,7 @@
 # Under CI (CI set) warnings are errors.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./tools/install-deps.sh
+./tools/install-deps.sh nodejs  # node runs the seeds' JavaScript examples against the server
 ./tools/check-deps.sh
 build="B-test"
 sanitize="${MIXTAPE_SANITIZE:-OFF}"
