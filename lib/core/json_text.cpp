@@ -1,6 +1,7 @@
 #include "core/json_text.hpp"
 
 #include <array>
+#include <charconv>
 
 namespace mixtape::core {
 namespace {
@@ -39,6 +40,12 @@ void append_json_string(std::string& out, std::string_view s) {
   }
   out.append(s.data() + run, s.size() - run);
   out += '"';
+}
+
+void append_json_number(std::string& out, std::uint64_t n) {
+  char digits[20];
+  const auto r = std::to_chars(digits, digits + sizeof digits, n);
+  out.append(digits, r.ptr);
 }
 
 }  // namespace mixtape::core

@@ -30,10 +30,13 @@ class writer {
   void operator()(const std::array<unsigned char, 32>& a) {
     out_.append(reinterpret_cast<const char*>(a.data()), a.size());
   }
-  void operator()(const std::string& s) {
+  void operator()(std::string_view s) {
     (*this)(checked_u32(s.size()));
     out_ += s;
   }
+  void operator()(const std::string& s) { (*this)(std::string_view{s}); }
+  // The u32 count that starts a list.
+  void count(std::size_t n) { (*this)(checked_u32(n)); }
   void operator()(const std::vector<std::string>& v) {
     (*this)(checked_u32(v.size()));
     for (const auto& s : v) (*this)(s);

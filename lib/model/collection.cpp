@@ -1,6 +1,7 @@
 #include "model/collection.hpp"
 
 #include <array>
+#include <cassert>
 #include <charconv>
 
 #include "core/ids.hpp"
@@ -52,6 +53,15 @@ cached_json render(std::string_view id, std::string_view name, const std::option
   append_timestamp(out, updated_at);
   out += '}';
   return {std::string{out.data(), out.size()}, count_at};
+}
+
+void set_updated_at(cached_json& j, core::unix_seconds t) {
+  thread_local std::string stamp;
+  stamp.clear();
+  core::append_utc(stamp, t);
+  constexpr std::size_t tail = 2;  // the closing quote and brace after the timestamp
+  assert(stamp.size() == 20 && j.text.size() > stamp.size() + tail && j.text.back() == '}');
+  j.text.replace(j.text.size() - tail - stamp.size(), stamp.size(), stamp);
 }
 
 namespace {

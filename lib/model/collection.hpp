@@ -48,6 +48,10 @@ cached_json render(std::string_view id, std::string_view name, const std::option
                    const std::optional<std::string>& cover_image_url, core::unix_seconds created_at,
                    core::unix_seconds updated_at);
 
+// Sets the updated_at of a JSON made by render() to `t`, in place: render() puts it last,
+// and a timestamp always takes the same 20 characters.
+void set_updated_at(cached_json& j, core::unix_seconds t);
+
 // Sets c.name, c.description, c.cover_track_id and c.cover_image_url from a cached JSON
 // made by render() (the store keeps no other copy of them). False if `j` is not one.
 bool read_text_fields(const cached_json& j, collection& c);

@@ -77,6 +77,14 @@ void fields(M& m, F& f) {
   f(m.at);
 }
 
+template <class M, class F> requires is<M, add_tracks>
+void fields(M& m, F& f) {
+  f(m.collection_id);
+  f(m.track_ids);
+  f(m.at);
+  f(m.limit);
+}
+
 core::problem corrupt(std::string message) {
   return core::problem{core::errc::corrupt_data, "", std::move(message)};
 }
@@ -104,7 +112,7 @@ std::string encode(const mutation& m) {
   return out;
 }
 
-static_assert(std::variant_size_v<mutation> == 7, "decode() must list every alternative");
+static_assert(std::variant_size_v<mutation> == 8, "decode() must list every alternative");
 
 core::result<mutation> decode(std::uint8_t type, std::string_view payload) {
   switch (type) {
@@ -115,6 +123,7 @@ core::result<mutation> decode(std::uint8_t type, std::string_view payload) {
     case 5: return decode_as<remove_track>(payload);
     case 6: return decode_as<reorder_tracks>(payload);
     case 7: return decode_as<create_share>(payload);
+    case 8: return decode_as<add_tracks>(payload);
     default: return corrupt("unknown record type " + std::to_string(type));
   }
 }

@@ -45,6 +45,14 @@ struct reorder_tracks {
   std::vector<std::string> ordered_track_ids;
   core::unix_seconds at = 0;
 };
+// Batch add: the ids not yet members are appended in order, or none when they would take
+// the collection past `limit`.
+struct add_tracks {
+  std::string collection_id;
+  std::vector<std::string> track_ids;
+  core::unix_seconds at = 0;
+  std::uint32_t limit = 0;
+};
 struct create_share {
   std::string share_id, collection_id;
   std::array<unsigned char, 32> token_sha256{};
@@ -54,7 +62,7 @@ struct create_share {
 };
 
 using mutation = std::variant<create_collection, update_collection, delete_collection, add_track,
-                              remove_track, reorder_tracks, create_share>;
+                              remove_track, reorder_tracks, create_share, add_tracks>;
 
 // The journal record type byte of each alternative: the variant index + 1. Stable on disk.
 std::uint8_t record_type(const mutation& m) noexcept;

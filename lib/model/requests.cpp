@@ -3,6 +3,7 @@
 #include "model/requests.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <unordered_set>
 
 #include "model/collection.hpp"
@@ -16,6 +17,8 @@ using core::problem;
 using core::result;
 
 constexpr std::string_view name_rule = "name must be between 1 and 512 characters";
+constexpr std::string_view batch_shape = " must be an array of 1 to 100 track ids";
+static_assert(max_batch_tracks == 100, "batch_shape names the limit");
 }  // namespace
 
 std::string track_id_problem(std::string_view field) {
@@ -107,20 +110,20 @@ result<std::string> read_track_id(std::string_view key, const json::value& v) {
   return std::string(s);
 }
 
-// ordered_track_ids: an array of distinct track ids (possibly empty).
-result<std::vector<std::string>> read_track_id_list(const json::value& v) {
-  constexpr std::string_view key = "ordered_track_ids";
-  if (!v.is_array()) return invalid(key, "ordered_track_ids must be an array of track ids");
+// An array of min..max distinct track ids under `key` (ordered_track_ids, track_ids).
+result<std::vector<std::string>> read_track_id_list(std::string_view key, const json::value& v, std::size_t min,
+                                                    std::size_t max, std::string_view shape) {
+  if (!v.is_array() || v.get_array().size() < min || v.get_array().size() > max) return invalid(key, key, shape);
   const json::array& a = v.get_array();
   std::vector<std::string> ids;
   ids.reserve(a.size());
   std::unordered_set<std::string_view> seen;  // views into `a`, which outlives the set
   for (const json::value& e : a) {
-    if (!e.is_string() || !is_track_id(e.get_string()))
-      return invalid(key, "ordered_track_ids must contain only track ids");
+    if (!e.is_string() || !is_track_id(e.get_string())) return invalid(key, key, " must contain only track ids");
     const std::string_view id = e.get_string();
     if (!seen.insert(id).second) {
-      std::string m = "ordered_track_ids lists ";
+      std::string m{key};
+      m += " lists ";
       append_json_string(m, id);
       return invalid(key, m, " more than once");
     }
@@ -168,15 +171,23 @@ result<patch_request> parse_patch(std::string_view body) {
 result<add_track_request> parse_add_track(std::string_view body) {
   auto obj = parse_strict_object(body);
   if (!obj) return std::move(obj).error();
-  std::optional<std::string> track_id;
+  std::optional<add_track_request> req;
   for (const auto& kv : obj.value()) {
-    if (kv.key() != "track_id") return unknown_field(kv.key());
-    auto id = read_track_id("track_id", kv.value());
-    if (!id) return std::move(id).error();
-    track_id = std::move(id).value();
+    const std::string_view key = kv.key();
+    if (key != "track_id" && key != "track_ids") return unknown_field(key);
+    if (req) return invalid(key, "give exactly one of track_id and track_ids");
+    if (key == "track_id") {
+      auto id = read_track_id(key, kv.value());
+      if (!id) return std::move(id).error();
+      req = add_track_request{{std::move(id).value()}, false};
+    } else {
+      auto ids = read_track_id_list(key, kv.value(), 1, max_batch_tracks, batch_shape);
+      if (!ids) return std::move(ids).error();
+      req = add_track_request{std::move(ids).value(), true};
+    }
   }
-  if (!track_id) return required("track_id");
-  return add_track_request{std::move(*track_id)};
+  if (!req) return required("track_id");
+  return std::move(*req);
 }
 
 result<reorder_request> parse_reorder(std::string_view body) {
@@ -185,7 +196,8 @@ result<reorder_request> parse_reorder(std::string_view body) {
   std::optional<std::vector<std::string>> ids;
   for (const auto& kv : obj.value()) {
     if (kv.key() != "ordered_track_ids") return unknown_field(kv.key());
-    auto list = read_track_id_list(kv.value());
+    constexpr auto any_length = std::numeric_limits<std::size_t>::max();  // the body limit bounds it
+    auto list = read_track_id_list(kv.key(), kv.value(), 0, any_length, " must be an array of track ids");
     if (!list) return std::move(list).error();
     ids = std::move(list).value();
   }

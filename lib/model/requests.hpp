@@ -4,6 +4,7 @@
 // Every failure is a core::problem with code validation_failed, `field` set to the
 // offending field ("body" when the body as a whole is wrong) and a one-line message
 // such as "name must be between 1 and 512 characters".
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,8 +46,11 @@ struct patch_request {
 };
 core::result<patch_request> parse_patch(std::string_view body);
 
+// POST .../tracks: {"track_id": ID} or {"track_ids": [ID, ...]} (exactly one of the two).
+inline constexpr std::size_t max_batch_tracks = 100;
 struct add_track_request {
-  std::string track_id;  // required, is_track_id
+  std::vector<std::string> track_ids;  // each is_track_id; "track_ids": 1..100, distinct
+  bool batch = false;                  // the body used "track_ids" (its reply differs)
 };
 core::result<add_track_request> parse_add_track(std::string_view body);
 

@@ -9,8 +9,9 @@ constexpr std::uint8_t kind_collection = 1;
 constexpr std::uint8_t kind_share = 2;
 constexpr std::size_t item_prefix = 1 + 4;  // kind + length
 
+// Every field but the tracks, which come last.
 template <class C, class F>
-void collection_fields(C& c, F& f) {
+void collection_head(C& c, F& f) {
   f(c.id);
   f(c.org);
   f(c.owner);
@@ -21,6 +22,11 @@ void collection_fields(C& c, F& f) {
   f(c.created_at);
   f(c.updated_at);
   f(c.created_seq);
+}
+
+template <class C, class F>
+void collection_fields(C& c, F& f) {
+  collection_head(c, f);
   f(c.tracks);
 }
 
@@ -62,6 +68,20 @@ void append_snapshot_item(std::string& out, const collection& c) {
   append_item(out, kind_collection, [&] {
     detail::writer w{out};
     collection_fields(c, w);
+  });
+}
+
+void append_snapshot_item(std::string& out, const collection& c, std::size_t track_count,
+                          const std::function<snapshot_track(std::size_t)>& track_at) {
+  append_item(out, kind_collection, [&] {
+    detail::writer w{out};
+    collection_head(c, w);
+    w.count(track_count);
+    for (std::size_t i = 0; i < track_count; ++i) {
+      const auto [id, added_at] = track_at(i);
+      w(id);
+      w(added_at);
+    }
   });
 }
 

@@ -10,6 +10,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 
 #include "core/result.hpp"
@@ -21,6 +22,11 @@ namespace mixtape::model {
 using snapshot_item = std::variant<collection, create_share>;
 
 void append_snapshot_item(std::string& out, const collection& c);
+// The same item, with the tracks taken from `track_at(i)` for i in 0 .. track_count - 1
+// instead of c.tracks (which is ignored): the store writes its own compact track form.
+using snapshot_track = std::pair<std::string_view, core::unix_seconds>;  // track_id, added_at
+void append_snapshot_item(std::string& out, const collection& c, std::size_t track_count,
+                          const std::function<snapshot_track(std::size_t i)>& track_at);
 void append_snapshot_item(std::string& out, const create_share& s);
 
 // Decodes `body` item by item and passes each to `f` with its byte offset in the body.

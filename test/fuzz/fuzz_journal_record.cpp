@@ -54,6 +54,9 @@ bool texts_are_utf8(const model::mutation& m) {
         } else if constexpr (std::is_same_v<T, model::reorder_tracks>) {
           t.push_back(x.collection_id);
           t.insert(t.end(), x.ordered_track_ids.begin(), x.ordered_track_ids.end());
+        } else if constexpr (std::is_same_v<T, model::add_tracks>) {
+          t.push_back(x.collection_id);
+          t.insert(t.end(), x.track_ids.begin(), x.track_ids.end());
         } else if constexpr (std::is_same_v<T, model::create_share>) {
           t.insert(t.end(), {x.share_id, x.collection_id});
         }

@@ -173,7 +173,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   if (auto a = model::parse_add_track(body)) {
     FUZZ_CHECK(obj != nullptr, "parse_add_track accepts only strict objects");
-    FUZZ_CHECK(model::is_track_id(a->track_id), "an added track is a track id");
+    FUZZ_CHECK(!a->track_ids.empty() && (a->batch ? a->track_ids.size() <= 100 : a->track_ids.size() == 1),
+               "one track, or a batch of 1..100");
+    std::set<std::string> distinct(a->track_ids.begin(), a->track_ids.end());
+    FUZZ_CHECK(distinct.size() == a->track_ids.size(), "a batch has no repeats");
+    for (const auto& id : a->track_ids) FUZZ_CHECK(model::is_track_id(id), "an added track is a track id");
   } else {
     check_field(a.error(), obj, "track_id", strict_error);
   }

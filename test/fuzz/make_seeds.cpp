@@ -47,6 +47,7 @@ std::vector<model::mutation> history() {
       model::delete_collection{"mcoll_00000000000b", 1700000900},
       model::create_share{"mslink_00000000000c", coll, token2, model::share_visibility::link_only, std::nullopt,
                           1700001000},
+      model::add_tracks{coll, {"mtrack_4", "mtrack_5", "mtrack_1"}, 1700001100, 10000},
   };
 }
 

@@ -88,6 +88,8 @@ bodies = {
     "patch": '{"name": "Deep Work", "description": null}',
     "patch-clear": '{"cover_track_id": null, "cover_image_url": null}',
     "add-track": '{"track_id": "mtrack_42"}',
+    "add-tracks": '{"track_ids": ["mtrack_42", "mtrack_7"]}',
+    "add-tracks-both": '{"track_id": "mtrack_1", "track_ids": ["mtrack_2"]}',
     "reorder": '{"ordered_track_ids": ["mtrack_42", "mtrack_17"]}',
     "reorder-empty": '{"ordered_track_ids": []}',
     "reorder-repeat": '{"ordered_track_ids": ["mtrack_1", "mtrack_1"]}',

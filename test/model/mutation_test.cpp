@@ -36,6 +36,9 @@ bool operator==(const reorder_tracks& a, const reorder_tracks& b) {
   return std::tie(a.collection_id, a.ordered_track_ids, a.at) ==
          std::tie(b.collection_id, b.ordered_track_ids, b.at);
 }
+bool operator==(const add_tracks& a, const add_tracks& b) {
+  return std::tie(a.collection_id, a.track_ids, a.at, a.limit) == std::tie(b.collection_id, b.track_ids, b.at, b.limit);
+}
 bool operator==(const create_share& a, const create_share& b) {
   return std::tie(a.share_id, a.collection_id, a.token_sha256, a.visibility, a.expires_at,
                   a.at) == std::tie(b.share_id, b.collection_id, b.token_sha256, b.visibility,
@@ -75,6 +78,8 @@ std::vector<mutation> samples() {
   v.push_back(reorder_tracks{"mcoll_4a1f9c7e2b8d", {}, 1782642604});
   v.push_back(create_share{"mslink_0123456789ab", "mcoll_4a1f9c7e2b8d", sample_hash(),
                            share_visibility::public_, 1782642600 + 90 * 86400, 1782642600});
+  v.push_back(add_tracks{"mcoll_4a1f9c7e2b8d", {"mtrack_a", "mtrack_b"}, 1782642605, 10000});
+  v.push_back(add_tracks{"mcoll_4a1f9c7e2b8d", {}, -7, 0});
   v.push_back(create_share{"mslink_0123456789ab", "mcoll_4a1f9c7e2b8d", {},
                            share_visibility::link_only, std::nullopt, 1});
   return v;
@@ -97,6 +102,7 @@ BOOST_AUTO_TEST_CASE(record_types_are_stable) {
   BOOST_TEST(record_type(remove_track{}) == 5);
   BOOST_TEST(record_type(reorder_tracks{}) == 6);
   BOOST_TEST(record_type(create_share{}) == 7);
+  BOOST_TEST(record_type(add_tracks{}) == 8);
 }
 
 BOOST_AUTO_TEST_CASE(every_alternative_round_trips) {

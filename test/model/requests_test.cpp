@@ -171,7 +171,8 @@ BOOST_AUTO_TEST_SUITE(add_track)
 BOOST_AUTO_TEST_CASE(track_id_is_read) {
   const auto r = parse_add_track(R"({"track_id":"mtrack_abc"})");
   BOOST_TEST_REQUIRE(r.ok());
-  BOOST_TEST(r->track_id == "mtrack_abc");
+  BOOST_TEST(r->track_ids == std::vector<std::string>{"mtrack_abc"});
+  BOOST_TEST(!r->batch);
   BOOST_TEST(parse_add_track("{\"track_id\":\"mtrack_" + repeat("9", 64) + "\"}").ok());
 }
 
@@ -184,6 +185,40 @@ BOOST_AUTO_TEST_CASE(bad_track_ids_are_rejected) {
   BOOST_TEST(rejected(parse_add_track("{\"track_id\":\"mtrack_" + repeat("9", 65) + "\"}"),
                       "track_id"));
   BOOST_TEST(rejected(parse_add_track(R"({"track_id":"mtrack_a","position":0})"), "position"));
+}
+
+std::string batch_of(std::size_t n, const std::string& repeat_last = "") {
+  std::string body = R"({"track_ids":[)";
+  for (std::size_t i = 0; i < n; ++i) body += (i ? ",\"mtrack_" : "\"mtrack_") + std::to_string(i) + "\"";
+  if (!repeat_last.empty()) body += ",\"" + repeat_last + "\"";
+  return body + "]}";
+}
+
+BOOST_AUTO_TEST_CASE(a_batch_of_1_to_100_distinct_ids_is_read_in_order) {
+  const auto one = parse_add_track(batch_of(1));
+  BOOST_TEST_REQUIRE(one.ok());
+  BOOST_TEST(one->batch);
+  BOOST_TEST(one->track_ids == std::vector<std::string>{"mtrack_0"});
+  const auto full = parse_add_track(batch_of(100));
+  BOOST_TEST_REQUIRE(full.ok());
+  BOOST_TEST(full->track_ids.size() == 100u);
+  BOOST_TEST(full->track_ids[99] == "mtrack_99");
+}
+
+BOOST_AUTO_TEST_CASE(bad_batches_are_rejected) {
+  const std::string shape = "track_ids must be an array of 1 to 100 track ids";
+  BOOST_TEST(rejected(parse_add_track(batch_of(0)), "track_ids", shape));
+  BOOST_TEST(rejected(parse_add_track(batch_of(101)), "track_ids", shape));
+  BOOST_TEST(rejected(parse_add_track(R"({"track_ids":"mtrack_a"})"), "track_ids", shape));
+  BOOST_TEST(rejected(parse_add_track(R"({"track_ids":null})"), "track_ids", shape));
+  BOOST_TEST(rejected(parse_add_track(R"({"track_ids":["mtrack_a",7]})"), "track_ids",
+                      "track_ids must contain only track ids"));
+  BOOST_TEST(rejected(parse_add_track(R"({"track_ids":["mtrack_a","mtrack_b-"]})"), "track_ids"));
+  BOOST_TEST(rejected(parse_add_track(batch_of(3, "mtrack_1")), "track_ids",
+                      "track_ids lists \"mtrack_1\" more than once"));
+  BOOST_TEST(rejected(parse_add_track(R"({"track_id":"mtrack_a","track_ids":["mtrack_b"]})"), "track_ids",
+                      "give exactly one of track_id and track_ids"));
+  BOOST_TEST(rejected(parse_add_track(R"({"track_ids":["mtrack_b"],"track_id":"mtrack_a"})"), "track_id"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

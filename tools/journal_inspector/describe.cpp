@@ -65,7 +65,7 @@ json::object object_of(const model::create_share& m) {
 
 std::string type_name(std::uint8_t type) {
   static constexpr const char* names[] = {"create_collection", "update_collection", "delete_collection", "add_track",
-                                          "remove_track",      "reorder_tracks",    "create_share"};
+                                          "remove_track",      "reorder_tracks",    "create_share",      "add_tracks"};
   if (type >= 1 && type <= std::size(names)) return names[type - 1];
   return "type_" + std::to_string(type);
 }
@@ -88,6 +88,11 @@ std::string describe(const model::mutation& m) {
             return json::object{{"collection_id", x.collection_id}, {"ordered_track_ids", ids}, {"at", time(x.at)}};
           },
           [](const model::create_share& x) { return object_of(x); },
+          [](const model::add_tracks& x) {
+            json::array ids(x.track_ids.begin(), x.track_ids.end());
+            return json::object{
+                {"collection_id", x.collection_id}, {"track_ids", ids}, {"at", time(x.at)}, {"limit", x.limit}};
+          },
       },
       m);
   return json::serialize(o);
