@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include "model/track_order.hpp"
 
 namespace mixtape::store {
 namespace {
@@ -17,23 +16,6 @@ overloaded(Fs...) -> overloaded<Fs...>;
 std::string hash_key(const std::array<unsigned char, 32>& h) {
   return {reinterpret_cast<const char*>(h.data()), h.size()};
 }
-
-// Moves an entry's tracks into a materialized collection for the scope of a change or a
-// look (the shard lock held), instead of copying them; moves them back at scope exit.
-class tracks_loan {
- public:
-  tracks_loan(std::vector<model::track_entry>& borrower, std::vector<model::track_entry>& owner)
-      : borrower_(borrower), owner_(owner) {
-    borrower_.swap(owner_);
-  }
-  ~tracks_loan() { borrower_.swap(owner_); }
-  tracks_loan(const tracks_loan&) = delete;
-  tracks_loan& operator=(const tracks_loan&) = delete;
-
- private:
-  std::vector<model::track_entry>& borrower_;
-  std::vector<model::track_entry>& owner_;
-};
 
 // Sets `field` to `value` when they differ; reports whether it did.
 template <class T>
@@ -67,38 +49,58 @@ collection_store::entry* collection_store::find(shard& s, std::uint64_t id) {
 const collection_store::entry* collection_store::find_visible(const shard& s, std::uint64_t id,
                                                               std::string_view org, std::string_view owner) {
   const entry* e = find(s, id);
-  return e && e->owner->org == org && e->owner->principal == owner ? e : nullptr;
+  return e && e->head.owner->org == org && e->head.owner->principal == owner ? e : nullptr;
 }
 
-model::collection collection_store::materialize(std::uint64_t id, const entry& e, lend_tracks lend) {
+model::collection collection_store::materialize(std::uint64_t id, const collection_head& h) {
   model::collection c;
   c.id = model::collection_id(id);
-  c.org = e.owner->org;
-  c.owner = e.owner->principal;
-  [[maybe_unused]] const bool read = model::read_text_fields(e.json, c);
+  c.org = h.owner->org;
+  c.owner = h.owner->principal;
+  [[maybe_unused]] const bool read = model::read_text_fields(h.json, c);
   assert(read);  // the store rendered it
-  c.created_at = e.created_at;
-  c.updated_at = e.updated_at;
-  c.created_seq = e.created_seq;
-  if (lend == lend_tracks::no) c.tracks = e.tracks;
+  c.created_at = h.created_at;
+  c.updated_at = h.updated_at;
+  c.created_seq = h.created_seq;
   return c;
 }
 
-collection_store::entry collection_store::make_entry(const model::collection& c, const owner_index::owner* owner) {
-  return {model::render(c), c.tracks, owner, c.created_at, c.updated_at, c.created_seq};
+std::optional<collection_store::entry> collection_store::make_entry(const model::collection& c,
+                                                                    const owner_index::owner* owner) {
+  entry e{{model::render(c), owner, c.created_at, c.updated_at, c.created_seq}, nullptr};
+  if (c.tracks.empty()) return e;
+  e.tracks = std::make_unique<track_list>();
+  for (const auto& t : c.tracks) {
+    if (!e.tracks->add(track_ids_, t.track_id, t.added_at)) {
+      e.tracks->release_all(track_ids_);
+      return std::nullopt;
+    }
+  }
+  return e;
 }
 
 outcome collection_store::apply(const model::mutation& m, std::uint64_t seq) {
-  return std::visit(overloaded{
-                        [&](const model::create_collection& x) { return apply_create(x, seq); },
-                        [&](const model::update_collection& x) { return apply_update(x); },
-                        [&](const model::delete_collection& x) { return apply_delete(x); },
-                        [&](const model::add_track& x) { return apply_add_track(x); },
-                        [&](const model::remove_track& x) { return apply_remove_track(x); },
-                        [&](const model::reorder_tracks& x) { return apply_reorder(x); },
-                        [&](const model::create_share& x) { return apply_share(x); },
-                    },
-                    m);
+  std::size_t added = 0;
+  return apply(m, seq, added);
+}
+
+outcome collection_store::apply(const model::mutation& m, std::uint64_t seq, std::size_t& tracks_added) {
+  tracks_added = 0;
+  const outcome result =
+      std::visit(overloaded{
+                     [&](const model::create_collection& x) { return apply_create(x, seq); },
+                     [&](const model::update_collection& x) { return apply_update(x); },
+                     [&](const model::delete_collection& x) { return apply_delete(x); },
+                     [&](const model::add_track& x) { return apply_add_track(x, tracks_added); },
+                     [&](const model::add_tracks& x) { return apply_add_tracks(x, tracks_added); },
+                     [&](const model::remove_track& x) { return apply_remove_track(x); },
+                     [&](const model::reorder_tracks& x) { return apply_reorder(x); },
+                     [&](const model::create_share& x) { return apply_share(x); },
+                 },
+                 m);
+  // Ids released to zero are freed once no snapshot copy can hold them (track_ids.hpp).
+  if (snapshot_epoch_.load() == 0) track_ids_.flush_released();
+  return result;
 }
 
 outcome collection_store::apply_create(const model::create_collection& m, std::uint64_t seq) {
@@ -107,8 +109,9 @@ outcome collection_store::apply_create(const model::create_collection& m, std::u
   // The owner index is locked before a shard, never while one is held: intern the owner
   // first, index the collection after it is in its shard.
   const owner_index::owner* owner = owners_.intern(m.org, m.owner);
-  entry e{model::render(m.id, m.name, m.description, m.cover_track_id, m.cover_image_url, m.at, m.at),
-          {}, owner, m.at, m.at, seq};
+  entry e{{model::render(m.id, m.name, m.description, m.cover_track_id, m.cover_image_url, m.at, m.at), owner,
+           m.at, m.at, seq},
+          nullptr};
   {
     shard& s = shard_of(*id);
     std::lock_guard lock{s.mutex};  // no capture(): a snapshot leaves out what is created after its cut
@@ -126,12 +129,30 @@ outcome collection_store::modify(std::string_view id, const std::function<outcom
   entry* e = find(s, *number);
   if (!e) return outcome::not_found;
   capture(s);
-  model::collection c = materialize(*number, *e, lend_tracks::yes);
-  const tracks_loan loan{c.tracks, e->tracks};
+  model::collection c = materialize(*number, e->head);
   const outcome result = change(c);
   if (result == outcome::applied) {
-    e->json = model::render(c);
-    e->updated_at = c.updated_at;
+    e->head.json = model::render(c);
+    e->head.updated_at = c.updated_at;
+  }
+  return result;
+}
+
+outcome collection_store::modify_tracks(std::string_view id, core::unix_seconds at,
+                                        const std::function<outcome(track_list&)>& change) {
+  const auto number = model::collection_number(id);
+  if (!number) return outcome::not_found;
+  shard& s = shard_of(*number);
+  std::lock_guard lock{s.mutex};
+  entry* e = find(s, *number);
+  if (!e) return outcome::not_found;
+  capture(s);
+  if (!e->tracks) e->tracks = std::make_unique<track_list>();
+  const outcome result = change(*e->tracks);
+  if (e->tracks->size() == 0) e->tracks.reset();
+  if (result == outcome::applied) {
+    e->head.updated_at = at;
+    model::set_updated_at(e->head.json, at);
   }
   return result;
 }
@@ -160,43 +181,47 @@ outcome collection_store::apply_delete(const model::delete_collection& m) {
     const auto it = s.entries.find(*id);
     if (it == s.entries.end()) return outcome::not_found;
     capture(s);
-    owner = it->second.owner;
-    created_seq = it->second.created_seq;
+    owner = it->second.head.owner;
+    created_seq = it->second.head.created_seq;
+    if (it->second.tracks) it->second.tracks->release_all(track_ids_);
     s.entries.erase(it);
   }
   owners_.erase(*owner, created_seq, *id);
   return outcome::applied;
 }
 
-outcome collection_store::apply_add_track(const model::add_track& m) {
-  return modify(m.collection_id, [&](model::collection& c) {
-    const auto present = std::any_of(c.tracks.begin(), c.tracks.end(),
-                                     [&](const model::track_entry& t) { return t.track_id == m.track_id; });
-    if (present) return outcome::unchanged;
-    if (c.tracks.size() >= m.limit) return outcome::full;
-    c.tracks.push_back({m.track_id, m.at});
-    c.updated_at = m.at;
+outcome collection_store::apply_add_track(const model::add_track& m, std::size_t& added) {
+  return modify_tracks(m.collection_id, m.at, [&](track_list& t) {
+    if (t.contains(track_ids_, m.track_id)) return outcome::unchanged;
+    if (t.size() >= m.limit) return outcome::full;
+    t.add(track_ids_, m.track_id, m.at);
+    added = 1;
+    return outcome::applied;
+  });
+}
+
+outcome collection_store::apply_add_tracks(const model::add_tracks& m, std::size_t& added) {
+  return modify_tracks(m.collection_id, m.at, [&](track_list& t) {
+    const std::size_t fresh = t.count_new(track_ids_, m.track_ids);
+    if (fresh == 0) return outcome::unchanged;
+    if (t.size() + fresh > m.limit) return outcome::full;  // all or nothing
+    for (const auto& id : m.track_ids) t.add(track_ids_, id, m.at);
+    added = fresh;
     return outcome::applied;
   });
 }
 
 outcome collection_store::apply_remove_track(const model::remove_track& m) {
-  return modify(m.collection_id, [&](model::collection& c) {
-    const auto it = std::find_if(c.tracks.begin(), c.tracks.end(),
-                                 [&](const model::track_entry& t) { return t.track_id == m.track_id; });
-    if (it == c.tracks.end()) return outcome::unchanged;
-    c.tracks.erase(it);
-    c.updated_at = m.at;
-    return outcome::applied;
+  return modify_tracks(m.collection_id, m.at, [&](track_list& t) {
+    return t.remove(track_ids_, m.track_id) ? outcome::applied : outcome::unchanged;
   });
 }
 
 outcome collection_store::apply_reorder(const model::reorder_tracks& m) {
-  return modify(m.collection_id, [&](model::collection& c) {
-    auto next = model::reordered(c.tracks, m.ordered_track_ids);
+  return modify_tracks(m.collection_id, m.at, [&](track_list& t) {
+    auto next = t.reordered(track_ids_, m.ordered_track_ids);
     if (!next) return outcome::unchanged;
-    c.tracks = std::move(*next);
-    c.updated_at = m.at;
+    t.assign_order(track_ids_, std::move(*next));
     return outcome::applied;
   });
 }
@@ -217,16 +242,12 @@ outcome collection_store::apply_share(const model::create_share& m) {
 bool collection_store::append_json(std::string& out, std::string_view id, std::string_view org,
                                    std::string_view owner) const {
   return with_visible(id, org, owner,
-                      [&](std::uint64_t, const entry& e) { model::append_json(out, e.json, e.tracks.size()); });
+                      [&](std::uint64_t, const entry& e) { model::append_json(out, e.head.json, e.track_count()); });
 }
 
 bool collection_store::inspect(std::string_view id, std::string_view org, std::string_view owner,
                                const std::function<void(const model::collection&)>& f) const {
-  return with_visible(id, org, owner, [&](std::uint64_t number, const entry& e) {
-    model::collection c = materialize(number, e, lend_tracks::yes);
-    const tracks_loan loan{c.tracks, const_cast<entry&>(e).tracks};  // not a const object; locked
-    f(c);
-  });
+  return with_visible(id, org, owner, [&](std::uint64_t number, const entry& e) { f(materialize(number, e.head)); });
 }
 
 bool collection_store::id_in_use(std::string_view id) const {
@@ -271,8 +292,12 @@ void collection_store::release_spare_capacity() {
     std::lock_guard lock{shards_[i].mutex};
     auto& entries = shards_[i].entries;
     if (entries.bucket_count() > 2 * entries.size() + 64) entries.rehash(0);  // the smallest that fits
+    for (auto& [id, e] : entries)
+      if (e.tracks) e.tracks->shrink_to_fit();
   }
 }
+
+std::size_t collection_store::distinct_tracks() const { return track_ids_.size(); }
 
 std::size_t collection_store::share_count() const {
   std::lock_guard lock{shares_mutex_};

@@ -15,6 +15,9 @@
 // part not yet captured. A write's capture copies the part's entries, and serializing is
 // left to that thread; so writes wait for at most one part's copy, and reads for nothing
 // but a part's lock.
+//
+// Tracks: each collection's are a track_list over the store-wide track_ids (4 bytes a
+// reference, any operation O(log n) in the collection's size); see those headers.
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -22,6 +25,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -32,6 +36,8 @@
 #include "model/collection.hpp"
 #include "model/mutation.hpp"
 #include "store/owner_index.hpp"
+#include "store/track_ids.hpp"
+#include "store/track_list.hpp"
 
 namespace mixtape::store {
 
@@ -55,7 +61,20 @@ struct shared_view {
   bool collection_exists = false;
   std::string name;
   std::optional<std::string> description;
-  std::vector<std::string> track_ids;  // by position
+};
+
+// One track as read: its id, 0-based position and the time it was added.
+struct track_view {
+  std::string_view track_id;
+  std::size_t position = 0;
+  core::unix_seconds added_at = 0;
+};
+using track_visitor = std::function<void(const track_view&)>;
+
+// What a track write would find, for the service's checks before it journals one.
+struct track_probe {
+  std::size_t count = 0;    // tracks held
+  std::size_t new_ids = 0;  // of the ids asked about, how many are not members
 };
 
 class collection_store {
@@ -66,6 +85,8 @@ class collection_store {
   // Applies one mutation (see the class comment for who may call this). `seq` is the
   // mutation's journal sequence number; a create records it to order listings.
   outcome apply(const model::mutation& m, std::uint64_t seq);
+  // The same; `tracks_added` is set to how many tracks the mutation appended.
+  outcome apply(const model::mutation& m, std::uint64_t seq, std::size_t& tracks_added);
 
   // Appends the collection's JSON (track_count set) when `id` exists and belongs to
   // (org, owner). Returns whether it did.
@@ -73,7 +94,8 @@ class collection_store {
                    std::string_view owner) const;
 
   // Calls `f(const model::collection&)` under the shard lock when `id` is visible to
-  // (org, owner). `f` must be short and must not call back into the store.
+  // (org, owner); its `tracks` are left empty (see probe_tracks, visit_tracks). `f` must
+  // be short and must not call back into the store.
   bool inspect(std::string_view id, std::string_view org, std::string_view owner,
                const std::function<void(const model::collection&)>& f) const;
 
@@ -88,16 +110,26 @@ class collection_store {
   void visit_page(std::string_view org, std::string_view owner, std::size_t limit, std::size_t offset,
                   const std::function<void(const model::cached_json& json)>& f) const;
 
-  // Calls `f(tracks)` (by position) under the shard lock when `id` is visible to (org,
-  // owner); returns whether it was. Same rules for `f`.
-  bool visit_tracks(std::string_view id, std::string_view org, std::string_view owner,
-                    const std::function<void(const std::vector<model::track_entry>&)>& f) const;
+  // Calls `f` for the tracks at positions offset .. offset + limit - 1 of `id`, in order,
+  // under the shard lock, when `id` is visible to (org, owner); returns whether it was.
+  // Costs O((1 + limit) log n). Same rules for `f`.
+  bool visit_tracks(std::string_view id, std::string_view org, std::string_view owner, std::size_t offset,
+                    std::size_t limit, const track_visitor& f) const;
+  // The track count of `id` and how many of `ids` it lacks; nullopt when not visible.
+  std::optional<track_probe> probe_tracks(std::string_view id, std::string_view org, std::string_view owner,
+                                          std::span<const std::string> ids) const;
+  // Whether reordering `id` by `ids` would change its order; nullopt when not visible.
+  std::optional<bool> reorder_changes(std::string_view id, std::string_view org, std::string_view owner,
+                                      std::span<const std::string> ids) const;
 
   // The share link with this token hash, with what it points to; nullopt when unknown.
-  std::optional<shared_view> find_share(const std::array<unsigned char, 32>& token_hash) const;
+  // When the collection exists, `tracks` is called for each of its tracks, in order.
+  std::optional<shared_view> find_share(const std::array<unsigned char, 32>& token_hash,
+                                        const track_visitor& tracks) const;
 
   std::size_t size() const;
   std::size_t share_count() const;
+  std::size_t distinct_tracks() const;  // track ids interned (applier thread, or quiescent)
 
   // Sizes the tables for `collections` in all (recovery: one rehash instead of many), and
   // gives back what a generous reserve() left unused. Any thread; they take each lock.
@@ -121,23 +153,34 @@ class collection_store {
   core::status load_snapshot(std::string_view body);
 
  private:
-  // A collection as held: ~100 bytes plus its JSON (there may be millions). The id is
-  // the map key (its number), the owner an interned pair, and the cached JSON is the only
-  // copy of the text fields (materialize() reads them back for the rarer callers).
-  struct entry {
+  // A collection as held: ~90 bytes plus its JSON and its tracks (there may be millions).
+  // The id is the map key (its number), the owner an interned pair, and the cached JSON
+  // is the only copy of the text fields (materialize() reads them back for the rarer
+  // callers).
+  struct collection_head {
     model::cached_json json;
-    std::vector<model::track_entry> tracks;
     const owner_index::owner* owner = nullptr;
     core::unix_seconds created_at = 0;
     core::unix_seconds updated_at = 0;
     std::uint64_t created_seq = 0;
+  };
+  struct entry {
+    collection_head head;
+    std::unique_ptr<track_list> tracks;  // null while the collection holds none
+    std::size_t track_count() const noexcept { return tracks ? tracks->size() : 0; }
+  };
+  // A collection as of a snapshot's cut: its tracks copied without index or tree.
+  struct captured_entry {
+    std::uint64_t id = 0;
+    collection_head head;
+    std::vector<track_list::item> tracks;
   };
   using entry_map = std::unordered_map<std::uint64_t, entry>;
   struct shard {
     mutable std::mutex mutex;
     entry_map entries;
     std::uint64_t captured_epoch = 0;  // guarded by mutex: `captured` (or the collector) holds
-    std::vector<std::pair<std::uint64_t, entry>> captured;  // this part as of that epoch's cut
+    std::vector<captured_entry> captured;  // this part as of that epoch's cut
   };
 
   shard& shard_of(std::uint64_t id) const;
@@ -161,36 +204,39 @@ class collection_store {
     f(*number, *e);
     return true;
   }
-  // The whole collection, text fields read back from the JSON; its tracks copied, or left
-  // empty for the caller to lend (see tracks_loan in collection_store.cpp).
-  enum class lend_tracks { no, yes };
-  static model::collection materialize(std::uint64_t id, const entry& e, lend_tracks lend = lend_tracks::no);
-  static entry make_entry(const model::collection& c, const owner_index::owner* owner);
+  // The collection without its tracks, text fields read back from the JSON.
+  static model::collection materialize(std::uint64_t id, const collection_head& h);
+  // An entry for a loaded collection; nullopt when its tracks repeat an id.
+  std::optional<entry> make_entry(const model::collection& c, const owner_index::owner* owner);
   // Before a part changes (its lock held): copy it for the snapshot in progress, unless
   // there is none or this part is already captured for it. A create needs no capture:
   // entries created after the cut (created_seq > cut) are left out of every copy.
   void capture(shard& s);
   void capture_shares();
-  static void serialize(const std::vector<std::pair<std::uint64_t, entry>>& entries, std::string& out);
+  void serialize(const std::vector<captured_entry>& entries, std::string& out) const;
   // The shard's entries as of the snapshot's cut (lock held).
-  void copy_at_cut(const shard& s, std::vector<std::pair<std::uint64_t, entry>>& out) const;
+  void copy_at_cut(const shard& s, std::vector<captured_entry>& out) const;
   void serialize_shares(std::string& out) const;
 
   outcome apply_create(const model::create_collection& m, std::uint64_t seq);
   outcome apply_update(const model::update_collection& m);
   outcome apply_delete(const model::delete_collection& m);
-  outcome apply_add_track(const model::add_track& m);
+  outcome apply_add_track(const model::add_track& m, std::size_t& added);
+  outcome apply_add_tracks(const model::add_tracks& m, std::size_t& added);
   outcome apply_remove_track(const model::remove_track& m);
   outcome apply_reorder(const model::reorder_tracks& m);
   outcome apply_share(const model::create_share& m);
-  // Runs `change` on the collection under its shard lock; re-renders its JSON when
-  // `change` reports applied.
-  // `change` gets the whole collection (tracks lent, not copied).
+  // Runs `change` on the collection (text fields materialized) under its shard lock;
+  // re-renders its JSON when `change` reports applied.
   outcome modify(std::string_view id, const std::function<outcome(model::collection&)>& change);
+  // Runs `change` on the collection's tracks under its shard lock; when it reports
+  // applied, sets updated_at to `at` (in the JSON too, in place: no re-render).
+  outcome modify_tracks(std::string_view id, core::unix_seconds at, const std::function<outcome(track_list&)>& change);
 
   std::size_t shard_mask_;
   std::unique_ptr<shard[]> shards_;
   owner_index owners_;
+  track_ids track_ids_;  // the texts every shard's track lists refer to
   mutable std::mutex shares_mutex_;
   std::unordered_map<std::string, share_link> shares_;  // raw 32-byte token hash -> link
   std::unordered_map<std::uint64_t, std::size_t> linked_ids_;  // collection id number -> links

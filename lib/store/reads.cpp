@@ -11,16 +11,45 @@ void collection_store::visit_page(std::string_view org, std::string_view owner, 
   owners_.for_page(org, owner, offset, limit, [&](std::uint64_t id) {
     const shard& s = shard_of(id);
     std::lock_guard lock{s.mutex};
-    if (const entry* e = find(s, id)) f(e->json);  // absent: deleted while listed, the index follows shortly
+    if (const entry* e = find(s, id)) f(e->head.json);  // absent: deleted while listed, the index follows shortly
   });
 }
 
 bool collection_store::visit_tracks(std::string_view id, std::string_view org, std::string_view owner,
-                                    const std::function<void(const std::vector<model::track_entry>&)>& f) const {
-  return with_visible(id, org, owner, [&](std::uint64_t, const entry& e) { f(e.tracks); });
+                                    std::size_t offset, std::size_t limit, const track_visitor& f) const {
+  return with_visible(id, org, owner, [&](std::uint64_t, const entry& e) {
+    if (!e.tracks) return;
+    track_ids::text_buffer scratch;
+    e.tracks->for_range(offset, limit, [&](const track_list::item& t, std::size_t position) {
+      f({track_ids_.text(t.track, scratch), position, t.added_at});
+    });
+  });
 }
 
-std::optional<shared_view> collection_store::find_share(const std::array<unsigned char, 32>& token_hash) const {
+std::optional<track_probe> collection_store::probe_tracks(std::string_view id, std::string_view org,
+                                                          std::string_view owner,
+                                                          std::span<const std::string> ids) const {
+  std::optional<track_probe> probe;
+  with_visible(id, org, owner, [&](std::uint64_t, const entry& e) {
+    probe.emplace();
+    probe->count = e.track_count();
+    probe->new_ids = e.tracks ? e.tracks->count_new(track_ids_, ids) : track_list{}.count_new(track_ids_, ids);
+  });
+  return probe;
+}
+
+std::optional<bool> collection_store::reorder_changes(std::string_view id, std::string_view org,
+                                                      std::string_view owner,
+                                                      std::span<const std::string> ids) const {
+  std::optional<bool> changes;
+  with_visible(id, org, owner, [&](std::uint64_t, const entry& e) {
+    changes = e.tracks && e.tracks->reordered(track_ids_, ids).has_value();
+  });
+  return changes;
+}
+
+std::optional<shared_view> collection_store::find_share(const std::array<unsigned char, 32>& token_hash,
+                                                        const track_visitor& tracks) const {
   shared_view view;
   {
     std::lock_guard lock{shares_mutex_};
@@ -35,13 +64,17 @@ std::optional<shared_view> collection_store::find_share(const std::array<unsigne
   const entry* e = find(s, *number);
   if (!e) return view;
   model::collection c;
-  [[maybe_unused]] const bool read = model::read_text_fields(e->json, c);
+  [[maybe_unused]] const bool read = model::read_text_fields(e->head.json, c);
   assert(read);  // the store rendered it
   view.collection_exists = true;
   view.name = std::move(c.name);
   view.description = std::move(c.description);
-  view.track_ids.reserve(e->tracks.size());
-  for (const auto& t : e->tracks) view.track_ids.push_back(t.track_id);
+  if (e->tracks) {
+    track_ids::text_buffer scratch;
+    e->tracks->for_range(0, e->tracks->size(), [&](const track_list::item& t, std::size_t position) {
+      tracks({track_ids_.text(t.track, scratch), position, t.added_at});
+    });
+  }
   return view;
 }
 

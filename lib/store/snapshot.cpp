@@ -41,8 +41,13 @@ core::problem not_a_collection_id(std::string_view id, std::size_t offset) {
 
 }  // namespace
 
-void collection_store::serialize(const std::vector<std::pair<std::uint64_t, entry>>& entries, std::string& out) {
-  for (const auto& [id, e] : entries) model::append_snapshot_item(out, materialize(id, e));
+void collection_store::serialize(const std::vector<captured_entry>& entries, std::string& out) const {
+  track_ids::text_buffer scratch;
+  for (const auto& e : entries) {
+    model::append_snapshot_item(out, materialize(e.id, e.head), e.tracks.size(), [&](std::size_t i) {
+      return model::snapshot_track{track_ids_.text(e.tracks[i].track, scratch), e.tracks[i].added_at};
+    });
+  }
 }
 
 void collection_store::serialize_shares(std::string& out) const {
@@ -64,11 +69,12 @@ void collection_store::capture_shares() {
   shares_captured_epoch_ = epoch;
 }
 
-void collection_store::copy_at_cut(const shard& s, std::vector<std::pair<std::uint64_t, entry>>& out) const {
+void collection_store::copy_at_cut(const shard& s, std::vector<captured_entry>& out) const {
   out.clear();
   out.reserve(s.entries.size());
   for (const auto& [id, e] : s.entries)
-    if (e.created_seq <= snapshot_cut_seq_) out.emplace_back(id, e);
+    if (e.head.created_seq <= snapshot_cut_seq_)
+      out.push_back({id, e.head, e.tracks ? e.tracks->items() : std::vector<track_list::item>{}});
 }
 
 std::uint64_t collection_store::begin_snapshot(std::uint64_t cut_seq) {
@@ -92,7 +98,7 @@ void collection_store::collect_snapshot_part(std::uint64_t epoch, std::size_t pa
     }
     return;
   }
-  std::vector<std::pair<std::uint64_t, entry>> at_cut;
+  std::vector<captured_entry> at_cut;
   {
     shard& s = shards_[part];
     std::lock_guard lock{s.mutex};
@@ -143,7 +149,9 @@ core::status collection_store::load_snapshot(std::string_view body) {
     shard& s = shard_of(*id);
     if (find(s, *id)) return duplicate("collection " + c.id, offset);
     const owner_index::owner* owner = owners_.intern(c.org, c.owner);
-    s.entries.try_emplace(*id, make_entry(c, owner));
+    auto e = make_entry(c, owner);
+    if (!e) return duplicate("track in collection " + c.id, offset);
+    s.entries.try_emplace(*id, std::move(*e));
     to_index.push_back({c.created_seq, *id, owner});
     return core::success();
   });

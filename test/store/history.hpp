@@ -2,6 +2,7 @@
 // Test helpers shared by the store and durability tests: a deterministic pseudo-random
 // history of mutations, and a dump of everything a client could observe in a store.
 #include <array>
+#include <cstdint>
 #include <map>
 #include <random>
 #include <string>
@@ -28,7 +29,8 @@ class history {
     const std::string track = "mtrack_" + std::to_string(pick(12));
     if (roll < 33) return update(id);
     if (roll < 37) return model::delete_collection{id, now_};
-    if (roll < 67) return model::add_track{id, track, now_, 8};
+    if (roll < 60) return model::add_track{id, track, now_, 8};
+    if (roll < 67) return model::add_tracks{id, {track, "mtrack_" + std::to_string(pick(12)), "mtrack_x"}, now_, 8};
     if (roll < 77) return model::remove_track{id, track, now_};
     if (roll < 87) return model::reorder_tracks{id, {track, "mtrack_" + std::to_string(pick(12))}, now_};
     return share(id);
@@ -97,12 +99,15 @@ inline std::string dump(const store::collection_store& s, const history& h) {
   for (const auto& [id, who] : h.owners()) {
     out += '\n';
     s.append_json(out, id, who.first, who.second);
-    s.visit_tracks(id, who.first, who.second, [&](const std::vector<model::track_entry>& tracks) {
-      for (const auto& t : tracks) out += " " + t.track_id + "@" + std::to_string(t.added_at);
+    s.visit_tracks(id, who.first, who.second, 0, SIZE_MAX, [&](const store::track_view& t) {
+      out += " " + std::string{t.track_id} + "@" + std::to_string(t.added_at);
     });
   }
   for (const auto& token : h.tokens()) {
-    const auto v = s.find_share(token);
+    std::string tracks;
+    const auto v = s.find_share(token, [&](const store::track_view& t) {
+      tracks += " " + std::to_string(t.position) + ":" + std::string{t.track_id};
+    });
     if (!v) {
       out += "\nno share";
       continue;
@@ -110,7 +115,7 @@ inline std::string dump(const store::collection_store& s, const history& h) {
     out += "\n" + v->link.id + " " + v->link.collection_id + " " + std::to_string(v->link.created_at) + " " +
            std::to_string(v->link.expires_at.value_or(-1)) + " " + std::to_string(static_cast<int>(v->link.visibility)) +
            " " + std::to_string(v->collection_exists) + " " + v->name + " " + v->description.value_or("-");
-    for (const auto& t : v->track_ids) out += " " + t;
+    out += tracks;
   }
   return out + "\n" + std::to_string(s.size()) + " " + std::to_string(s.share_count());
 }

@@ -11,9 +11,24 @@ using store::outcome;
 
 namespace {
 
-std::vector<std::string> ids_of(const std::vector<model::track_entry>& v) {
+struct track_copy {
+  std::string id;
+  std::size_t position;
+  core::unix_seconds added_at;
+};
+
+std::vector<track_copy> tracks_of(const store::collection_store& s, const std::string& id, std::size_t offset = 0,
+                                  std::size_t limit = SIZE_MAX) {
+  std::vector<track_copy> out;
+  BOOST_TEST(s.visit_tracks(id, "org_x", "usr_a", offset, limit, [&](const store::track_view& t) {
+    out.push_back({std::string{t.track_id}, t.position, t.added_at});
+  }));
+  return out;
+}
+
+std::vector<std::string> ids_of(const std::vector<track_copy>& v) {
   std::vector<std::string> out;
-  for (const auto& t : v) out.push_back(t.track_id);
+  for (const auto& t : v) out.push_back(t.id);
   return out;
 }
 
@@ -105,8 +120,7 @@ BOOST_AUTO_TEST_CASE(tracks_are_idempotent_and_limited) {
   BOOST_TEST(get(s, id).at("track_count").as_int64() == 2);
   BOOST_TEST((s.apply(model::remove_track{id, "mtrack_zz", 14}, 6) == outcome::unchanged));
   BOOST_TEST((s.apply(model::remove_track{id, "mtrack_a", 15}, 7) == outcome::applied));
-  std::vector<model::track_entry> tracks;
-  BOOST_REQUIRE(s.visit_tracks(id, "org_x", "usr_a", [&](const auto& t) { tracks = t; }));
+  const auto tracks = tracks_of(s, id);
   BOOST_TEST(ids_of(tracks) == std::vector<std::string>{"mtrack_b"});
   BOOST_TEST(tracks.at(0).added_at == 12);
   BOOST_TEST(get(s, id).at("updated_at").as_string() == core::format_utc(15));
@@ -154,14 +168,18 @@ BOOST_AUTO_TEST_CASE(share_links_resolve_and_follow_deletion) {
   share.token_sha256[0] = 7;
   share.at = 50;
   BOOST_TEST((s.apply(share, 3) == outcome::applied));
-  auto v = s.find_share(share.token_sha256);
+  std::vector<std::string> shared_tracks;
+  const auto collect = [&](const store::track_view& t) { shared_tracks.emplace_back(t.track_id); };
+  auto v = s.find_share(share.token_sha256, collect);
   BOOST_REQUIRE(v.has_value());
   BOOST_TEST(v->collection_exists);
-  BOOST_TEST(v->track_ids.size() == 1u);
+  BOOST_TEST(shared_tracks == std::vector<std::string>{"mtrack_a"});
   std::array<unsigned char, 32> other{};
-  BOOST_TEST(!s.find_share(other).has_value());
+  BOOST_TEST(!s.find_share(other, collect).has_value());
   s.apply(model::delete_collection{"mcoll_000000000001", 60}, 4);
-  v = s.find_share(share.token_sha256);
+  shared_tracks.clear();
+  v = s.find_share(share.token_sha256, collect);
+  BOOST_TEST(shared_tracks.empty());
   BOOST_REQUIRE(v.has_value());
   BOOST_TEST(!v->collection_exists);
   share.collection_id = "mcoll_000000000001";

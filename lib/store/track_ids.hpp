@@ -1,0 +1,92 @@
+#pragma once
+// Store-wide interned track ids. Each distinct id text is held once, named by a 32-bit
+// handle and counted by the references the store's track lists hold. A track reference
+// is then 4 bytes, whatever the id's length; the text costs 32 bytes once per distinct id
+// ("mtrack_" + up to 22 characters inline, longer or other texts on the heap).
+//
+// Thread-safety: acquire(), release() and flush_released() belong to the store's applier
+// thread (collection_store::apply, or loading before serving). text(), hash() and
+// equals() may be called from any thread for a handle the caller saw referenced under a
+// shard lock: the applier writes a handle's slot before it publishes the handle under
+// that lock, and never rewrites a slot while a reference to it may be read (a released
+// handle is only reused by flush_released(), which the applier calls while no snapshot
+// copy holds handles).
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mixtape::store {
+
+class track_ids {
+ public:
+  using handle = std::uint32_t;
+  static constexpr handle none = 0xffff'ffffu;
+  // Room for any id text() can build in a buffer: "mtrack_" + the inline characters.
+  using text_buffer = std::array<char, 32>;
+
+  track_ids();
+  ~track_ids();
+  track_ids(const track_ids&) = delete;
+  track_ids& operator=(const track_ids&) = delete;
+
+  // The hash every track list uses for `id` (stable within the process only).
+  static std::uint32_t hash_of(std::string_view id) noexcept;
+
+  // A reference to `id` (hash: hash_of(id)), interning it on first use. Applier only.
+  handle acquire(std::string_view id, std::uint32_t hash);
+  // Adds one reference to a handle already held.
+  void add_reference(handle h) noexcept;
+  // Drops one reference. At zero the handle stays readable and is freed by the next
+  // flush_released(). Applier only.
+  void release(handle h) noexcept;
+  // Frees the ids released to zero (and not acquired again since). Applier only, and
+  // only while nothing but live track lists holds handles (no snapshot copy).
+  void flush_released();
+
+  // The id's text: a view into `scratch` or into the table, valid while the reference is.
+  std::string_view text(handle h, text_buffer& scratch) const noexcept;
+  std::uint32_t hash(handle h) const noexcept;
+  bool equals(handle h, std::string_view id) const noexcept;
+
+  std::size_t size() const noexcept { return live_; }     // distinct ids referenced
+  std::size_t bytes() const noexcept;                      // memory held, approximately
+
+ private:
+  // One id. Short texts after the "mtrack_" prefix live in `inline_text`; any other text
+  // lives on the heap, its pointer stored in `inline_text`.
+  struct slot {
+    std::uint32_t references;
+    std::uint32_t hash;
+    std::uint32_t size;       // bytes of the whole text
+    std::uint8_t inline_form; // 1: "mtrack_" + inline_text[0 .. size - 7)
+    char inline_text[19];
+  };
+  static_assert(sizeof(slot) == 32);
+  static constexpr unsigned chunk_bits = 15;  // 32768 slots (1 MiB) a chunk
+  static constexpr std::size_t chunk_size = std::size_t{1} << chunk_bits;
+  static constexpr std::size_t max_chunks = (std::size_t{1} << 32) / chunk_size;
+
+  slot& at(handle h) const noexcept { return chunks_[h >> chunk_bits][h & (chunk_size - 1)]; }
+  handle new_handle();
+  void store_text(slot& s, std::string_view id);
+  static void free_text(slot& s) noexcept;
+  // The index position holding `h`'s handle, or of the first empty place for `id`.
+  std::size_t find_place(std::string_view id, std::uint32_t hash) const noexcept;
+  void index_insert(handle h);
+  void index_erase(handle h) noexcept;
+  void grow_index();
+
+  // Chunk addresses never change, and chunks_ never reallocates: readers index it freely.
+  std::unique_ptr<std::unique_ptr<slot[]>[]> chunks_;
+  std::size_t chunk_count_ = 0;
+  handle next_ = 0;                  // first never-used handle
+  std::vector<handle> free_;         // freed handles to reuse
+  std::vector<handle> released_;     // released to zero since the last flush
+  std::vector<handle> index_;        // open addressing (linear probing) by hash; none = empty
+  std::size_t live_ = 0;
+};
+
+}  // namespace mixtape::store

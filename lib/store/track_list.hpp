@@ -1,0 +1,102 @@
+#pragma once
+// One collection's tracks: an ordered set of interned track ids (store/track_ids.hpp),
+// each with the time it was added. Costs, n = tracks held:
+//   contains, position_of          O(1) expected (hash index) / O(log n)
+//   add (at the end), remove       O(log n)
+//   page of `limit` at any offset  O((1 + limit) log n)
+//   reorder                        O(n + ids listed)
+// Memory: ~8 bytes a slot, 4 of tree, 4-10 of index: under 24 bytes a reference.
+//
+// Layout: `slots_` in track order, where a removed track leaves a hole (track == none) until
+// holes outnumber tracks and the list is compacted (amortized O(1) a removal). A Fenwick
+// tree over the slots counts the tracks before any slot, which turns positions into slots
+// and back. The index is open addressing over slot numbers, keyed by the id's hash.
+//
+// Not thread-safe: the store guards each list with its shard lock. Changes take the
+// store's track_ids, which only the applier thread may change (see track_ids.hpp).
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "model/collection.hpp"
+#include "store/track_ids.hpp"
+
+namespace mixtape::store {
+
+class track_list {
+ public:
+  using handle = track_ids::handle;
+  struct item {
+    handle track = track_ids::none;
+    std::uint32_t added_at = 0;  // unix seconds (see compact_time)
+  };
+
+  // Times are kept in 32 bits: 1970 .. 2106. A time outside (only a crafted journal
+  // record can hold one) is clamped to the nearest bound.
+  static std::uint32_t compact_time(core::unix_seconds t) noexcept;
+
+  std::size_t size() const noexcept { return live_; }
+  bool contains(const track_ids& ids, std::string_view id) const noexcept;
+  std::optional<std::size_t> position_of(const track_ids& ids, std::string_view id) const noexcept;
+  // How many of `batch` are not members (each distinct id counted once).
+  std::size_t count_new(const track_ids& ids, std::span<const std::string> batch) const;
+
+  // Appends `id` unless it is a member; returns whether it did.
+  bool add(track_ids& ids, std::string_view id, core::unix_seconds at);
+  // Removes `id` if it is a member; returns whether it did.
+  bool remove(track_ids& ids, std::string_view id);
+  // The order PATCH .../order asks for (SPEC §2): listed members first, in the order
+  // listed (a repeat counts once); the other members after, in their previous order.
+  // nullopt when that is the present order.
+  std::optional<std::vector<item>> reordered(const track_ids& ids, std::span<const std::string> listed) const;
+  // Takes `order`, a permutation of the members from reordered().
+  void assign_order(const track_ids& ids, std::vector<item> order);
+  // Drops every reference (the collection is deleted).
+  void release_all(track_ids& ids) noexcept;
+
+  // Calls f(const item&, position) for the members at positions offset .. offset+limit-1.
+  template <class F>
+  void for_range(std::size_t offset, std::size_t limit, F&& f) const {
+    std::size_t position = offset;
+    const std::size_t end = offset + std::min(limit, live_ > offset ? live_ - offset : 0);
+    for (std::size_t s = position < end ? slot_of(position) : 0; position < end; ++s) {
+      if (slots_[s].track == track_ids::none) s = slot_of(position);  // jump over a run of holes
+      f(slots_[s], position++);
+    }
+  }
+  // The members in order, without holes (a snapshot's copy).
+  std::vector<item> items() const;
+
+  // Gives back spare capacity (after loading).
+  void shrink_to_fit();
+  std::size_t bytes() const noexcept;
+
+ private:
+  static constexpr std::uint32_t empty = 0xffff'ffffu;
+
+  // The slot of the member at `position` (< size()).
+  std::size_t slot_of(std::size_t position) const noexcept;
+  // Members in slots before `slot`.
+  std::size_t count_before(std::size_t slot) const noexcept;
+  void tree_add(std::size_t slot, std::int32_t delta) noexcept;
+  void tree_append_member();
+  void tree_reset();  // every slot a member
+
+  // The index place holding the slot whose id equals `id`, or the first empty place.
+  std::size_t find_place(const track_ids& ids, std::string_view id, std::uint32_t hash) const noexcept;
+  void index_insert(const track_ids& ids, std::uint32_t slot);
+  void index_erase(const track_ids& ids, std::size_t place) noexcept;
+  void index_rebuild(const track_ids& ids, std::size_t members);
+  void compact(const track_ids& ids);
+
+  std::vector<item> slots_;
+  std::vector<std::uint32_t> tree_;   // Fenwick, 1-based: tree_[i-1] counts members in (i - lowbit(i), i]
+  std::vector<std::uint32_t> index_;  // slot numbers; empty marks a free place; size a power of two
+  std::size_t live_ = 0;
+};
+
+}  // namespace mixtape::store
