@@ -5,15 +5,28 @@
 #include "model/collection.hpp"
 #include "model/requests.hpp"
 #include "model/validation.hpp"
-#include "model/track_order.hpp"
 
 namespace mixtape::service {
 namespace {
 using detail::success_body;
 
-core::problem collection_full(std::uint32_t limit) {
-  return {core::errc::collection_full, "track_id",
-          "collection already holds the maximum of " + std::to_string(limit) + " tracks"};
+core::problem collection_full(std::uint32_t limit, bool batch) {
+  if (!batch)
+    return {core::errc::collection_full, "track_id",
+            "collection already holds the maximum of " + std::to_string(limit) + " tracks"};
+  return {core::errc::collection_full, "track_ids",
+          "these tracks would take the collection past the maximum of " + std::to_string(limit) +
+              " tracks; none were added"};
+}
+
+// {"success":true,"id":ID,"detail":"Tracks added to collection.","added":N}
+std::string tracks_added_body(const std::string& id, std::size_t added) {
+  std::string out = success_body(id, "Tracks added to collection.");
+  out.pop_back();
+  out += ",\"added\":";
+  out += std::to_string(added);
+  out += '}';
+  return out;
 }
 
 }  // namespace
@@ -32,6 +45,12 @@ collections::collections(store::collection_store& store, journal::writer& journa
 bool collections::writable() const noexcept { return journal_.healthy(); }
 
 void collections::commit(model::mutation m, std::function<reply(store::outcome)> respond, reply_fn done) {
+  commit_counting(std::move(m), [respond = std::move(respond)](store::outcome o, std::size_t) { return respond(o); },
+                  std::move(done));
+}
+
+void collections::commit_counting(model::mutation m, std::function<reply(store::outcome, std::size_t)> respond,
+                                  reply_fn done) {
   if (!journal_.healthy()) return done(journal_unavailable());
   const auto type = model::record_type(m);
   std::string payload = model::encode(m);
@@ -39,7 +58,9 @@ void collections::commit(model::mutation m, std::function<reply(store::outcome)>
                   [this, m = std::move(m), respond = std::move(respond), done = std::move(done)](
                       std::error_code ec, std::uint64_t seq) {
                     if (ec) return done(journal_unavailable());
-                    done(respond(store_.apply(m, seq)));
+                    std::size_t added = 0;
+                    const store::outcome o = store_.apply(m, seq, added);
+                    done(respond(o, added));
                   });
 }
 
@@ -102,24 +123,27 @@ void collections::remove(const caller& who, std::string_view id, reply_fn done) 
 void collections::add_track(const caller& who, std::string_view id, std::string_view body, reply_fn done) {
   auto req = model::parse_add_track(body);
   if (!req) return done(std::move(req).error());
-  const std::string track = std::move(req.value().track_id);
-  bool present = false;
-  std::size_t count = 0;
-  const bool found = store_.inspect(id, who.org, who.principal, [&](const model::collection& c) {
-    count = c.tracks.size();
-    for (const auto& t : c.tracks) present = present || t.track_id == track;
-  });
-  if (!found) return done(collection_not_found());
-  if (present) return done(success_body(track, "Track added to collection."));
+  auto& r = req.value();
+  const auto probe = store_.probe_tracks(id, who.org, who.principal, r.track_ids);
+  if (!probe) return done(collection_not_found());
   const std::uint32_t limit = options_.max_tracks;
-  if (count >= limit) return done(collection_full(limit));
-  commit(model::add_track{std::string{id}, track, options_.now(), limit},
-         [track, limit](store::outcome o) -> reply {
-           if (o == store::outcome::not_found) return collection_not_found();
-           if (o == store::outcome::full) return collection_full(limit);
-           return success_body(track, "Track added to collection.");
-         },
-         std::move(done));
+  const auto respond = [batch = r.batch, cid = std::string{id}, first = r.track_ids.front()](std::size_t added) {
+    if (batch) return tracks_added_body(cid, added);
+    return success_body(first, "Track added to collection.");
+  };
+  if (probe->new_ids == 0) return done(respond(0));  // all present: nothing to write
+  if (probe->count + probe->new_ids > limit) return done(collection_full(limit, r.batch));
+  model::mutation m = r.batch ? model::mutation{model::add_tracks{std::string{id}, std::move(r.track_ids),
+                                                                  options_.now(), limit}}
+                              : model::mutation{model::add_track{std::string{id}, std::move(r.track_ids.front()),
+                                                                 options_.now(), limit}};
+  commit_counting(std::move(m),
+                  [respond, limit, batch = r.batch](store::outcome o, std::size_t added) -> reply {
+                    if (o == store::outcome::not_found) return collection_not_found();
+                    if (o == store::outcome::full) return collection_full(limit, batch);
+                    return respond(added);
+                  },
+                  std::move(done));
 }
 
 }  // namespace mixtape::service

@@ -65,6 +65,9 @@ class collections {
   // Journals `m`; once durable applies it and calls done(respond(outcome)) on the journal
   // thread, or done(503) when the journal refused it.
   void commit(model::mutation m, std::function<reply(store::outcome)> respond, reply_fn done);
+  // The same, and `respond` also gets how many tracks the mutation added.
+  void commit_counting(model::mutation m, std::function<reply(store::outcome, std::size_t)> respond,
+                       reply_fn done);
 
   store::collection_store& store_;
   journal::writer& journal_;

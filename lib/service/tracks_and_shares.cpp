@@ -7,7 +7,7 @@
 #include "service/collections.hpp"
 #include "service/bodies.hpp"
 #include "service/views.hpp"
-#include "model/track_order.hpp"
+#include <span>
 
 namespace mixtape::service {
 namespace {
@@ -63,13 +63,10 @@ void collections::remove_track(const caller& who, std::string_view id, std::stri
                                reply_fn done) {
   if (!model::is_track_id(track_id))
     return done(core::problem::validation("track_id", model::track_id_problem("track_id")));
-  bool present = false;
-  const bool found = store_.inspect(id, who.org, who.principal, [&](const model::collection& c) {
-    for (const auto& t : c.tracks) present = present || t.track_id == track_id;
-  });
-  if (!found) return done(collection_not_found());
   std::string track{track_id};
-  if (!present) return done(success_body(track, "Track removed from collection."));
+  const auto probe = store_.probe_tracks(id, who.org, who.principal, std::span{&track, 1});
+  if (!probe) return done(collection_not_found());
+  if (probe->new_ids == 1) return done(success_body(track, "Track removed from collection."));  // absent
   commit(model::remove_track{std::string{id}, track, options_.now()},
          [track](store::outcome o) -> reply {
            if (o == store::outcome::not_found) return collection_not_found();
@@ -82,13 +79,10 @@ void collections::reorder(const caller& who, std::string_view id, std::string_vi
   auto req = model::parse_reorder(body);
   if (!req) return done(std::move(req).error());
   auto ids = std::move(req.value().ordered_track_ids);
-  bool changes = false;
-  const bool found = store_.inspect(id, who.org, who.principal, [&](const model::collection& c) {
-    changes = model::reordered(c.tracks, ids).has_value();
-  });
-  if (!found) return done(collection_not_found());
+  const auto changes = store_.reorder_changes(id, who.org, who.principal, ids);
+  if (!changes) return done(collection_not_found());
   std::string cid{id};
-  if (!changes) return done(success_body(cid, "Collection reordered."));
+  if (!*changes) return done(success_body(cid, "Collection reordered."));
   commit(model::reorder_tracks{cid, std::move(ids), options_.now()},
          [cid](store::outcome o) -> reply {
            if (o == store::outcome::not_found) return collection_not_found();
@@ -132,7 +126,15 @@ void collections::share(const caller& who, std::string_view id, std::string_view
 }
 
 reply collections::resolve_share(std::string_view token) const {
-  const auto view = store_.find_share(core::sha256(token));
+  std::string tracks;  // the "tracks" array's elements, rendered under the shard lock
+  const auto view = store_.find_share(core::sha256(token), [&](const store::track_view& t) {
+    if (t.position != 0) tracks += ',';
+    tracks += "{\"track_id\":";
+    model::append_json_string(tracks, t.track_id);
+    tracks += ",\"position\":";
+    core::append_json_number(tracks, t.position);
+    tracks += '}';
+  });
   if (!view) return core::problem{core::errc::not_found, "", "Share link not found"};
   const bool expired = view->link.expires_at && *view->link.expires_at <= options_.now();
   const bool available = view->collection_exists && !expired;
@@ -157,12 +159,7 @@ reply collections::resolve_share(std::string_view token) const {
   if (view->description) model::append_json_string(out, *view->description);
   else out += "null";
   out += "},\"tracks\":[";
-  for (std::size_t i = 0; i < view->track_ids.size(); ++i) {
-    if (i) out += ',';
-    out += "{\"track_id\":";
-    model::append_json_string(out, view->track_ids[i]);
-    out += ",\"position\":" + std::to_string(i) + '}';
-  }
+  out += tracks;
   out += "]}";
   return out;
 }

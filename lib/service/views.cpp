@@ -8,9 +8,9 @@ namespace {
 
 void append_page_tail(std::string& out, std::size_t limit, std::size_t offset) {
   out += "],\"limit\":";
-  out += std::to_string(limit);
+  core::append_json_number(out, limit);
   out += ",\"offset\":";
-  out += std::to_string(offset);
+  core::append_json_number(out, offset);
   out += '}';
 }
 
@@ -30,22 +30,33 @@ void append_list_body(std::string& out, const store::collection_store& store, st
 
 bool append_tracks_body(std::string& out, const store::collection_store& store, std::string_view id,
                         std::string_view org, std::string_view owner, std::size_t limit, std::size_t offset) {
-  return store.visit_tracks(id, org, owner, [&](const std::vector<model::track_entry>& tracks) {
-    out += "{\"collection_id\":";
-    model::append_json_string(out, id);
-    out += ",\"items\":[";
-    for (std::size_t pos = offset; pos < tracks.size() && pos - offset < limit; ++pos) {
-      if (pos != offset) out += ',';
-      out += "{\"track_id\":";
-      model::append_json_string(out, tracks[pos].track_id);
-      out += ",\"position\":";
-      out += std::to_string(pos);
-      out += ",\"added_at\":\"";
-      core::append_utc(out, tracks[pos].added_at);
-      out += "\"}";
+  const std::size_t start = out.size();
+  out += "{\"collection_id\":";
+  model::append_json_string(out, id);
+  out += ",\"items\":[";
+  core::unix_seconds last_time = -1;  // tracks added together share a time: render it once
+  std::string time_text;
+  const bool visible = store.visit_tracks(id, org, owner, offset, limit, [&](const store::track_view& t) {
+    if (t.position != offset) out += ',';
+    out += "{\"track_id\":";
+    model::append_json_string(out, t.track_id);
+    out += ",\"position\":";
+    core::append_json_number(out, t.position);
+    if (t.added_at != last_time) {
+      time_text.clear();
+      core::append_utc(time_text, t.added_at);
+      last_time = t.added_at;
     }
-    append_page_tail(out, limit, offset);
+    out += ",\"added_at\":\"";
+    out += time_text;
+    out += "\"}";
   });
+  if (!visible) {
+    out.resize(start);
+    return false;
+  }
+  append_page_tail(out, limit, offset);
+  return true;
 }
 
 }  // namespace mixtape::service

@@ -47,6 +47,13 @@ inline http_reply add_track(live_server& s, const std::string& id, const std::st
   return s.call("POST", coll_url(s, id) + "/tracks", R"({"track_id":")" + track + "\"}", key);
 }
 
+inline http_reply add_tracks(live_server& s, const std::string& id, const std::vector<std::string>& tracks,
+                             const std::string& key = alice_key) {
+  json::array a;
+  for (const auto& t : tracks) a.emplace_back(t);
+  return s.call("POST", coll_url(s, id) + "/tracks", json::serialize(json::object{{"track_ids", a}}), key);
+}
+
 inline http_reply reorder(live_server& s, const std::string& id, const std::vector<std::string>& ids,
                           const std::string& key = alice_key) {
   json::array a;

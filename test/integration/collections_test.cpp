@@ -279,6 +279,81 @@ BOOST_AUTO_TEST_CASE(a_full_collection_refuses_new_tracks_with_409) {
   BOOST_TEST(s.call("GET", coll_url(s, id)).json().at("track_count").as_int64() == 3);
 }
 
+BOOST_FIXTURE_TEST_SUITE(batch_add, live_server)
+
+void check_added(const http_reply& r, const std::string& id, std::size_t added) {
+  BOOST_TEST_REQUIRE(r.status == 200u, r.body);
+  BOOST_TEST(r.body == R"({"success":true,"id":")" + id + R"(","detail":"Tracks added to collection.","added":)" +
+                           std::to_string(added) + "}");
+}
+
+BOOST_AUTO_TEST_CASE(new_ids_are_appended_in_order_and_present_ones_skipped) {
+  const std::string id = create("B");
+  BOOST_TEST(add_track(*this, id, "mtrack_t2").status == 200u);
+  check_added(add_tracks(*this, id, tracks_of({1, 2, 3})), id, 2);
+  BOOST_TEST(track_ids(*this, id) == tracks_of({2, 1, 3}));
+  const auto updated_at = call("GET", coll_url(*this, id)).json().at("updated_at");
+  check_added(add_tracks(*this, id, tracks_of({3, 1})), id, 0);  // all present: nothing written
+  BOOST_TEST(call("GET", coll_url(*this, id)).json().at("updated_at") == updated_at);
+  BOOST_TEST(call("GET", coll_url(*this, id)).json().at("track_count").as_int64() == 3);
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_batch_is_422_and_changes_nothing) {
+  const std::string id = create("B");
+  std::vector<std::string> too_many;
+  for (int i = 0; i < 101; ++i) too_many.push_back("mtrack_m" + std::to_string(i));
+  const std::string url = coll_url(*this, id) + "/tracks";
+  for (const std::string body : {R"({"track_ids":[]})", R"({"track_ids":["mtrack_a","mtrack_a"]})",
+                                 R"({"track_ids":["mtrack_a","bad"]})", R"({"track_ids":"mtrack_a"})",
+                                 R"({"track_id":"mtrack_a","track_ids":["mtrack_b"]})"})
+    check_422(call("POST", url, body), "track_ids");
+  check_422(add_tracks(*this, id, too_many), "track_ids");
+  too_many.pop_back();
+  check_added(add_tracks(*this, id, too_many), id, 100);  // 100 is the most a batch holds
+}
+
+BOOST_AUTO_TEST_CASE(a_batch_past_the_limit_is_409_and_adds_none) {
+  live_server s{{"--max-tracks", "3"}};
+  BOOST_REQUIRE(s.process->started());
+  const std::string id = s.create("Small");
+  check_added(add_tracks(s, id, tracks_of({1, 2})), id, 2);
+  const auto e = check_envelope(add_tracks(s, id, tracks_of({1, 3, 4})), 409, "COLLECTION_FULL");
+  BOOST_TEST(field_of(e) == "track_ids");
+  BOOST_TEST(track_ids(s, id) == tracks_of({1, 2}));
+  check_added(add_tracks(s, id, tracks_of({2, 3, 1})), id, 1);  // fits: present ones do not count
+  BOOST_TEST(track_ids(s, id) == tracks_of({1, 2, 3}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// A collection at the default limit of 10,000 tracks, filled by batches: the last page,
+// the 10,001st track refused, a reorder of all of it with default settings (its body is
+// ~190 KB), and a track removed from the middle.
+BOOST_FIXTURE_TEST_CASE(a_full_collection_pages_refuses_more_and_reorders_whole, live_server) {
+  const std::string id = create("Full");
+  std::vector<std::string> all;
+  for (int i = 0; i < 10'000; ++i) all.push_back("mtrack_f" + std::to_string(i));
+  for (std::size_t first = 0; first < all.size(); first += 100) {
+    const std::vector<std::string> batch(all.begin() + first, all.begin() + first + 100);
+    BOOST_REQUIRE(add_tracks(*this, id, batch).status == 200u);
+  }
+  BOOST_TEST(call("GET", coll_url(*this, id)).json().at("track_count").as_int64() == 10'000);
+  check_envelope(add_track(*this, id, "mtrack_onemore"), 409, "COLLECTION_FULL");
+  const std::vector<std::string> reversed(all.rbegin(), all.rend());
+  BOOST_TEST_REQUIRE(reorder(*this, id, reversed).status == 200u);
+  const auto last = call("GET", coll_url(*this, id) + "/tracks?limit=200&offset=9800").json();
+  const auto& items = last.at("items").as_array();
+  BOOST_REQUIRE(items.size() == 200u);
+  BOOST_TEST(items.front().at("position").as_int64() == 9800);
+  BOOST_TEST(items.front().at("track_id").as_string() == "mtrack_f199");
+  BOOST_TEST(items.back().at("track_id").as_string() == "mtrack_f0");
+  BOOST_TEST(call("DELETE", coll_url(*this, id) + "/tracks/mtrack_f5000").status == 200u);
+  const auto middle = call("GET", coll_url(*this, id) + "/tracks?limit=2&offset=4998").json();
+  BOOST_TEST(middle.at("items").at(0).at("track_id").as_string() == "mtrack_f5001");
+  BOOST_TEST(middle.at("items").at(1).at("track_id").as_string() == "mtrack_f4999");
+  BOOST_TEST(middle.at("items").at(1).at("position").as_int64() == 4999);
+}
+
 // That each changing call moves updated_at is checked against an injected clock in
 // test/service/updated_at_test.cpp. Here, without the wall clock: each no-op leaves it
 // where it was, as GET and the list show it.

@@ -38,6 +38,7 @@ history make_history(live_server& s) {
   ok(reorder(s, a, {"mtrack_t5", "mtrack_unknown", "mtrack_t3"}));
   ok(add_track(s, a, "mtrack_t2"));  // back, at the end
   for (const auto& t : tracks_of({7, 8, 9})) ok(add_track(s, b, t));
+  ok(s.call("POST", coll_url(s, b) + "/tracks", R"({"track_ids":["mtrack_t10","mtrack_t8","mtrack_t11"]})"));
   ok(s.call("PATCH", coll_url(s, b), R"({"cover_track_id":"mtrack_t8","description":"set"})"));
   ok(s.call("PATCH", coll_url(s, b), R"({"cover_track_id":null})"));
   ok(s.call("DELETE", coll_url(s, b) + "/tracks/mtrack_t7"));
@@ -81,7 +82,7 @@ void check_history_state(live_server& s, const history& h) {
   const auto& [a, b, c, d, x] = std::tie(h.ids[0], h.ids[1], h.ids[2], h.ids[3], h.ids[4]);
   BOOST_TEST((ids_of(s.call("GET", s.collections_url())) == std::vector<std::string>{b, a}));
   BOOST_TEST(track_ids(s, a) == tracks_of({5, 3, 1, 4, 2}));
-  BOOST_TEST(track_ids(s, b) == tracks_of({9, 8}));
+  BOOST_TEST(track_ids(s, b) == tracks_of({9, 8, 10, 11}));
   const auto ca = s.call("GET", coll_url(s, a)).json();
   BOOST_TEST(ca.at("name").as_string() == "A renamed");
   BOOST_TEST(ca.at("description").is_null());
