@@ -7,7 +7,9 @@
 #include <boost/json/value.hpp>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
+#include <cstdint>
 
 namespace mixtape::bench {
 namespace asio = boost::asio;
@@ -39,12 +41,70 @@ void phase_state::fail(std::string why) {
   if (!failed.exchange(true)) first_error = std::move(why);
 }
 
-std::string id_of(const std::string& body) {
+namespace {
+
+const boost::json::value* field(const std::string& body, std::string_view key, boost::json::value& holder) {
   boost::system::error_code ec;
-  const auto v = boost::json::parse(body, ec);
-  if (ec || !v.is_object()) return {};
-  const auto* id = v.as_object().if_contains("id");
-  return id && id->is_string() ? std::string{id->as_string()} : std::string{};
+  holder = boost::json::parse(body, ec);
+  if (ec || !holder.is_object()) return nullptr;
+  return holder.as_object().if_contains(key);
+}
+
+// Builds the request of one prepare item; returns what it is, for messages.
+std::string prepare_one_request(connection* c, phase_state* state, prepare_job job, std::uint64_t item,
+                                const std::string** request) {
+  workload& w = c->work();
+  switch (job) {
+    case prepare_job::collections: *request = &w.build(operation::create); return "POST .../collections";
+    case prepare_job::shares: *request = &w.build_share(item); return "POST .../share";
+    case prepare_job::tracks: break;
+  }
+  const std::uint64_t k = item % state->collections, first = item / state->collections * batch_size;
+  *request = &w.build_add_batch(k, first, std::min<std::uint64_t>(batch_size, state->tracks - first));
+  return "POST .../tracks";
+}
+
+// Checks the answer to item `item`; keeps what it made. Returns the failure, or "".
+std::string check_prepared(connection* c, phase_state* state, prepare_job job, std::uint64_t item,
+                           unsigned status) {
+  const std::string& body = c->last_body();
+  switch (job) {
+    case prepare_job::collections: {
+      std::string id = status == 201 ? id_of(body) : std::string{};
+      if (id.empty()) return "expected 201 with an id";
+      c->created_ids().push_back(std::move(id));
+      return {};
+    }
+    case prepare_job::shares: {
+      std::string token = status == 201 ? string_field(body, "token") : std::string{};
+      if (token.empty()) return "expected 201 with a token";
+      (*state->tokens)[item] = std::move(token);
+      return {};
+    }
+    case prepare_job::tracks: break;
+  }
+  const std::uint64_t first = item / state->collections * batch_size;
+  const auto expected = static_cast<std::int64_t>(std::min<std::uint64_t>(batch_size, state->tracks - first));
+  if (status == 409) return "over the server's track limit (run mixtaped with --max-tracks of at least --tracks)";
+  if (status != 200 || integer_field(body, "added") != expected)
+    return "expected 200 with \"added\":" + std::to_string(expected) + " (a server with batch adds, track_ids)";
+  return {};
+}
+
+}  // namespace
+
+std::string string_field(const std::string& body, std::string_view key) {
+  boost::json::value holder;
+  const auto* v = field(body, key, holder);
+  return v && v->is_string() ? std::string{v->as_string()} : std::string{};
+}
+
+std::optional<std::int64_t> integer_field(const std::string& body, std::string_view key) {
+  boost::json::value holder;
+  const auto* v = field(body, key, holder);
+  if (v && v->is_int64()) return v->as_int64();
+  if (v && v->is_uint64() && v->as_uint64() <= INT64_MAX) return static_cast<std::int64_t>(v->as_uint64());
+  return std::nullopt;
 }
 
 asio::awaitable<void> connect_one(connection* c, phase_state* state) {
@@ -52,21 +112,21 @@ asio::awaitable<void> connect_one(connection* c, phase_state* state) {
   if (ec) state->fail(ec.message());
 }
 
-asio::awaitable<void> prepare_loop(connection* c, phase_state* state) {
+asio::awaitable<void> prepare_loop(connection* c, phase_state* state, prepare_job job) {
   while (!state->failed.load(std::memory_order_relaxed)) {
-    if (state->next.fetch_add(1, std::memory_order_relaxed) >= state->target) break;
-    const std::string& req = c->work().build(operation::create);
-    const exchange_result r = co_await c->exchange(&req);
+    const std::uint64_t item = state->next.fetch_add(1, std::memory_order_relaxed);
+    if (item >= state->target) break;
+    const std::string* req = nullptr;
+    const std::string what = prepare_one_request(c, state, job, item, &req);
+    const exchange_result r = co_await c->exchange(req);
     if (r.error) {
-      state->fail("POST .../collections: " + r.error.message());
+      state->fail(what + ": " + r.error.message());
       break;
     }
-    std::string id = r.status == 201 ? id_of(c->last_body()) : std::string{};
-    if (id.empty()) {
-      state->fail("POST .../collections answered " + std::to_string(r.status) + ": " + c->last_body().substr(0, 300));
+    if (std::string why = check_prepared(c, state, job, item, r.status); !why.empty()) {
+      state->fail(what + " answered " + std::to_string(r.status) + ", " + why + ": " + c->last_body().substr(0, 300));
       break;
     }
-    c->created_ids().push_back(std::move(id));
   }
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// The per-connection coroutines of each phase: connect, prepare (create collections),
-// and the measured run in closed or open loop. Each is spawned on its connection's
+// The per-connection coroutines of each phase: connect, prepare (create collections, fill
+// them with tracks, share them), and the measured run in closed or open loop. Each is spawned on its connection's
 // io_context; pointers passed in must outlive the phase (the runner owns them all).
 #include <boost/asio/awaitable.hpp>
 
@@ -11,6 +11,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "connection.hpp"
 #include "histogram.hpp"
@@ -43,11 +45,23 @@ struct run_plan {
   unsigned connections = 1;
 };
 
+// The work of a prepare phase: items 0 .. phase_state::target-1, each taken by whichever
+// connection is free.
+enum class prepare_job {
+  collections,  // an item is a POST .../collections; the ids go to connection::created_ids()
+  tracks,       // item j: batch j / P of collection j % P (P = phase_state::collections), up to
+                // batch_size tracks; round-robin, so one collection's batches seldom overlap
+  shares,       // item k: a public share link of collection k; its token goes to tokens[k]
+};
+
 // Shared by every connection of a phase, on any thread.
 struct phase_state {
   std::atomic<bool> failed{false};
-  std::atomic<std::uint64_t> next{0};  // prepare: the next collection number to create
-  std::uint64_t target = 0;            // prepare: how many to create
+  std::atomic<std::uint64_t> next{0};  // prepare: the next item
+  std::uint64_t target = 0;            // prepare: how many items
+  std::uint64_t collections = 0;       // tracks: the prepared collections
+  std::uint64_t tracks = 0;            // tracks: per collection
+  std::vector<std::string>* tokens = nullptr;  // shares: one per collection, each written by one item
   std::mutex mutex;
   std::string first_error;  // under mutex
 
@@ -55,11 +69,15 @@ struct phase_state {
 };
 
 boost::asio::awaitable<void> connect_one(connection* c, phase_state* state);
-boost::asio::awaitable<void> prepare_loop(connection* c, phase_state* state);
+boost::asio::awaitable<void> prepare_loop(connection* c, phase_state* state, prepare_job job);
 boost::asio::awaitable<void> closed_loop(connection* c, const run_plan* plan, run_stats* stats);
 boost::asio::awaitable<void> open_loop(connection* c, unsigned index, const run_plan* plan, run_stats* stats);
 
+// The string field `key` of a JSON object body; empty when there is none.
+std::string string_field(const std::string& body, std::string_view key);
 // The "id" of a created collection's JSON body; empty when there is none.
-std::string id_of(const std::string& body);
+inline std::string id_of(const std::string& body) { return string_field(body, "id"); }
+// The integer field `key` of a JSON object body, if any.
+std::optional<std::int64_t> integer_field(const std::string& body, std::string_view key);
 
 }  // namespace mixtape::bench

@@ -1,4 +1,5 @@
-// mixtape-bench: argv/env -> options -> connect, prepare, warmup + measured run -> report.
+// mixtape-bench: argv/env -> options -> connect, prepare (collections, tracks, share links),
+// warmup + measured run -> report.
 // Exit codes: 0 after a run, 1 when the server cannot be reached or preparing fails,
 // 2 on bad arguments.
 #include <exception>
@@ -26,9 +27,19 @@ int run(const bench::options& o) {
   }
   if (r.prepared() > 0)
     std::cerr << "mixtape-bench: prepared " << r.prepared() << " collections in " << r.prepare_seconds() << " s\n";
+  if (r.prepared_tracks() > 0)
+    std::cerr << "mixtape-bench: prepared " << r.prepared_tracks() << " tracks (" << o.tracks << " per collection) in "
+              << r.tracks_seconds() << " s\n";
+  if (r.prepared_shares() > 0)
+    std::cerr << "mixtape-bench: prepared " << r.prepared_shares() << " public share links in " << r.shares_seconds()
+              << " s\n";
   std::cerr << "mixtape-bench: warming up for " << o.warmup_s << " s, then measuring for " << o.duration_s << " s\n";
   bench::report rep{o, r.prepared(), r.prepare_seconds(), r.run(), 0};
   rep.elapsed_s = r.elapsed_seconds();
+  rep.prepared_tracks = r.prepared_tracks();
+  rep.prepare_tracks_s = r.tracks_seconds();
+  rep.prepared_shares = r.prepared_shares();
+  rep.prepare_shares_s = r.shares_seconds();
   if (o.json)
     std::cout << bench::format_json(rep) << std::endl;
   else

@@ -38,9 +38,10 @@ core::result<double> seconds_flag(const std::string& flag, std::string_view text
 }
 
 core::result<scenario> parse_scenario(std::string_view v) {
-  for (auto s : {scenario::get, scenario::create, scenario::update, scenario::list, scenario::mixed})
-    if (name_of(s) == v) return s;
-  return bad("--scenario", "--scenario must be get, create, update, list or mixed");
+  for (std::size_t i = 0; i <= operation_count; ++i)
+    if (name_of(static_cast<scenario>(i)) == v) return static_cast<scenario>(i);
+  return bad("--scenario", "--scenario must be get, create, update, list, add-track, remove-track, tracks, "
+                           "reorder, resolve or mixed");
 }
 
 // Applies one "--flag value" pair.
@@ -69,6 +70,13 @@ core::status apply(options& o, const std::string& flag, const std::string& v) {
   if (flag == "--connections") return assign(o.connections, uint_flag(flag, v, 1, 10'000));
   if (flag == "--threads") return assign(o.threads, uint_flag(flag, v, 1, 64));
   if (flag == "--prepare") return assign(o.prepare, uint_flag(flag, v, 0, 10'000'000));
+  if (flag == "--tracks") return assign(o.tracks, uint_flag(flag, v, 0, 100'000));
+  if (flag == "--page-offset") {
+    unsigned offset = 0;
+    if (auto st = assign(offset, uint_flag(flag, v, 0, 10'000'000)); !st) return st;
+    o.page_offset = offset;
+    return core::success();
+  }
   if (flag == "--duration") return assign(o.duration_s, seconds_flag(flag, v, 0, false, 86'400));
   if (flag == "--warmup") return assign(o.warmup_s, seconds_flag(flag, v, 0, true, 86'400));
   if (flag == "--timeout") return assign(o.timeout_s, seconds_flag(flag, v, 0, false, 3'600));
@@ -81,15 +89,28 @@ core::status apply(options& o, const std::string& flag, const std::string& v) {
   return bad(flag, "unknown option " + flag + " (see --help)");
 }
 
-// Checks that need every flag: key present, ids available, threads <= connections.
+// Checks that need every flag: key present, prepared data for the operations that use
+// it, threads <= connections.
 core::status check(const options& o) {
   if (o.key.empty()) return bad("--key", "an API key is required: --key KEY or MIXTAPE_KEY");
   if (!std::all_of(o.key.begin(), o.key.end(), [](unsigned char c) { return c > 0x20 && c < 0x7f; }))
     return bad("--key", "the API key must be printable ASCII without spaces");
-  const bool needs_ids = o.uses(operation::get) || o.uses(operation::update);
-  if (needs_ids && o.prepare == 0)
-    return bad("--prepare", "--prepare must be at least 1: scenario " + std::string{name_of(o.what)} +
-                                " reads or updates prepared collections");
+  const std::string what{name_of(o.what)};
+  const bool reads_ids = o.uses(operation::get) || o.uses(operation::update) || o.uses(operation::add_track) ||
+                         o.uses(operation::remove_track) || o.uses(operation::tracks) ||
+                         o.uses(operation::reorder) || o.uses(operation::resolve);
+  if (reads_ids && o.prepare == 0)
+    return bad("--prepare", "--prepare must be at least 1: scenario " + what + " works on prepared collections");
+  if (o.tracks > 0 && !o.needs_collections())
+    return bad("--tracks", "--tracks fills prepared collections, which scenario " + what + " does not use");
+  if (o.tracks > 0 && o.prepare == 0)
+    return bad("--tracks", "--tracks needs --prepare of at least 1: it fills the prepared collections");
+  for (auto op : {operation::remove_track, operation::reorder})
+    if (o.uses(op) && o.tracks == 0)
+      return bad("--tracks", "--tracks must be at least 1: " + std::string{name_of(op)} +
+                                 " works on the prepared tracks");
+  if (o.page_offset && !o.uses(operation::tracks))
+    return bad("--page-offset", "--page-offset only applies to the tracks operation");
   if (o.threads > o.connections) return bad("--threads", "--threads must not exceed --connections");
   return core::success();
 }
@@ -102,6 +123,11 @@ std::string_view name_of(scenario s) {
     case scenario::create: return "create";
     case scenario::update: return "update";
     case scenario::list: return "list";
+    case scenario::add_track: return "add-track";
+    case scenario::remove_track: return "remove-track";
+    case scenario::tracks: return "tracks";
+    case scenario::reorder: return "reorder";
+    case scenario::resolve: return "resolve";
     case scenario::mixed: return "mixed";
   }
   return "?";
@@ -113,8 +139,19 @@ std::string_view name_of(operation o) {
     case operation::create: return "create";
     case operation::update: return "update";
     case operation::list: return "list";
+    case operation::add_track: return "add-track";
+    case operation::remove_track: return "remove-track";
+    case operation::tracks: return "tracks";
+    case operation::reorder: return "reorder";
+    case operation::resolve: return "resolve";
   }
   return "?";
+}
+
+unsigned mix_ratio::total() const {
+  unsigned sum = 0;
+  for (unsigned w : weight) sum += w;
+  return sum;
 }
 
 core::result<mix_ratio> parse_mix(std::string_view text) {
@@ -131,7 +168,8 @@ core::result<mix_ratio> parse_mix(std::string_view text) {
     std::size_t i = 0;
     while (i < operation_count && name_of(static_cast<operation>(i)) != name) ++i;
     if (i == operation_count)
-      return bad("--mix", "--mix: unknown operation '" + std::string{name} + "' (get, create, update, list)");
+      return bad("--mix", "--mix: unknown operation '" + std::string{name} + "' (get, create, update, list, add-track, "
+                                                                 "remove-track, tracks, reorder, resolve)");
     if (seen[i]) return bad("--mix", "--mix: " + std::string{name} + " is given twice");
     const auto w = core::parse_decimal(item.substr(eq + 1));
     if (!w || *w > 1'000'000) return bad("--mix", "--mix: weights must be integers between 0 and 1000000");
@@ -187,15 +225,18 @@ core::result<target> parse_url(std::string_view url) {
 }
 
 bool options::uses(operation o) const {
-  switch (what) {
-    case scenario::get: return o == operation::get;
-    case scenario::create: return o == operation::create;
-    case scenario::update: return o == operation::update;
-    case scenario::list: return o == operation::list;
-    case scenario::mixed: return mix.of(o) > 0;
-  }
+  if (what == scenario::mixed) return mix.of(o) > 0;
+  return static_cast<std::size_t>(what) == static_cast<std::size_t>(o);  // same order, static_asserted below
+}
+
+bool options::needs_collections() const {
+  for (std::size_t i = 0; i < operation_count; ++i)
+    if (static_cast<operation>(i) != operation::create && uses(static_cast<operation>(i))) return true;
   return false;
 }
+
+static_assert(static_cast<std::size_t>(scenario::resolve) == static_cast<std::size_t>(operation::resolve) &&
+              static_cast<std::size_t>(scenario::mixed) == operation_count);
 
 core::result<options> parse_args(const std::vector<std::string>& args, const env_lookup& env) {
   // Only the key also comes from the environment (MIXTAPE_KEY).
@@ -204,7 +245,7 @@ core::result<options> parse_args(const std::vector<std::string>& args, const env
       {"--scenario", true, false}, {"--mix", true, false},       {"--connections", true, false},
       {"--threads", true, false},  {"--prepare", true, false},   {"--duration", true, false},
       {"--warmup", true, false},   {"--timeout", true, false},   {"--rate", true, false},
-      {"--json", false, false}};
+      {"--tracks", true, false},   {"--page-offset", true, false}, {"--json", false, false}};
   options o;
   bool scenario_given = false, mix_given = false;
   const auto set = [&](const core::flag_def& d, const std::string& v) -> core::status {

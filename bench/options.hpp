@@ -13,22 +13,23 @@
 
 namespace mixtape::bench {
 
-enum class scenario { get, create, update, list, mixed };
-enum class operation { get, create, update, list };
-inline constexpr std::size_t operation_count = 4;
+// Each scenario but mixed issues the operation of the same name; mixed picks by --mix.
+enum class scenario { get, create, update, list, add_track, remove_track, tracks, reorder, resolve, mixed };
+enum class operation { get, create, update, list, add_track, remove_track, tracks, reorder, resolve };
+inline constexpr std::size_t operation_count = 9;
 
 std::string_view name_of(scenario s);
-std::string_view name_of(operation o);
+std::string_view name_of(operation o);  // "add-track", "remove-track", ... as on the command line
 
 // Relative weights of the operations in the mixed scenario, indexed by operation.
 struct mix_ratio {
-  unsigned weight[operation_count] = {80, 10, 10, 0};
-  unsigned total() const { return weight[0] + weight[1] + weight[2] + weight[3]; }
+  unsigned weight[operation_count] = {80, 10, 10};  // the rest 0
+  unsigned total() const;
   unsigned of(operation o) const { return weight[static_cast<std::size_t>(o)]; }
 };
 
-// "get=80,create=10,update=10,list=0": names may be omitted (weight 0) but not repeated;
-// weights are integers 0..1000000 and must not all be 0.
+// "get=80,create=10,update=10,list=0,add-track=5": names may be omitted (weight 0) but not
+// repeated; weights are integers 0..1000000 and must not all be 0.
 core::result<mix_ratio> parse_mix(std::string_view text);
 
 // Where the load goes. Only loopback targets are accepted: 127.0.0.0/8, ::1, localhost.
@@ -55,12 +56,16 @@ struct options {
   double warmup_s = 2;
   std::optional<double> rate;  // total requests per second (open loop); nullopt: closed loop
   unsigned prepare = 1000;     // collections created before the warmup
+  unsigned tracks = 0;         // tracks added to each prepared collection (0..100000)
+  std::optional<unsigned> page_offset;  // tracks: this offset; nullopt: a random page start in [0, tracks)
   double timeout_s = 10;       // per connect / request
   bool json = false;
   bool help = false;
 
   // Which operations this run issues (the scenario, or the non-zero weights of the mix).
   bool uses(operation o) const;
+  // Whether the run needs prepared collections (any operation but create).
+  bool needs_collections() const;
 };
 
 using core::env_lookup;

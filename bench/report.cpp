@@ -31,9 +31,11 @@ std::string human_us(std::uint64_t us) {
   return fixed(static_cast<double>(us) / 1e6, 2) + " s";
 }
 
+// The non-zero weights, "get=80,create=10,update=10".
 std::string mix_text(const options& o) {
   std::string s;
   for (std::size_t i = 0; i < operation_count; ++i) {
+    if (o.mix.weight[i] == 0) continue;
     if (!s.empty()) s += ',';
     s += std::string{name_of(static_cast<operation>(i))} + "=" + std::to_string(o.mix.weight[i]);
   }
@@ -46,6 +48,8 @@ std::string shape_text(const options& o) {
   s += ", " + std::to_string(o.connections) + " connections, " + std::to_string(o.threads) +
        (o.threads == 1 ? " thread, " : " threads, ");
   s += o.rate ? "open loop at " + fixed(*o.rate, 0) + " req/s" : std::string{"closed loop"};
+  if (o.tracks > 0) s += ", " + std::to_string(o.tracks) + " tracks per collection";
+  if (o.page_offset) s += ", page offset " + std::to_string(*o.page_offset);
   return s;
 }
 
@@ -96,6 +100,9 @@ std::string format_table(const report& r) {
   out << "mixtape-bench  " << r.opts.url << "\n  " << shape_text(r.opts) << "\n  measured "
       << fixed(r.opts.duration_s, 1) << " s after " << fixed(r.opts.warmup_s, 1) << " s of warmup";
   if (r.prepared > 0) out << "; prepared " << r.prepared << " collections in " << fixed(r.prepare_s, 2) << " s";
+  if (r.prepared_tracks > 0) out << ", " << r.prepared_tracks << " tracks in " << fixed(r.prepare_tracks_s, 2) << " s";
+  if (r.prepared_shares > 0)
+    out << ", " << r.prepared_shares << " share links in " << fixed(r.prepare_shares_s, 2) << " s";
   out << "\n\n";
   out << "  requests     " << r.stats.requests << " in " << fixed(r.elapsed_s, 2) << " s\n";
   out << "  throughput   " << fixed(r.throughput(), 1) << " req/s\n";
@@ -140,6 +147,11 @@ std::string format_json(const report& r) {
   o["latency_us"] = std::move(latency);
   o["prepared"] = r.prepared;
   o["prepare_s"] = r.prepare_s;
+  o["tracks"] = r.opts.tracks;
+  o["prepared_tracks"] = r.prepared_tracks;
+  o["prepare_tracks_s"] = r.prepare_tracks_s;
+  o["prepared_shares"] = r.prepared_shares;
+  o["prepare_shares_s"] = r.prepare_shares_s;
   std::string out;
   write_json(out, o);
   return out;

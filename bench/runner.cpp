@@ -61,26 +61,49 @@ core::status runner::connect() {
   if (endpoints.empty()) return failure(opts_.server.host + " does not resolve to a loopback address");
   for (unsigned i = 0; i < opts_.connections; ++i)
     connections_.push_back(std::make_unique<connection>(*contexts_[i % contexts_.size()], endpoints,
-                                                        seconds_of(opts_.timeout_s), workload{opts_, &ids_, i}));
+                                                        seconds_of(opts_.timeout_s), workload{opts_, &data_, i}));
   phase_state state;
   run_phase([&](std::size_t i) { return connect_one(connections_[i].get(), &state); });
   if (state.failed) return failure("cannot reach " + opts_.url + ": " + state.first_error);
   return core::success();
 }
 
-core::status runner::prepare() {
-  const bool needed = opts_.uses(operation::get) || opts_.uses(operation::update) || opts_.uses(operation::list);
-  if (!needed || opts_.prepare == 0) return core::success();
-  phase_state state;
-  state.target = opts_.prepare;
+double runner::prepare_phase(prepare_job job, phase_state& state) {
   const auto t0 = std::chrono::steady_clock::now();
-  run_phase([&](std::size_t i) { return prepare_loop(connections_[i].get(), &state); });
-  prepare_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  for (auto& c : connections_) {
-    ids_.insert(ids_.end(), c->created_ids().begin(), c->created_ids().end());
-    c->created_ids().clear();
+  run_phase([&](std::size_t i) { return prepare_loop(connections_[i].get(), &state, job); });
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+core::status runner::prepare() {
+  if (!opts_.needs_collections() || opts_.prepare == 0) return core::success();
+  {
+    phase_state state;
+    state.target = opts_.prepare;
+    prepare_seconds_ = prepare_phase(prepare_job::collections, state);
+    for (auto& c : connections_) {
+      data_.ids.insert(data_.ids.end(), c->created_ids().begin(), c->created_ids().end());
+      c->created_ids().clear();
+    }
+    if (state.failed) return failure("preparing collections failed: " + state.first_error);
   }
-  if (state.failed) return failure("preparing collections failed: " + state.first_error);
+  if (opts_.tracks > 0) {
+    phase_state state;
+    state.collections = data_.ids.size();
+    state.tracks = opts_.tracks;
+    state.target = state.collections * ((state.tracks + batch_size - 1) / batch_size);
+    tracks_seconds_ = prepare_phase(prepare_job::tracks, state);
+    if (state.failed) return failure("preparing tracks failed: " + state.first_error);
+    tracks_added_ = state.collections * state.tracks;
+  }
+  if (opts_.uses(operation::resolve)) {
+    phase_state state;
+    std::vector<std::string> tokens(data_.ids.size());
+    state.target = tokens.size();
+    state.tokens = &tokens;
+    shares_seconds_ = prepare_phase(prepare_job::shares, state);
+    if (state.failed) return failure("preparing share links failed: " + state.first_error);
+    data_.tokens = std::move(tokens);
+  }
   return core::success();
 }
 

@@ -21,13 +21,18 @@ class runner {
 
   // Resolves the target (loopback addresses only) and opens every connection.
   core::status connect();
-  // Creates options.prepare collections, unless the run only creates.
+  // Creates options.prepare collections (unless the run only creates), fills each with
+  // options.tracks tracks, and gives each a public share link when resolve is used.
   core::status prepare();
   // Warmup, then the measured window; returns the merged counters.
   run_stats run();
 
-  std::size_t prepared() const { return ids_.size(); }
-  double prepare_seconds() const { return prepare_seconds_; }
+  std::size_t prepared() const { return data_.ids.size(); }
+  double prepare_seconds() const { return prepare_seconds_; }  // the collections
+  std::size_t prepared_tracks() const { return tracks_added_; }  // over all collections
+  double tracks_seconds() const { return tracks_seconds_; }
+  std::size_t prepared_shares() const { return data_.tokens.size(); }
+  double shares_seconds() const { return shares_seconds_; }
   // After run(): from the start of the measured window to the last counted response,
   // and never less than the configured duration.
   double elapsed_seconds() const { return elapsed_seconds_; }
@@ -37,12 +42,17 @@ class runner {
   // contexts to completion (one thread each), and rethrows the first exception.
   template <class Start>
   void run_phase(Start start);
+  // Runs `job` over state.target items on every connection; returns the seconds it took.
+  double prepare_phase(prepare_job job, phase_state& state);
 
   options opts_;
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
   std::vector<std::unique_ptr<connection>> connections_;
-  std::vector<std::string> ids_;  // prepared collections; read-only once run() starts
+  prepared_data data_;  // read-only once run() starts
   double prepare_seconds_ = 0;
+  std::size_t tracks_added_ = 0;
+  double tracks_seconds_ = 0;
+  double shares_seconds_ = 0;
   double elapsed_seconds_ = 0;
 };
 

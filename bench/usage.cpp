@@ -13,18 +13,37 @@ Target (loopback only: 127.0.0.0/8, ::1 or localhost; anything else is refused)
   --org ORG             organization in the request paths           [org_local]
 
 Workload
-  --scenario NAME       get | create | update | list | mixed         [get]
-                          get     GET   /v1/music/ORG/collections/ID   (ID: a prepared collection)
-                          create  POST  /v1/music/ORG/collections      (~20-char name, ~40-char description)
-                          update  PATCH /v1/music/ORG/collections/ID   (new name and description)
-                          list    GET   /v1/music/ORG/collections?limit=50
-                          mixed   each request picks one of the above by --mix weights
-  --mix RATIOS          weights for mixed, e.g. get=80,create=10,update=10,list=0
+  --scenario NAME       get | create | update | list | add-track | remove-track | tracks |
+                        reorder | resolve | mixed                    [get]
+                        (... is /v1/music/ORG/collections; ID: a prepared collection)
+                          get           GET    .../ID
+                          create        POST   ...  (~20-char name, ~40-char description)
+                          update        PATCH  .../ID  (new name and description)
+                          list          GET    ...?limit=50
+                          add-track     POST   .../ID/tracks  {"track_id": a new id each time};
+                                        near the server's --max-tracks collections fill up (409)
+                          remove-track  DELETE .../ID/tracks/TRACK, a prepared track still there;
+                                        once all are gone, 200s that remove nothing
+                          tracks        GET    .../ID/tracks?limit=200&offset=O
+                                        (O: a random page start below --tracks, or --page-offset)
+                          reorder       PATCH  .../ID/order  with all --tracks prepared ids of ID,
+                                        rotated by a random amount
+                          resolve       GET    /v1/music/shared/TOKEN, a public link of a
+                                        prepared collection, without the key
+                          mixed         each request picks one of the above by --mix weights
+  --mix RATIOS          weights for mixed by operation name, e.g. get=80,create=10,update=10,
+                        or tracks=50,add-track=25,remove-track=25
                         (omitted names weigh 0; --mix alone implies --scenario mixed)
-                                                                     [get=80,create=10,update=10,list=0]
-  --prepare N           collections created before the warmup (get and update pick among
-                        them, list pages through them; skipped for create alone);
+                                                                     [get=80,create=10,update=10]
+  --prepare N           collections created before the warmup (every operation but create picks
+                        among them; list pages through them; skipped for create alone);
                         the time this takes is reported                [1000]
+  --tracks N            then fill each prepared collection with N tracks (0-100000), in batch
+                        adds of 100; ids "mtrack_" + 22 random-looking letters and digits, none
+                        repeated within or across collections. The server's --max-tracks must be at least N (plus
+                        what add-track adds). remove-track and reorder need N >= 1   [0]
+  --page-offset O       tracks: always request the page at offset O (e.g. the last page)
+                        instead of a random page start
 
 Load shape
   --connections N       keep-alive connections                       [64]
@@ -45,7 +64,9 @@ Output
                         scenario, connections, threads, duration_s, warmup_s, rate (null when
                         closed loop), requests, throughput_rps, elapsed_s,
                         errors {"<status>": n, ..., "transport": n}, unsent,
-                        latency_us {p50, p90, p99, p999, max, mean}, prepared, prepare_s
+                        latency_us {p50, p90, p99, p999, max, mean}, prepared, prepare_s,
+                        tracks, prepared_tracks, prepare_tracks_s, prepared_shares,
+                        prepare_shares_s (and mix, the non-zero weights, for mixed)
   --help, -h            this text
 
 Numbers: requests = responses received for requests whose (intended) send time fell in the
@@ -53,6 +74,9 @@ measured window; throughput = requests / elapsed (start of the window to the las
 responses); errors = responses with a non-2xx status, by status, and transport errors
 (connect, write, read or timeout failures); latency in microseconds over all responses,
 from an HDR-style histogram (<0.5% relative error).
+
+resolve: the server may rate-limit unauthenticated share-link requests per client IP; benchmark
+it with that limit off.
 
 Exit status: 0 after a run (errors are in the report), 1 when the server cannot be reached
 or preparing data fails, 2 on bad arguments.

@@ -47,6 +47,8 @@ BOOST_AUTO_TEST_CASE(defaults_follow_the_contract) {
   BOOST_TEST(r->prepare == 1000u);
   BOOST_TEST((r->what == scenario::get));
   BOOST_TEST(!r->json);
+  BOOST_TEST(r->tracks == 0u);
+  BOOST_TEST(!r->page_offset.has_value());
 }
 
 BOOST_AUTO_TEST_CASE(flags_are_read_in_both_forms) {
@@ -91,7 +93,9 @@ BOOST_AUTO_TEST_CASE(bad_values_are_refused_naming_the_flag) {
       {"--connections", "0"}, {"--connections", "abc"}, {"--duration", "0"}, {"--duration", "-1"},
       {"--duration", "1s"},   {"--warmup", "-0.5"},     {"--rate", "0"},     {"--threads", "0"},
       {"--scenario", "delete"}, {"--org", "acme"},      {"--org", "org_"},   {"--prepare", "-3"},
-      {"--timeout", "0"},     {"--bogus", "1"},         {"--connections"},   {"stray"}};
+      {"--timeout", "0"},     {"--bogus", "1"},         {"--connections"},   {"stray"},
+      {"--tracks", "100001"}, {"--tracks", "-1"},       {"--tracks", "x"},   {"--page-offset", "-1"},
+      {"--page-offset", "1.5"}, {"--scenario", "add_track"}};
   for (const auto& c : cases) {
     const auto r = parse_keyed(c);
     BOOST_TEST_CONTEXT(c.front()) {
@@ -175,6 +179,89 @@ BOOST_AUTO_TEST_CASE(mix_implies_mixed_and_conflicts_with_another_scenario) {
   BOOST_TEST(r->uses(operation::list));
   BOOST_TEST(!r->uses(operation::create));
   BOOST_TEST(!parse_keyed({"--scenario", "get", "--mix", "get=1"}).ok());
+}
+
+BOOST_AUTO_TEST_CASE(every_scenario_and_operation_has_its_command_line_name) {
+  const std::vector<std::string> names{"get",          "create", "update",  "list",   "add-track",
+                                       "remove-track", "tracks", "reorder", "resolve"};
+  BOOST_TEST_REQUIRE(names.size() == operation_count);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    BOOST_TEST(name_of(static_cast<operation>(i)) == names[i]);
+    const auto r = parse_keyed({"--scenario", names[i], "--tracks", "3"});
+    BOOST_TEST_CONTEXT(names[i]) {
+      if (names[i] == "create") {  // --tracks fills prepared collections: create has none
+        BOOST_TEST(!r.ok());
+        continue;
+      }
+      BOOST_TEST_REQUIRE(r.ok(), error_of(r));
+      BOOST_TEST(name_of(r->what) == names[i]);
+      for (std::size_t j = 0; j < operation_count; ++j) BOOST_TEST(r->uses(static_cast<operation>(j)) == (i == j));
+    }
+  }
+  BOOST_TEST(parse_keyed({"--scenario", "mixed"}).ok());
+}
+
+BOOST_AUTO_TEST_CASE(tracks_and_page_offset_are_read) {
+  const auto r = parse_keyed({"--scenario", "tracks", "--prepare", "4", "--tracks", "100000", "--page-offset=9800"});
+  BOOST_TEST_REQUIRE(r.ok(), error_of(r));
+  BOOST_TEST(r->tracks == 100'000u);
+  BOOST_TEST_REQUIRE(r->page_offset.has_value());
+  BOOST_TEST(*r->page_offset == 9800u);
+  BOOST_TEST(r->needs_collections());
+  const auto mixed = parse_keyed({"--mix", "get=1,tracks=1", "--tracks", "10", "--page-offset", "0"});
+  BOOST_TEST_REQUIRE(mixed.ok(), error_of(mixed));
+  BOOST_TEST(*mixed->page_offset == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(track_operations_need_what_they_work_on) {
+  struct refused {
+    std::vector<std::string> args;
+    std::string field, says;
+  };
+  const std::vector<refused> cases{
+      {{"--scenario", "remove-track"}, "--tracks", "remove-track"},
+      {{"--scenario", "reorder", "--tracks", "0"}, "--tracks", "reorder"},
+      {{"--mix", "get=5,remove-track=1"}, "--tracks", "remove-track"},
+      {{"--scenario", "list", "--tracks", "5", "--prepare", "0"}, "--tracks", "--prepare"},
+      {{"--scenario", "create", "--tracks", "5"}, "--tracks", "create"},
+      {{"--scenario", "add-track", "--prepare", "0"}, "--prepare", "add-track"},
+      {{"--scenario", "tracks", "--prepare", "0"}, "--prepare", "tracks"},
+      {{"--scenario", "resolve", "--prepare", "0"}, "--prepare", "resolve"},
+      {{"--scenario", "reorder", "--tracks", "3", "--prepare", "0"}, "--prepare", "reorder"},
+      {{"--scenario", "get", "--page-offset", "200"}, "--page-offset", "tracks"},
+      {{"--mix", "get=1,tracks=0", "--page-offset", "200"}, "--page-offset", "tracks"}};
+  for (const auto& c : cases) {
+    const auto r = parse_keyed(c.args);
+    BOOST_TEST_CONTEXT(c.args[1] << " " << (c.args.size() > 2 ? c.args[2] : "")) {
+      BOOST_TEST_REQUIRE(!r.ok());
+      BOOST_TEST(r.error().field == c.field);
+      BOOST_TEST(r.error().message.find(c.says) != std::string::npos, r.error().message);
+    }
+  }
+  // Allowed: add-track, tracks and resolve without prepared tracks (empty collections, offset 0).
+  for (const char* s : {"add-track", "tracks", "resolve"}) BOOST_TEST(parse_keyed({"--scenario", s}).ok(), s);
+  BOOST_TEST(parse_keyed({"--scenario", "remove-track", "--tracks", "1", "--prepare", "1"}).ok());
+  BOOST_TEST(parse_keyed({"--mix", "create=1,reorder=1", "--tracks", "2"}).ok());
+}
+
+BOOST_AUTO_TEST_CASE(the_new_operations_take_mix_weights_by_name) {
+  const auto m = parse_mix("add-track=1,remove-track=2,tracks=3,reorder=4,resolve=5");
+  BOOST_TEST_REQUIRE(m.ok(), (m ? "" : m.error().message));
+  BOOST_TEST(m->of(operation::add_track) == 1u);
+  BOOST_TEST(m->of(operation::remove_track) == 2u);
+  BOOST_TEST(m->of(operation::tracks) == 3u);
+  BOOST_TEST(m->of(operation::reorder) == 4u);
+  BOOST_TEST(m->of(operation::resolve) == 5u);
+  BOOST_TEST(m->of(operation::get) == 0u);
+  BOOST_TEST(m->total() == 15u);
+  for (const char* text : {"add_track=1", "remove=1", "tracks=1,tracks=2"}) BOOST_TEST(!parse_mix(text).ok(), text);
+  BOOST_TEST(parse_mix("resolve=x").error().message.find("weights") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(usage_documents_the_track_flags_and_scenarios) {
+  for (const char* word : {"--tracks", "--page-offset", "add-track", "remove-track", "reorder", "resolve",
+                           "/v1/music/shared/TOKEN", "--max-tracks", "rate-limit"})
+    BOOST_TEST(usage().find(word) != std::string::npos, word);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

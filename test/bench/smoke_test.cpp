@@ -1,5 +1,5 @@
-// mixtape-bench end to end: a short run against a real mixtaped on 127.0.0.1 port 0,
-// and the exit codes for an unreachable server and a non-loopback target.
+// mixtape-bench end to end: short runs of every scenario against a real mixtaped on
+// 127.0.0.1 port 0, and the exit codes for an unreachable server and a non-loopback target.
 #define BOOST_TEST_MODULE bench_smoke
 #include <boost/test/unit_test.hpp>
 
@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -88,6 +89,39 @@ json::object check_clean_run(const bench_result& r) {
   return o;
 }
 
+// The arguments of a short closed-loop run on `s` with small prepared collections.
+std::vector<std::string> track_run(const live_server& s, std::vector<std::string> args) {
+  std::vector<std::string> all{"--url", url_of(s), "--key", alice_key, "--org", org, "--prepare", "4", "--tracks", "250",
+                               "--connections", "2", "--duration", "0.5", "--warmup", "0", "--json"};
+  all.insert(all.end(), args.begin(), args.end());
+  return all;
+}
+
+// A run with prepared tracks: clean, and the 4 x 250 tracks were really prepared.
+json::object check_track_run(const bench_result& r) {
+  auto o = check_clean_run(r);
+  BOOST_TEST(int_of(o.at("prepared")) == 4);
+  BOOST_TEST(int_of(o.at("tracks")) == 250);
+  BOOST_TEST(int_of(o.at("prepared_tracks")) == 1000);
+  BOOST_TEST(o.at("prepare_tracks_s").to_number<double>() > 0);
+  BOOST_TEST(r.err.find("prepared 1000 tracks (250 per collection)") != std::string::npos, r.err);
+  return o;
+}
+
+// The track_count of each of alice's collections (the ones the bench prepared).
+std::vector<std::int64_t> track_counts(live_server& s) {
+  const auto list = s.call("GET", s.collections_url() + "?limit=100");
+  BOOST_TEST_REQUIRE(list.status == 200u, list.body);
+  std::vector<std::int64_t> counts;
+  const auto body = list.json();  // kept: the loop below walks into it
+  for (const auto& item : body.at("items").as_array()) {
+    const auto one = s.call("GET", s.collections_url() + "/" + std::string{item.at("id").as_string()});
+    BOOST_TEST_REQUIRE(one.status == 200u, one.body);
+    counts.push_back(int_of(one.json().at("track_count")));
+  }
+  return counts;
+}
+
 }  // namespace
 
 BOOST_FIXTURE_TEST_SUITE(bench_smoke, live_server)
@@ -114,6 +148,71 @@ BOOST_AUTO_TEST_CASE(open_loop_get_run_holds_the_rate) {
   // 200 req/s for 1 s: about 200 requests (a loaded test machine may lose a few).
   BOOST_TEST(int_of(o.at("requests")) <= 201);
   BOOST_TEST(int_of(o.at("requests")) >= 150);
+}
+
+BOOST_AUTO_TEST_CASE(add_track_run_grows_the_prepared_collections) {
+  BOOST_REQUIRE(process->started());
+  const auto o = check_track_run(run_bench(track_run(*this, {"--scenario", "add-track"})));
+  BOOST_TEST(o.at("scenario").as_string() == "add-track");
+  std::int64_t total = 0;
+  for (auto n : track_counts(*this)) total += n;
+  BOOST_TEST(total == 1000 + int_of(o.at("requests")));  // every request added a new track
+}
+
+BOOST_AUTO_TEST_CASE(remove_track_run_really_removes_prepared_tracks) {
+  BOOST_REQUIRE(process->started());
+  // One connection: it works through all 1000 prepared pairs in order, so each request
+  // before the 1001st removes exactly one track.
+  const auto o = check_track_run(run_bench(track_run(*this, {"--scenario", "remove-track", "--connections", "1"})));
+  const auto counts = track_counts(*this);
+  BOOST_TEST_REQUIRE(counts.size() == 4u);
+  std::int64_t total = 0;
+  for (auto n : counts) total += n;
+  BOOST_TEST(total == 1000 - std::min<std::int64_t>(1000, int_of(o.at("requests"))));
+  BOOST_TEST(total < 1000);
+}
+
+BOOST_AUTO_TEST_CASE(tracks_run_reads_pages_at_random_and_pinned_offsets) {
+  BOOST_REQUIRE(process->started());
+  const auto o = check_track_run(run_bench(track_run(*this, {"--scenario", "tracks"})));
+  BOOST_TEST(o.at("scenario").as_string() == "tracks");
+  check_track_run(run_bench(track_run(*this, {"--scenario", "tracks", "--page-offset", "200"})));
+}
+
+BOOST_AUTO_TEST_CASE(reorder_run_sends_all_the_prepared_ids) {
+  BOOST_REQUIRE(process->started());
+  const auto o = check_track_run(run_bench(track_run(*this, {"--scenario", "reorder"})));
+  BOOST_TEST(o.at("scenario").as_string() == "reorder");
+  for (auto n : track_counts(*this)) BOOST_TEST(n == 250);  // reordered, nothing lost
+}
+
+BOOST_AUTO_TEST_CASE(resolve_run_opens_public_links_without_a_key) {
+  BOOST_REQUIRE(process->started());
+  const auto r = run_bench(track_run(*this, {"--scenario", "resolve"}));
+  const auto o = check_track_run(r);
+  BOOST_TEST(int_of(o.at("prepared_shares")) == 4);
+  BOOST_TEST(r.err.find("prepared 4 public share links") != std::string::npos, r.err);
+  // Every request was a 200 (check_clean_run): the tokens opened their links without a key.
+}
+
+BOOST_AUTO_TEST_CASE(mixed_run_of_every_track_operation_has_no_errors) {
+  BOOST_REQUIRE(process->started());
+  const auto o = check_track_run(run_bench(track_run(
+      *this, {"--mix", "get=1,update=1,list=1,add-track=2,remove-track=2,tracks=2,reorder=1,resolve=2", "--connections",
+              "4", "--threads", "2"})));
+  BOOST_TEST(o.at("mix").as_string() == "get=1,update=1,list=1,add-track=2,remove-track=2,tracks=2,reorder=1,resolve=2");
+  BOOST_TEST(int_of(o.at("prepared_shares")) == 4);
+}
+
+BOOST_AUTO_TEST_CASE(tracks_over_the_server_limit_fail_the_preparation) {
+  BOOST_REQUIRE(process->started());
+  restart({"--max-tracks", "150"});
+  BOOST_REQUIRE(process->started());
+  const auto r = run_bench(track_run(*this, {"--scenario", "tracks"}));
+  BOOST_TEST(r.exit_code == 1);
+  BOOST_TEST(r.out.empty());
+  BOOST_TEST(r.err.find("409") != std::string::npos, r.err);
+  BOOST_TEST(r.err.find("--max-tracks") != std::string::npos, r.err);
 }
 
 BOOST_AUTO_TEST_CASE(a_wrong_key_fails_the_preparation) {
@@ -152,6 +251,6 @@ BOOST_AUTO_TEST_CASE(help_exits_zero_and_documents_the_flags) {
   const auto r = run_bench({"--help"});
   BOOST_TEST(r.exit_code == 0);
   for (const char* flag : {"--url", "--key", "--org", "--scenario", "--mix", "--connections", "--threads", "--duration",
-                           "--warmup", "--rate", "--prepare", "--json"})
+                           "--warmup", "--rate", "--prepare", "--tracks", "--page-offset", "--json"})
     BOOST_TEST(r.out.find(flag) != std::string::npos, flag);
 }

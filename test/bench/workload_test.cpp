@@ -3,6 +3,11 @@
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <tuple>
+
 #include "loops.hpp"
 #include "report.hpp"
 #include "workload.hpp"
@@ -33,6 +38,34 @@ options keyed(std::vector<std::string> args) {
   return r.value();
 }
 
+
+bool is_track_id(std::string_view s) {
+  return s.size() == track_id_size && s.substr(0, 7) == "mtrack_" &&
+         std::all_of(s.begin() + 7, s.end(), [](unsigned char c) { return std::isalnum(c) != 0; });
+}
+
+const prepared_data four_collections{
+    {"mcoll_00000000000a", "mcoll_00000000000b", "mcoll_00000000000c", "mcoll_00000000000d"},
+    {"tokenA_xxxxxxxxxxxxxxxxxxxx", "tokenB_xxxxxxxxxxxxxxxxxxxx", "tokenC_xxxxxxxxxxxxxxxxxxxx",
+     "tokenD_xxxxxxxxxxxxxxxxxxxx"}};
+const std::string base = "/v1/music/org_abc123/collections/";
+
+// The index of the prepared collection a target starts with ("/v1/.../collections/ID/...").
+std::size_t collection_of(std::string_view target) {
+  BOOST_TEST_REQUIRE(target.substr(0, base.size()) == base, target);
+  const std::string_view id = target.substr(base.size(), 18);
+  for (std::size_t k = 0; k < four_collections.ids.size(); ++k)
+    if (four_collections.ids[k] == id) return k;
+  BOOST_FAIL("not a prepared collection: " << target);
+  return 0;
+}
+
+std::vector<std::string> strings_of(const boost::json::value& array) {
+  std::vector<std::string> out;
+  for (const auto& v : array.as_array()) out.emplace_back(v.as_string());
+  return out;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(workload_suite)
@@ -52,8 +85,8 @@ BOOST_AUTO_TEST_CASE(mixed_picks_follow_the_weights) {
 
 BOOST_AUTO_TEST_CASE(single_scenarios_always_pick_their_operation) {
   rng r{1};
-  for (const char* s : {"get", "create", "update", "list"}) {
-    const options o = keyed({"--scenario", s});
+  for (const char* s : {"get", "create", "update", "list", "add-track", "remove-track", "tracks", "reorder", "resolve"}) {
+    const options o = keyed({"--scenario", s, "--tracks", std::string{s} == "create" ? "0" : "1"});
     operation_picker picker{o};
     for (int i = 0; i < 100; ++i) BOOST_TEST(name_of(picker.next(r)) == s);
   }
@@ -71,8 +104,8 @@ BOOST_AUTO_TEST_CASE(bodies_are_json_with_the_documented_sizes) {
 
 BOOST_AUTO_TEST_CASE(requests_are_complete_http_with_target_key_and_body) {
   const options o = keyed({"--url", "http://127.0.0.1:9999"});
-  const std::vector<std::string> ids{"mcoll_000000000001", "mcoll_000000000002"};
-  workload w{o, &ids, 3};
+  const prepared_data data{{"mcoll_000000000001", "mcoll_000000000002"}, {}};
+  workload w{o, &data, 3};
   const auto get = parse_request(w.build(operation::get));
   BOOST_TEST(get.method() == http::verb::get);
   const std::string target{get.target()};
@@ -92,6 +125,171 @@ BOOST_AUTO_TEST_CASE(requests_are_complete_http_with_target_key_and_body) {
   BOOST_TEST(update.method() == http::verb::patch);
   BOOST_TEST(std::string{update.target()}.rfind("/v1/music/org_abc123/collections/mcoll_", 0) == 0u);
   BOOST_TEST(boost::json::parse(update.body()).at("description").as_string().size() > 30u);
+}
+
+BOOST_AUTO_TEST_CASE(track_ids_are_deterministic_spotify_like_and_never_repeat) {
+  BOOST_TEST(prepared_track_id(0, 0) == prepared_track_id(0, 0));
+  BOOST_TEST(added_track_id(5, 9) == added_track_id(5, 9));
+  std::set<std::string> seen;
+  for (std::uint64_t k = 0; k < 40; ++k)
+    for (std::uint64_t i = 0; i < 1000; ++i) seen.insert(prepared_track_id(k, i));
+  for (unsigned c = 0; c < 10; ++c)
+    for (std::uint64_t n = 1; n <= 1000; ++n) seen.insert(added_track_id(c, n));
+  BOOST_TEST(seen.size() == 50'000u);
+  for (const auto& id : seen) BOOST_TEST_REQUIRE(is_track_id(id), id);
+  BOOST_TEST(is_track_id(prepared_track_id((1ull << 43) - 1, (1u << 20) - 1)));
+  BOOST_TEST(is_track_id(added_track_id(9999, ~0ull)));
+}
+
+BOOST_AUTO_TEST_CASE(add_track_posts_a_new_track_each_time) {
+  const options o = keyed({"--scenario", "add-track"});
+  workload w{o, &four_collections, 7};
+  for (std::uint64_t n = 1; n <= 3; ++n) {
+    const auto req = parse_request(w.build(operation::add_track));
+    BOOST_TEST(req.method() == http::verb::post);
+    const std::string target{req.target()};
+    BOOST_TEST(target == base + four_collections.ids[collection_of(target)] + "/tracks");
+    BOOST_TEST(req["X-API-Key"] == "the-key");
+    BOOST_TEST(req[http::field::content_type] == "application/json");
+    BOOST_TEST(req[http::field::content_length] == std::to_string(req.body().size()));
+    const auto body = boost::json::parse(req.body()).as_object();
+    BOOST_TEST(body.size() == 1u);
+    BOOST_TEST(body.at("track_id").as_string() == added_track_id(7, n));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(remove_track_connections_share_out_distinct_prepared_tracks) {
+  // 4 collections x 3 tracks = 12 pairs over 3 connections: 4 requests each cover them all.
+  const options o = keyed({"--scenario", "remove-track", "--tracks", "3", "--connections", "3"});
+  std::vector<workload> connections;
+  for (unsigned i = 0; i < 3; ++i) connections.emplace_back(o, &four_collections, i);
+  std::set<std::string> removed;
+  for (int round = 0; round < 4; ++round)
+    for (auto& w : connections) {
+      const auto req = parse_request(w.build(operation::remove_track));
+      BOOST_TEST(req.method() == http::verb::delete_);
+      BOOST_TEST(req.body().empty());
+      BOOST_TEST(req["X-API-Key"] == "the-key");
+      const std::string target{req.target()};
+      const std::size_t k = collection_of(target);
+      const std::string prefix = base + four_collections.ids[k] + "/tracks/";
+      BOOST_TEST_REQUIRE(target.substr(0, prefix.size()) == prefix);
+      const std::string track = target.substr(prefix.size());
+      const bool prepared_here = track == prepared_track_id(k, 0) || track == prepared_track_id(k, 1) ||
+                                 track == prepared_track_id(k, 2);
+      BOOST_TEST(prepared_here, target);
+      BOOST_TEST(removed.insert(target).second, "removed twice: " << target);
+    }
+  BOOST_TEST(removed.size() == 12u);
+  // Exhausted: still well-formed requests for prepared tracks (the server answers 200, no change).
+  const std::string again{parse_request(connections[1].build(operation::remove_track)).target()};
+  BOOST_TEST(removed.count(again) == 1u, again);
+}
+
+BOOST_AUTO_TEST_CASE(tracks_asks_for_a_page_start_or_the_pinned_offset) {
+  const options o = keyed({"--scenario", "tracks", "--tracks", "450"});
+  workload w{o, &four_collections, 0};
+  std::set<std::string> offsets;
+  for (int i = 0; i < 200; ++i) {
+    const auto req = parse_request(w.build(operation::tracks));
+    BOOST_TEST(req.method() == http::verb::get);
+    BOOST_TEST(req.body().empty());
+    const std::string target{req.target()};
+    const std::string prefix = base + four_collections.ids[collection_of(target)] + "/tracks?limit=200&offset=";
+    BOOST_TEST_REQUIRE(target.substr(0, prefix.size()) == prefix, target);
+    offsets.insert(target.substr(prefix.size()));
+  }
+  BOOST_TEST((offsets == std::set<std::string>{"0", "200", "400"}));
+  workload pinned{keyed({"--scenario", "tracks", "--tracks", "450", "--page-offset", "250"}), &four_collections, 0};
+  for (int i = 0; i < 10; ++i) {
+    const std::string target{parse_request(pinned.build(operation::tracks)).target()};
+    BOOST_TEST(target.substr(target.size() - 20) == "limit=200&offset=250", target);
+  }
+  workload empty{keyed({"--scenario", "tracks"}), &four_collections, 0};
+  const std::string target{parse_request(empty.build(operation::tracks)).target()};
+  BOOST_TEST(target.substr(target.size() - 9) == "&offset=0", target);
+}
+
+BOOST_AUTO_TEST_CASE(reorder_lists_every_prepared_track_in_a_new_rotation) {
+  const std::size_t n = 257;
+  workload w{keyed({"--scenario", "reorder", "--tracks", std::to_string(n)}), &four_collections, 2};
+  for (int i = 0; i < 20; ++i) {
+    const auto req = parse_request(w.build(operation::reorder));
+    BOOST_TEST(req.method() == http::verb::patch);
+    const std::string target{req.target()};
+    const std::size_t k = collection_of(target);
+    BOOST_TEST(target == base + four_collections.ids[k] + "/order");
+    BOOST_TEST(req[http::field::content_length] == std::to_string(req.body().size()));
+    const auto body = boost::json::parse(req.body()).as_object();
+    BOOST_TEST(body.size() == 1u);
+    const auto ids = strings_of(body.at("ordered_track_ids"));
+    BOOST_TEST_REQUIRE(ids.size() == n);
+    std::size_t shift = 0;
+    while (shift < n && ids[0] != prepared_track_id(k, shift)) ++shift;
+    BOOST_TEST_REQUIRE(shift < n, "the first id is not a prepared track of the collection");
+    BOOST_TEST(shift != 0u, "a rotation by 0 would change nothing");
+    for (std::size_t p = 0; p < n; ++p) BOOST_TEST_REQUIRE(ids[p] == prepared_track_id(k, (shift + p) % n));
+  }
+  workload one{keyed({"--scenario", "reorder", "--tracks", "1"}), &four_collections, 2};
+  const auto req = parse_request(one.build(operation::reorder));
+  const auto ids = strings_of(boost::json::parse(req.body()).at("ordered_track_ids"));
+  BOOST_TEST_REQUIRE(ids.size() == 1u);
+  BOOST_TEST(ids[0] == prepared_track_id(collection_of(req.target()), 0));
+}
+
+BOOST_AUTO_TEST_CASE(resolve_opens_a_public_link_without_the_key) {
+  workload w{keyed({"--scenario", "resolve", "--url", "http://127.0.0.1:9999"}), &four_collections, 1};
+  std::set<std::string> seen;
+  for (int i = 0; i < 100; ++i) {
+    const auto req = parse_request(w.build(operation::resolve));
+    BOOST_TEST(req.method() == http::verb::get);
+    BOOST_TEST(req.count("X-API-Key") == 0u);
+    BOOST_TEST(req[http::field::host] == "127.0.0.1:9999");
+    BOOST_TEST(req.keep_alive());
+    const std::string target{req.target()};
+    BOOST_TEST_REQUIRE(target.substr(0, 17) == "/v1/music/shared/");
+    const std::string token = target.substr(17);
+    BOOST_TEST(std::count(four_collections.tokens.begin(), four_collections.tokens.end(), token) == 1);
+    seen.insert(token);
+  }
+  BOOST_TEST(seen.size() == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(prepare_requests_add_batches_and_share_links) {
+  workload w{keyed({"--scenario", "tracks", "--tracks", "250"}), &four_collections, 0};
+  for (const auto& [k, first, count] : {std::tuple{0u, 0u, 100u}, std::tuple{3u, 200u, 50u}, std::tuple{1u, 7u, 1u}}) {
+    const auto req = parse_request(w.build_add_batch(k, first, count));
+    BOOST_TEST(req.method() == http::verb::post);
+    BOOST_TEST(req.target() == base + four_collections.ids[k] + "/tracks");
+    BOOST_TEST(req[http::field::content_length] == std::to_string(req.body().size()));
+    const auto body = boost::json::parse(req.body()).as_object();
+    BOOST_TEST(body.size() == 1u);
+    const auto ids = strings_of(body.at("track_ids"));
+    BOOST_TEST_REQUIRE(ids.size() == count);
+    for (std::size_t i = 0; i < count; ++i) BOOST_TEST(ids[i] == prepared_track_id(k, first + i));
+  }
+  const auto share = parse_request(w.build_share(2));
+  BOOST_TEST(share.method() == http::verb::post);
+  BOOST_TEST(share.target() == base + four_collections.ids[2] + "/share");
+  BOOST_TEST(share["X-API-Key"] == "the-key");
+  BOOST_TEST(boost::json::serialize(boost::json::parse(share.body())) == R"({"visibility":"public"})");
+}
+
+BOOST_AUTO_TEST_CASE(mixed_picks_only_the_weighted_track_operations) {
+  const options o = keyed({"--mix", "tracks=1,resolve=1,reorder=1", "--tracks", "5"});
+  operation_picker picker{o};
+  rng r{7};
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) seen.insert(std::string{name_of(picker.next(r))});
+  BOOST_TEST((seen == std::set<std::string>{"reorder", "resolve", "tracks"}));
+}
+
+BOOST_AUTO_TEST_CASE(json_fields_are_read_from_responses) {
+  BOOST_TEST(string_field(R"({"id":"mslink_1","token":"abc"})", "token") == "abc");
+  BOOST_TEST(string_field(R"({"token":null})", "token") == "");
+  BOOST_TEST((integer_field(R"({"success":true,"added":100})", "added") == 100));
+  BOOST_TEST(!integer_field(R"({"added":"100"})", "added").has_value());
+  BOOST_TEST(!integer_field("[1]", "added").has_value());
 }
 
 BOOST_AUTO_TEST_CASE(created_ids_are_read_from_the_response) {
@@ -133,10 +331,29 @@ BOOST_AUTO_TEST_CASE(json_report_has_the_contract_fields) {
   BOOST_TEST(v.at("throughput_rps").to_number<double>() == 1.0);
   BOOST_TEST(v.at("errors").at("503").to_number<std::int64_t>() == 1);
   BOOST_TEST(v.at("errors").at("transport").to_number<std::int64_t>() == 0);
+  BOOST_TEST(v.at("tracks").to_number<std::int64_t>() == 0);
+  for (const char* k : {"prepared_tracks", "prepare_tracks_s", "prepared_shares", "prepare_shares_s"})
+    BOOST_TEST(v.contains(k), k);
   const auto& lat = v.at("latency_us").as_object();
   for (const char* k : {"p50", "p90", "p99", "p999", "max", "mean"}) BOOST_TEST(lat.contains(k), k);
   BOOST_TEST(lat.at("max").to_number<std::int64_t>() == 250);
   BOOST_TEST(format_table(r).find("HTTP 503: 1") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(json_report_has_the_track_preparation_and_the_non_zero_mix) {
+  report r{keyed({"--mix", "get=3,tracks=1", "--tracks", "250", "--prepare", "4"}), 4, 0.25, run_stats{}, 1.0};
+  r.prepared_tracks = 1000;
+  r.prepare_tracks_s = 0.5;
+  r.prepared_shares = 4;
+  r.prepare_shares_s = 0.125;
+  const auto v = boost::json::parse(format_json(r)).as_object();
+  BOOST_TEST(v.at("mix").as_string() == "get=3,tracks=1");
+  BOOST_TEST(v.at("tracks").to_number<std::int64_t>() == 250);
+  BOOST_TEST(v.at("prepared_tracks").to_number<std::int64_t>() == 1000);
+  BOOST_TEST(v.at("prepare_tracks_s").to_number<double>() == 0.5);
+  BOOST_TEST(v.at("prepared_shares").to_number<std::int64_t>() == 4);
+  BOOST_TEST(v.at("prepare_shares_s").to_number<double>() == 0.125);
+  BOOST_TEST(format_table(r).find("1000 tracks in 0.50 s") != std::string::npos, format_table(r));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
