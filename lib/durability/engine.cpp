@@ -17,6 +17,9 @@ core::result<std::unique_ptr<engine>> engine::open(engine_options options, store
                    {"journal_records", std::to_string(r->journal_records)},
                    {"last_seq", std::to_string(r->last_seq)},
                    {"collections", std::to_string(store.size())},
+                   {"distinct_tracks", std::to_string(store.distinct_tracks())},
+                   {"snapshot_ms", std::to_string(r->snapshot_time.count())},
+                   {"replay_ms", std::to_string(r->replay_time.count())},
                    {"journal", r->journal_path}});
   std::error_code ec;
   auto file = options.compaction.open_journal(r->journal_path, ec);

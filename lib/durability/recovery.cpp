@@ -1,6 +1,7 @@
 #include "durability/recovery.hpp"
 
 #include <optional>
+#include <utility>
 
 #include "core/clock.hpp"
 #include "core/fs.hpp"
@@ -227,10 +228,16 @@ core::result<recovered> recover_data_dir(const std::string& dir, recovery_mode m
   auto choice = choose_snapshot(*files, mode);
   if (!choice) return std::move(choice).error();
   if (auto st = check_fallback(choice.value(), *files); !st) return std::move(st).error();
+  auto since = [t = std::chrono::steady_clock::now()]() mutable {
+    const auto now = std::chrono::steady_clock::now();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(now - std::exchange(t, now));
+  };
   if (auto st = load_snapshot(choice.value(), store, out); !st) return std::move(st).error();
+  out.snapshot_time = since();
   replay_state rs{out.snapshot_seq, out.snapshot_seq + 1, 0};
   auto used = replay_journals(files->journals, mode, rs, store, out);
   if (!used) return std::move(used).error();
+  out.replay_time = since();
   store.release_spare_capacity();  // replay reserved for every record being a create
   if (auto st = check_reaches(*files, rs); !st && used.value() == files->journals.size())
     return std::move(st).error();

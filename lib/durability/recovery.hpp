@@ -1,6 +1,7 @@
 #pragma once
 // Recovery of a whole data directory at start: newest valid snapshot, then the journal
 // files after it, in order (rules in docs/journal-format.md, "Recovery").
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -25,6 +26,8 @@ struct recovered {
   std::string journal_path;          // the journal to append to ("" in verify mode when none)
   std::uint64_t journal_records = 0; // records replayed from journals (those > snapshot_seq)
   std::vector<std::string> findings; // verify mode: torn tails, temp files, leftovers
+  std::chrono::milliseconds snapshot_time{0};  // reading and loading the snapshot
+  std::chrono::milliseconds replay_time{0};    // reading and applying the journals
 };
 
 // Rebuilds `store` (which must be empty) from `dir`. Outside verify mode it also: removes

@@ -41,13 +41,6 @@ class writer {
     (*this)(checked_u32(v.size()));
     for (const auto& s : v) (*this)(s);
   }
-  void operator()(const std::vector<track_entry>& v) {
-    (*this)(checked_u32(v.size()));
-    for (const auto& t : v) {
-      (*this)(t.track_id);
-      (*this)(t.added_at);
-    }
-  }
   template <class T>
   void operator()(const std::optional<T>& o) {
     (*this)(std::uint8_t{o.has_value()});
@@ -117,15 +110,19 @@ class reader {
     v.resize(n);
     for (auto& s : v) (*this)(s);
   }
-  void operator()(std::vector<track_entry>& v) {
+  // A track list as (id, added_at) views into the input.
+  void tracks(std::vector<std::pair<std::string_view, std::int64_t>>& v) {
     std::uint32_t n = 0;
     (*this)(n);
     if (!ok()) return;
     if (n > remaining() / (sizeof(std::uint32_t) + sizeof(std::int64_t))) return fail("track count exceeds payload");
     v.resize(n);
-    for (auto& t : v) {
-      (*this)(t.track_id);
-      (*this)(t.added_at);
+    for (auto& [id, added_at] : v) {
+      std::uint32_t size = 0;
+      (*this)(size);
+      if (!take(size)) return;
+      id = in_.substr(pos_ - size, size);
+      (*this)(added_at);
     }
   }
   template <class T>

@@ -24,12 +24,6 @@ void collection_head(C& c, F& f) {
   f(c.created_seq);
 }
 
-template <class C, class F>
-void collection_fields(C& c, F& f) {
-  collection_head(c, f);
-  f(c.tracks);
-}
-
 // Appends kind | length | payload, where `fill` writes the payload at the end of `out`.
 template <class Fill>
 void append_item(std::string& out, std::uint8_t kind, Fill&& fill) {
@@ -47,28 +41,27 @@ core::problem bad_item(std::size_t offset, std::string_view why) {
           "snapshot item at body offset " + std::to_string(offset) + ": " + std::string{why}};
 }
 
-core::result<snapshot_item> decode_item(std::uint8_t kind, std::string_view payload, std::size_t offset) {
+core::result<snapshot_item_view> decode_item(std::uint8_t kind, std::string_view payload, std::size_t offset) {
   if (kind == kind_share) {
     auto m = decode(record_type(mutation{create_share{}}), payload);
     if (!m) return bad_item(offset, m.error().message);
-    return snapshot_item{std::get<create_share>(std::move(m).value())};
+    return snapshot_item_view{std::get<create_share>(std::move(m).value())};
   }
   if (kind != kind_collection) return bad_item(offset, "unknown item kind " + std::to_string(kind));
-  collection c;
+  collection_view c;
   detail::reader r{payload};
-  collection_fields(c, r);
+  collection_head(c.fields, r);
+  r.tracks(c.tracks);
   if (!r.ok()) return bad_item(offset, r.error());
   if (!r.at_end()) return bad_item(offset, "trailing bytes after the collection");
-  return snapshot_item{std::move(c)};
+  return snapshot_item_view{std::move(c)};
 }
 
 }  // namespace
 
 void append_snapshot_item(std::string& out, const collection& c) {
-  append_item(out, kind_collection, [&] {
-    detail::writer w{out};
-    collection_fields(c, w);
-  });
+  append_snapshot_item(out, c, c.tracks.size(),
+                       [&](std::size_t i) { return snapshot_track{c.tracks[i].track_id, c.tracks[i].added_at}; });
 }
 
 void append_snapshot_item(std::string& out, const collection& c, std::size_t track_count,
@@ -89,8 +82,8 @@ void append_snapshot_item(std::string& out, const create_share& s) {
   append_item(out, kind_share, [&] { out += encode(mutation{s}); });
 }
 
-core::status for_each_snapshot_item(std::string_view body,
-                                    const std::function<core::status(snapshot_item&&, std::size_t)>& f) {
+core::status for_each_snapshot_view(std::string_view body,
+                                    const std::function<core::status(snapshot_item_view&&, std::size_t)>& f) {
   std::size_t pos = 0;
   while (pos < body.size()) {
     if (body.size() - pos < item_prefix) return bad_item(pos, "truncated item header");
@@ -103,6 +96,17 @@ core::status for_each_snapshot_item(std::string_view body,
     pos += item_prefix + length;
   }
   return core::success();
+}
+
+core::status for_each_snapshot_item(std::string_view body,
+                                    const std::function<core::status(snapshot_item&&, std::size_t)>& f) {
+  return for_each_snapshot_view(body, [&](snapshot_item_view&& item, std::size_t offset) {
+    if (auto* share = std::get_if<create_share>(&item)) return f(snapshot_item{std::move(*share)}, offset);
+    auto& view = std::get<collection_view>(item);
+    view.fields.tracks.reserve(view.tracks.size());
+    for (const auto& [id, added_at] : view.tracks) view.fields.tracks.push_back({std::string{id}, added_at});
+    return f(snapshot_item{std::move(view.fields)}, offset);
+  });
 }
 
 }  // namespace mixtape::model

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 #include "core/result.hpp"
 #include "model/collection.hpp"
@@ -34,5 +35,15 @@ void append_snapshot_item(std::string& out, const create_share& s);
 // "snapshot item at body offset N: <why>". A problem returned by `f` stops the walk.
 core::status for_each_snapshot_item(std::string_view body,
                                     const std::function<core::status(snapshot_item&& item, std::size_t offset)>& f);
+
+// The same walk without copying track ids (a store loads millions): a collection comes with
+// `tracks` empty and its tracks as views into `body`.
+struct collection_view {
+  collection fields;
+  std::vector<snapshot_track> tracks;
+};
+using snapshot_item_view = std::variant<collection_view, create_share>;
+core::status for_each_snapshot_view(std::string_view body,
+                                    const std::function<core::status(snapshot_item_view&& item, std::size_t offset)>& f);
 
 }  // namespace mixtape::model

@@ -130,7 +130,7 @@ reply collections::resolve_share(std::string_view token) const {
   const auto view = store_.find_share(core::sha256(token), [&](const store::track_view& t) {
     if (t.position != 0) tracks += ',';
     tracks += "{\"track_id\":";
-    model::append_json_string(tracks, t.track_id);
+    append_track_id(tracks, t);
     tracks += ",\"position\":";
     core::append_json_number(tracks, t.position);
     tracks += '}';

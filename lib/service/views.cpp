@@ -1,5 +1,7 @@
 #include "service/views.hpp"
 
+#include <algorithm>
+
 #include "core/clock.hpp"
 #include "model/collection.hpp"
 
@@ -16,6 +18,13 @@ void append_page_tail(std::string& out, std::size_t limit, std::size_t offset) {
 
 }  // namespace
 
+void append_track_id(std::string& out, const store::track_view& t) {
+  if (!t.json_safe) return model::append_json_string(out, t.track_id);
+  out += '"';
+  out += t.track_id;
+  out += '"';
+}
+
 void append_list_body(std::string& out, const store::collection_store& store, std::string_view org,
                       std::string_view owner, std::size_t limit, std::size_t offset) {
   out += "{\"items\":[";
@@ -31,6 +40,7 @@ void append_list_body(std::string& out, const store::collection_store& store, st
 bool append_tracks_body(std::string& out, const store::collection_store& store, std::string_view id,
                         std::string_view org, std::string_view owner, std::size_t limit, std::size_t offset) {
   const std::size_t start = out.size();
+  out.reserve(start + 128 + std::min<std::size_t>(limit, 500) * 112);  // an item is ~100 bytes
   out += "{\"collection_id\":";
   model::append_json_string(out, id);
   out += ",\"items\":[";
@@ -39,7 +49,7 @@ bool append_tracks_body(std::string& out, const store::collection_store& store, 
   const bool visible = store.visit_tracks(id, org, owner, offset, limit, [&](const store::track_view& t) {
     if (t.position != offset) out += ',';
     out += "{\"track_id\":";
-    model::append_json_string(out, t.track_id);
+    append_track_id(out, t);
     out += ",\"position\":";
     core::append_json_number(out, t.position);
     if (t.added_at != last_time) {

@@ -8,6 +8,9 @@
 
 namespace mixtape::service {
 
+// A track id as a JSON string literal.
+void append_track_id(std::string& out, const store::track_view& t);
+
 // {"items":[collection...],"limit":L,"offset":O}: (org, owner)'s collections, newest first,
 // track_count null.
 void append_list_body(std::string& out, const store::collection_store& store, std::string_view org,

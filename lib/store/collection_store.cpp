@@ -66,12 +66,19 @@ model::collection collection_store::materialize(std::uint64_t id, const collecti
 }
 
 std::optional<collection_store::entry> collection_store::make_entry(const model::collection& c,
+                                                                    std::span<const model::snapshot_track> tracks,
                                                                     const owner_index::owner* owner) {
   entry e{{model::render(c), owner, c.created_at, c.updated_at, c.created_seq}, nullptr};
-  if (c.tracks.empty()) return e;
+  if (tracks.empty()) return e;
   e.tracks = std::make_unique<track_list>();
-  for (const auto& t : c.tracks) {
-    if (!e.tracks->add(track_ids_, t.track_id, t.added_at)) {
+  e.tracks->reserve(tracks.size());
+  thread_local std::vector<std::uint32_t> hashes;  // computed ahead, to prefetch the id index
+  hashes.clear();
+  for (const auto& t : tracks) hashes.push_back(track_ids::hash_of(t.first));
+  constexpr std::size_t ahead = 16;
+  for (std::size_t i = 0; i < tracks.size(); ++i) {
+    if (i + ahead < tracks.size()) track_ids_.prefetch(hashes[i + ahead]);
+    if (!e.tracks->add(track_ids_, tracks[i].first, hashes[i], tracks[i].second)) {
       e.tracks->release_all(track_ids_);
       return std::nullopt;
     }
@@ -201,11 +208,17 @@ outcome collection_store::apply_add_track(const model::add_track& m, std::size_t
 }
 
 outcome collection_store::apply_add_tracks(const model::add_tracks& m, std::size_t& added) {
+  thread_local std::vector<std::uint32_t> hashes;
+  hashes.clear();
+  for (const auto& id : m.track_ids) {
+    hashes.push_back(track_ids::hash_of(id));
+    track_ids_.prefetch(hashes.back());  // the adds below look them up
+  }
   return modify_tracks(m.collection_id, m.at, [&](track_list& t) {
-    const std::size_t fresh = t.count_new(track_ids_, m.track_ids);
+    const std::size_t fresh = t.count_new(track_ids_, m.track_ids, hashes);
     if (fresh == 0) return outcome::unchanged;
     if (t.size() + fresh > m.limit) return outcome::full;  // all or nothing
-    for (const auto& id : m.track_ids) t.add(track_ids_, id, m.at);
+    for (std::size_t i = 0; i < m.track_ids.size(); ++i) t.add(track_ids_, m.track_ids[i], hashes[i], m.at);
     added = fresh;
     return outcome::applied;
   });
@@ -295,6 +308,7 @@ void collection_store::release_spare_capacity() {
     for (auto& [id, e] : entries)
       if (e.tracks) e.tracks->shrink_to_fit();
   }
+  track_ids_.release_spare_capacity();
 }
 
 std::size_t collection_store::distinct_tracks() const { return track_ids_.size(); }

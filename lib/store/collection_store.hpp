@@ -35,6 +35,7 @@
 #include "core/result.hpp"
 #include "model/collection.hpp"
 #include "model/mutation.hpp"
+#include "model/snapshot_item.hpp"
 #include "store/owner_index.hpp"
 #include "store/track_ids.hpp"
 #include "store/track_list.hpp"
@@ -68,6 +69,7 @@ struct track_view {
   std::string_view track_id;
   std::size_t position = 0;
   core::unix_seconds added_at = 0;
+  bool json_safe = false;  // track_id holds no byte a JSON string must escape
 };
 using track_visitor = std::function<void(const track_view&)>;
 
@@ -132,7 +134,8 @@ class collection_store {
   std::size_t distinct_tracks() const;  // track ids interned (applier thread, or quiescent)
 
   // Sizes the tables for `collections` in all (recovery: one rehash instead of many), and
-  // gives back what a generous reserve() left unused. Any thread; they take each lock.
+  // gives back what a generous reserve() left unused. reserve: any thread (it takes each
+  // lock); release_spare_capacity: the applier thread (it also trims the track id index).
   void reserve(std::size_t collections);
   void release_spare_capacity();
 
@@ -206,8 +209,10 @@ class collection_store {
   }
   // The collection without its tracks, text fields read back from the JSON.
   static model::collection materialize(std::uint64_t id, const collection_head& h);
-  // An entry for a loaded collection; nullopt when its tracks repeat an id.
-  std::optional<entry> make_entry(const model::collection& c, const owner_index::owner* owner);
+  // An entry for a loaded collection (`tracks` in place of c.tracks); nullopt when its
+  // tracks repeat an id.
+  std::optional<entry> make_entry(const model::collection& c, std::span<const model::snapshot_track> tracks,
+                                  const owner_index::owner* owner);
   // Before a part changes (its lock held): copy it for the snapshot in progress, unless
   // there is none or this part is already captured for it. A create needs no capture:
   // entries created after the cut (created_seq > cut) are left out of every copy.

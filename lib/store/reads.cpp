@@ -21,7 +21,7 @@ bool collection_store::visit_tracks(std::string_view id, std::string_view org, s
     if (!e.tracks) return;
     track_ids::text_buffer scratch;
     e.tracks->for_range(offset, limit, [&](const track_list::item& t, std::size_t position) {
-      f({track_ids_.text(t.track, scratch), position, t.added_at});
+      f({track_ids_.text(t.track, scratch), position, t.added_at, track_ids_.json_safe(t.track)});
     });
   });
 }
@@ -72,7 +72,7 @@ std::optional<shared_view> collection_store::find_share(const std::array<unsigne
   if (e->tracks) {
     track_ids::text_buffer scratch;
     e->tracks->for_range(0, e->tracks->size(), [&](const track_list::item& t, std::size_t position) {
-      tracks({track_ids_.text(t.track, scratch), position, t.added_at});
+      tracks({track_ids_.text(t.track, scratch), position, t.added_at, track_ids_.json_safe(t.track)});
     });
   }
   return view;

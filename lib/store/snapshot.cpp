@@ -124,7 +124,6 @@ void collection_store::end_snapshot(std::uint64_t epoch) {
 }
 
 core::status collection_store::load_snapshot(std::string_view body) {
-  reserve(size() + body.size() / 100);  // items are ~150 bytes; release_spare_capacity() trims
   // Items come in shard order; the owner index takes them in creation order afterwards
   // (each insert then lands at one end of its tree instead of at a random place).
   struct indexed {
@@ -133,7 +132,17 @@ core::status collection_store::load_snapshot(std::string_view body) {
     const owner_index::owner* owner;
   };
   std::vector<indexed> to_index;
-  auto loaded = model::for_each_snapshot_item(body, [&](model::snapshot_item&& item, std::size_t offset) -> core::status {
+  std::size_t collections = 0, tracks = 0;  // a first pass counts them, to size the tables once
+  (void)model::for_each_snapshot_view(body, [&](model::snapshot_item_view&& item, std::size_t) {
+    if (const auto* c = std::get_if<model::collection_view>(&item)) {
+      ++collections;
+      tracks += c->tracks.size();
+    }
+    return core::success();
+  });
+  reserve(size() + collections);
+  track_ids_.reserve(track_ids_.size() + tracks);  // at most that many distinct; release_spare_capacity() trims
+  auto loaded = model::for_each_snapshot_view(body, [&](model::snapshot_item_view&& item, std::size_t offset) -> core::status {
     if (auto* share = std::get_if<model::create_share>(&item)) {
       share_link link{share->share_id, share->collection_id, share->visibility, share->expires_at, share->at};
       const std::string key{reinterpret_cast<const char*>(share->token_sha256.data()), share->token_sha256.size()};
@@ -143,13 +152,14 @@ core::status collection_store::load_snapshot(std::string_view body) {
       if (!shares_.try_emplace(key, std::move(link)).second) return duplicate("share link", offset);
       return core::success();
     }
-    const auto& c = std::get<model::collection>(item);
+    const auto& view = std::get<model::collection_view>(item);
+    const auto& c = view.fields;
     const auto id = model::collection_number(c.id);
     if (!id) return not_a_collection_id(c.id, offset);
     shard& s = shard_of(*id);
     if (find(s, *id)) return duplicate("collection " + c.id, offset);
     const owner_index::owner* owner = owners_.intern(c.org, c.owner);
-    auto e = make_entry(c, owner);
+    auto e = make_entry(c, view.tracks, owner);
     if (!e) return duplicate("track in collection " + c.id, offset);
     s.entries.try_emplace(*id, std::move(*e));
     to_index.push_back({c.created_seq, *id, owner});

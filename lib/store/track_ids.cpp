@@ -1,5 +1,6 @@
 #include "store/track_ids.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <functional>
 #include <stdexcept>
@@ -11,12 +12,18 @@ namespace {
 
 constexpr std::string_view prefix = core::track_prefix;
 constexpr std::uint8_t form_heap = 0, form_inline = 1, form_free = 2;
-constexpr std::size_t initial_index = 1024;
+
+// id.starts_with(prefix), compared in line (this runs for every id loaded).
+bool has_prefix(std::string_view id) noexcept {
+  if (id.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (id[i] != prefix[i]) return false;
+  return true;
+}
 
 }  // namespace
 
-track_ids::track_ids()
-    : chunks_(std::make_unique<std::unique_ptr<slot[]>[]>(max_chunks)), index_(initial_index, none) {}
+track_ids::track_ids() : chunks_(std::make_unique<std::unique_ptr<slot[]>[]>(max_chunks)) {}
 
 track_ids::~track_ids() {
   for (handle h = 0; h < next_; ++h) free_text(at(h));
@@ -28,19 +35,36 @@ std::uint32_t track_ids::hash_of(std::string_view id) noexcept {
 }
 
 track_ids::handle track_ids::acquire(std::string_view id, std::uint32_t hash) {
-  const std::size_t place = find_place(id, hash);
-  if (index_[place] != none) {
-    ++at(index_[place]).references;  // at zero it was waiting in released_: flush skips it now
-    return index_[place];
+  if (const std::size_t place = find(id, hash); place != probe_index::npos) {
+    const handle h = index_.value_at(place);
+    ++at(h).references;  // at zero it was waiting in released_: flush skips it now
+    return h;
   }
   const handle h = new_handle();
   slot& s = at(h);
   s.references = 1;
   s.hash = hash;
   store_text(s, id);
-  index_[place] = h;
-  if (++live_ * 4 > index_.size() * 3) grow_index();
+  index_.insert(h, hash, [this, h](auto&& insert_one) {
+    for_each_held([&](handle held) {
+      if (held != h) insert_one(held, at(held).hash);
+    });
+  });
+  ++live_;
   return h;
+}
+
+void track_ids::reserve(std::size_t n) {
+  if (n > index_.size() && n * 4 > index_.places() * 3) rebuild_index(n);
+}
+
+void track_ids::release_spare_capacity() {
+  if (index_.places() > 4 * (live_ + 16)) rebuild_index(live_);  // twice the smallest that fits
+}
+
+void track_ids::rebuild_index(std::size_t capacity_for) {
+  index_.reset(capacity_for);
+  for_each_held([&](handle h) { index_.place(h, at(h).hash); });
 }
 
 void track_ids::add_reference(handle h) noexcept { ++at(h).references; }
@@ -52,10 +76,11 @@ void track_ids::release(handle h) noexcept {
 void track_ids::flush_released() {
   for (const handle h : released_) {
     slot& s = at(h);
-    if (s.references != 0 || s.inline_form == form_free) continue;  // taken again, or listed twice
-    index_erase(h);
+    if (s.references != 0 || s.form == form_free) continue;  // taken again, or listed twice
+    index_.erase(index_.find(s.hash, [h](std::uint32_t v) { return v == h; }),
+                 [this](std::uint32_t v) { return at(v).hash; });
     free_text(s);
-    s.inline_form = form_free;
+    s.form = form_free;
     free_.push_back(h);
     --live_;
   }
@@ -64,30 +89,26 @@ void track_ids::flush_released() {
 
 std::string_view track_ids::text(handle h, text_buffer& scratch) const noexcept {
   const slot& s = at(h);
-  if (s.inline_form == form_inline) {
-    std::memcpy(scratch.data(), prefix.data(), prefix.size());
-    std::memcpy(scratch.data() + prefix.size(), s.inline_text, s.size - prefix.size());
-    return {scratch.data(), s.size};
-  }
-  const char* heap = nullptr;
-  std::memcpy(&heap, s.inline_text, sizeof heap);
-  return {heap, s.size};
+  if (s.form != form_inline) return heap_text(s);
+  std::memcpy(scratch.data(), prefix.data(), prefix.size());
+  std::memcpy(scratch.data() + prefix.size(), s.text, s.inline_size);
+  return {scratch.data(), prefix.size() + s.inline_size};
 }
 
 std::uint32_t track_ids::hash(handle h) const noexcept { return at(h).hash; }
 
+bool track_ids::json_safe(handle h) const noexcept { return at(h).json_safe; }
+
 bool track_ids::equals(handle h, std::string_view id) const noexcept {
   const slot& s = at(h);
-  if (s.size != id.size()) return false;
-  if (s.inline_form == form_inline)
-    return id.starts_with(prefix) && std::memcmp(id.data() + prefix.size(), s.inline_text, s.size - prefix.size()) == 0;
-  const char* heap = nullptr;
-  std::memcpy(&heap, s.inline_text, sizeof heap);
-  return std::memcmp(heap, id.data(), id.size()) == 0;
+  if (s.form == form_inline)
+    return id.size() == prefix.size() + s.inline_size && has_prefix(id) &&
+           std::memcmp(id.data() + prefix.size(), s.text, s.inline_size) == 0;
+  return heap_text(s) == id;
 }
 
 std::size_t track_ids::bytes() const noexcept {
-  return chunk_count_ * chunk_size * sizeof(slot) + index_.capacity() * sizeof(handle) +
+  return chunk_count_ * chunk_size * sizeof(slot) + index_.bytes() +
          (free_.capacity() + released_.capacity()) * sizeof(handle);
 }
 
@@ -104,62 +125,46 @@ track_ids::handle track_ids::new_handle() {
 }
 
 void track_ids::store_text(slot& s, std::string_view id) {
-  s.size = static_cast<std::uint32_t>(id.size());
-  if (id.starts_with(prefix) && id.size() - prefix.size() <= sizeof s.inline_text) {
-    s.inline_form = form_inline;
-    std::memcpy(s.inline_text, id.data() + prefix.size(), id.size() - prefix.size());
+  s.json_safe = std::all_of(id.begin(), id.end(), [](char c) {
+    const auto b = static_cast<unsigned char>(c);
+    return b >= 0x20 && b != '"' && b != '\\';
+  });
+  if (has_prefix(id) && id.size() - prefix.size() <= sizeof s.text) {
+    s.form = form_inline;
+    s.inline_size = static_cast<std::uint8_t>(id.size() - prefix.size());
+    std::memcpy(s.text, id.data() + prefix.size(), s.inline_size);
     return;
   }
-  s.inline_form = form_heap;
+  s.form = form_heap;
   char* heap = new char[id.size() ? id.size() : 1];
   std::memcpy(heap, id.data(), id.size());
-  std::memcpy(s.inline_text, &heap, sizeof heap);
+  const auto size = static_cast<std::uint32_t>(id.size());
+  std::memcpy(s.text, &heap, sizeof heap);
+  std::memcpy(s.text + sizeof heap, &size, sizeof size);
+}
+
+std::string_view track_ids::heap_text(const slot& s) noexcept {
+  const char* heap = nullptr;
+  std::uint32_t size = 0;
+  std::memcpy(&heap, s.text, sizeof heap);
+  std::memcpy(&size, s.text + sizeof heap, sizeof size);
+  return {heap, size};
 }
 
 void track_ids::free_text(slot& s) noexcept {
-  if (s.inline_form != form_heap) return;
-  char* heap = nullptr;
-  std::memcpy(&heap, s.inline_text, sizeof heap);
-  delete[] heap;
-  s.inline_form = form_free;
+  if (s.form != form_heap) return;
+  delete[] heap_text(s).data();
+  s.form = form_free;
 }
 
-std::size_t track_ids::find_place(std::string_view id, std::uint32_t hash) const noexcept {
-  const std::size_t mask = index_.size() - 1;
-  for (std::size_t p = hash & mask;; p = (p + 1) & mask) {
-    const handle h = index_[p];
-    if (h == none || (at(h).hash == hash && equals(h, id))) return p;
-  }
+std::size_t track_ids::find(std::string_view id, std::uint32_t hash) const noexcept {
+  return index_.find(hash, [&](std::uint32_t h) { return equals(h, id); });
 }
 
-void track_ids::index_insert(handle h) {
-  const std::size_t mask = index_.size() - 1;
-  std::size_t p = at(h).hash & mask;
-  while (index_[p] != none) p = (p + 1) & mask;
-  index_[p] = h;
-}
-
-// Backward-shift deletion: later members of the probe run move up into the hole when
-// their home position does not lie cyclically in (hole, their position].
-void track_ids::index_erase(handle h) noexcept {
-  const std::size_t mask = index_.size() - 1;
-  std::size_t hole = at(h).hash & mask;
-  while (index_[hole] != h) hole = (hole + 1) & mask;
-  for (std::size_t next = (hole + 1) & mask; index_[next] != none; next = (next + 1) & mask) {
-    const std::size_t home = at(index_[next]).hash & mask;
-    const bool stays = hole < next ? (home > hole && home <= next) : (home > hole || home <= next);
-    if (stays) continue;
-    index_[hole] = index_[next];
-    hole = next;
-  }
-  index_[hole] = none;
-}
-
-void track_ids::grow_index() {
-  std::vector<handle> old(index_.size() * 2, none);
-  old.swap(index_);
-  for (const handle h : old)
-    if (h != none) index_insert(h);
+template <class F>
+void track_ids::for_each_held(F&& f) const {
+  for (handle h = 0; h < next_; ++h)
+    if (at(h).form != form_free) f(h);
 }
 
 }  // namespace mixtape::store

@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include "store/probe_index.hpp"
+
 namespace mixtape::store {
 
 class track_ids {
@@ -37,6 +39,8 @@ class track_ids {
 
   // A reference to `id` (hash: hash_of(id)), interning it on first use. Applier only.
   handle acquire(std::string_view id, std::uint32_t hash);
+  // See probe_index::prefetch.
+  void prefetch(std::uint32_t hash) const noexcept { index_.prefetch(hash); }
   // Adds one reference to a handle already held.
   void add_reference(handle h) noexcept;
   // Drops one reference. At zero the handle stays readable and is freed by the next
@@ -49,35 +53,44 @@ class track_ids {
   // The id's text: a view into `scratch` or into the table, valid while the reference is.
   std::string_view text(handle h, text_buffer& scratch) const noexcept;
   std::uint32_t hash(handle h) const noexcept;
+  // Whether the text holds no byte a JSON string must escape (a valid track id never does).
+  bool json_safe(handle h) const noexcept;
   bool equals(handle h, std::string_view id) const noexcept;
+
+  // Sizes the index for `n` ids in all (loading: no rebuilds on the way), and gives back
+  // what an overestimate left unused. Applier only.
+  void reserve(std::size_t n);
+  void release_spare_capacity();
 
   std::size_t size() const noexcept { return live_; }     // distinct ids referenced
   std::size_t bytes() const noexcept;                      // memory held, approximately
 
  private:
-  // One id. Short texts after the "mtrack_" prefix live in `inline_text`; any other text
-  // lives on the heap, its pointer stored in `inline_text`.
+  // One id. Short texts after the "mtrack_" prefix live in `text`; any other text lives on
+  // the heap, `text` holding its pointer and u32 size.
   struct slot {
     std::uint32_t references;
     std::uint32_t hash;
-    std::uint32_t size;       // bytes of the whole text
-    std::uint8_t inline_form; // 1: "mtrack_" + inline_text[0 .. size - 7)
-    char inline_text[19];
+    std::uint8_t form : 2;       // form_inline, form_heap or form_free
+    std::uint8_t json_safe : 1;  // no byte to escape in JSON
+    std::uint8_t inline_size;    // characters after the prefix (inline form)
+    char text[22];
   };
   static_assert(sizeof(slot) == 32);
-  static constexpr unsigned chunk_bits = 15;  // 32768 slots (1 MiB) a chunk
+  static constexpr unsigned chunk_bits = 16;  // 65536 slots (2 MiB) a chunk
   static constexpr std::size_t chunk_size = std::size_t{1} << chunk_bits;
   static constexpr std::size_t max_chunks = (std::size_t{1} << 32) / chunk_size;
 
   slot& at(handle h) const noexcept { return chunks_[h >> chunk_bits][h & (chunk_size - 1)]; }
   handle new_handle();
-  void store_text(slot& s, std::string_view id);
+  static void store_text(slot& s, std::string_view id);
+  static std::string_view heap_text(const slot& s) noexcept;
   static void free_text(slot& s) noexcept;
-  // The index position holding `h`'s handle, or of the first empty place for `id`.
-  std::size_t find_place(std::string_view id, std::uint32_t hash) const noexcept;
-  void index_insert(handle h);
-  void index_erase(handle h) noexcept;
-  void grow_index();
+  std::size_t find(std::string_view id, std::uint32_t hash) const noexcept;
+  void rebuild_index(std::size_t capacity_for);
+  // Every id held (references or not), for rebuilding the index, in handle order.
+  template <class F>
+  void for_each_held(F&& f) const;
 
   // Chunk addresses never change, and chunks_ never reallocates: readers index it freely.
   std::unique_ptr<std::unique_ptr<slot[]>[]> chunks_;
@@ -85,7 +98,7 @@ class track_ids {
   handle next_ = 0;                  // first never-used handle
   std::vector<handle> free_;         // freed handles to reuse
   std::vector<handle> released_;     // released to zero since the last flush
-  std::vector<handle> index_;        // open addressing (linear probing) by hash; none = empty
+  probe_index index_;                // handles by hash: every id held (live_ of them)
   std::size_t live_ = 0;
 };
 

@@ -8,14 +8,14 @@
 namespace mixtape::store {
 namespace {
 
-constexpr std::size_t min_index = 16;
 constexpr std::size_t min_holes_to_compact = 64;
 
 std::size_t lowbit(std::size_t i) noexcept { return i & (~i + 1); }
 
-// The smallest power of two that keeps `members` under 3/4 full.
-std::size_t index_size_for(std::size_t members) noexcept {
-  return std::max(min_index, std::bit_ceil(members * 4 / 3 + 1));
+// The index of the k-th (0-based) set bit of `word`, which has more than k.
+unsigned select_bit(std::uint64_t word, std::size_t k) noexcept {
+  for (; k > 0; --k) word &= word - 1;
+  return static_cast<unsigned>(std::countr_zero(word));
 }
 
 }  // namespace
@@ -26,52 +26,61 @@ std::uint32_t track_list::compact_time(core::unix_seconds t) noexcept {
 }
 
 bool track_list::contains(const track_ids& ids, std::string_view id) const noexcept {
-  return !index_.empty() && index_[find_place(ids, id, track_ids::hash_of(id))] != empty;
+  return find_place(ids, id, track_ids::hash_of(id)) != probe_index::npos;
 }
 
 std::optional<std::size_t> track_list::position_of(const track_ids& ids, std::string_view id) const noexcept {
-  if (index_.empty()) return std::nullopt;
-  const std::uint32_t slot = index_[find_place(ids, id, track_ids::hash_of(id))];
-  if (slot == empty) return std::nullopt;
-  return count_before(slot);
+  const std::size_t place = find_place(ids, id, track_ids::hash_of(id));
+  if (place == probe_index::npos) return std::nullopt;
+  return count_before(index_.value_at(place));
 }
 
 std::size_t track_list::count_new(const track_ids& ids, std::span<const std::string> batch) const {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    const bool repeat = std::find(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(i), batch[i]) !=
-                        batch.begin() + static_cast<std::ptrdiff_t>(i);  // batches hold at most 100
-    if (!repeat && !contains(ids, batch[i])) ++n;
-  }
-  return n;
+  std::vector<std::uint32_t> hashes;
+  hashes.reserve(batch.size());
+  for (const auto& id : batch) hashes.push_back(track_ids::hash_of(id));
+  return count_new(ids, batch, hashes);
+}
+
+std::size_t track_list::count_new(const track_ids& ids, std::span<const std::string> batch,
+                                  std::span<const std::uint32_t> hashes) const {
+  std::vector<std::string_view> fresh;
+  fresh.reserve(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i)
+    if (find_place(ids, batch[i], hashes[i]) == probe_index::npos) fresh.push_back(batch[i]);
+  std::sort(fresh.begin(), fresh.end());
+  return static_cast<std::size_t>(std::unique(fresh.begin(), fresh.end()) - fresh.begin());
 }
 
 bool track_list::add(track_ids& ids, std::string_view id, core::unix_seconds at) {
-  const std::uint32_t hash = track_ids::hash_of(id);
-  if (!index_.empty() && index_[find_place(ids, id, hash)] != empty) return false;
-  const handle h = ids.acquire(id, hash);
-  slots_.push_back({h, compact_time(at)});
-  tree_append_member();
+  return add(ids, id, track_ids::hash_of(id), at);
+}
+
+bool track_list::add(track_ids& ids, std::string_view id, std::uint32_t hash, core::unix_seconds at) {
+  if (find_place(ids, id, hash) != probe_index::npos) return false;
+  push_slot({ids.acquire(id, hash), compact_time(at)});
   ++live_;
-  if (live_ * 4 > index_.size() * 3) index_rebuild(ids, live_);  // grows; inserts the new slot too
-  else index_insert(ids, static_cast<std::uint32_t>(slots_.size() - 1));
+  index_insert(ids, static_cast<std::uint32_t>(slots_.size() - 1), hash);
   return true;
 }
 
 bool track_list::remove(track_ids& ids, std::string_view id) {
-  if (index_.empty()) return false;
   const std::size_t place = find_place(ids, id, track_ids::hash_of(id));
-  const std::uint32_t slot = index_[place];
-  if (slot == empty) return false;
-  index_erase(ids, place);
+  if (place == probe_index::npos) return false;
+  const std::uint32_t slot = index_.value_at(place);
+  index_.erase(place, [&](std::uint32_t s) { return ids.hash(slots_[s].track); });
   const handle h = slots_[slot].track;
   slots_[slot].track = track_ids::none;
-  tree_add(slot, -1);
+  members_[slot / block] &= ~(std::uint64_t{1} << (slot % block));
+  tree_add(slot / block + 1, -1);
   --live_;
   ids.release(h);
-  while (!slots_.empty() && slots_.back().track == track_ids::none) {  // a prefix of a Fenwick
-    slots_.pop_back();                                                  // tree is one too
-    tree_.pop_back();
+  while (!slots_.empty() && slots_.back().track == track_ids::none) {
+    slots_.pop_back();
+    if (slots_.size() % block == 0) {  // the last block is empty: a prefix of a Fenwick
+      members_.pop_back();             // tree is one too
+      tree_.pop_back();
+    }
   }
   const std::size_t holes = slots_.size() - live_;
   if (holes >= min_holes_to_compact && holes > live_) compact(ids);
@@ -83,135 +92,145 @@ std::optional<std::vector<track_list::item>> track_list::reordered(const track_i
   std::vector<bool> placed(slots_.size());
   std::vector<item> order;
   order.reserve(live_);
-  if (!index_.empty()) {
-    for (const auto& id : listed) {
-      const std::uint32_t slot = index_[find_place(ids, id, track_ids::hash_of(id))];
-      if (slot == empty || placed[slot]) continue;
-      placed[slot] = true;
-      order.push_back(slots_[slot]);
-    }
+  for (const auto& id : listed) {
+    const std::size_t place = find_place(ids, id, track_ids::hash_of(id));
+    if (place == probe_index::npos) continue;
+    const std::uint32_t slot = index_.value_at(place);
+    if (placed[slot]) continue;
+    placed[slot] = true;
+    order.push_back(slots_[slot]);
   }
   for (std::size_t s = 0; s < slots_.size(); ++s)
     if (slots_[s].track != track_ids::none && !placed[s]) order.push_back(slots_[s]);
-  std::size_t i = 0;
-  const bool same = std::all_of(slots_.begin(), slots_.end(), [&](const item& x) {
-    return x.track == track_ids::none || x.track == order[i++].track;
-  });
-  if (same) return std::nullopt;
-  return order;
+  for (std::size_t s = 0, i = 0; s < slots_.size(); ++s) {
+    if (slots_[s].track == track_ids::none) continue;
+    if (slots_[s].track != order[i++].track) return order;
+  }
+  return std::nullopt;  // the present order
 }
 
 void track_list::assign_order(const track_ids& ids, std::vector<item> order) {
   assert(order.size() == live_);
-  slots_ = std::move(order);
-  tree_reset();
-  index_rebuild(ids, live_);
+  slots_.truncate(0);
+  for (const item& x : order) slots_.push_back(x);
+  reset_members();
+  index_rebuild(ids);
 }
 
 void track_list::release_all(track_ids& ids) noexcept {
-  for (const item& x : slots_)
-    if (x.track != track_ids::none) ids.release(x.track);
+  for (std::size_t s = 0; s < slots_.size(); ++s)
+    if (slots_[s].track != track_ids::none) ids.release(slots_[s].track);
   slots_.clear();
+  members_.clear();
   tree_.clear();
-  index_.clear();
+  index_.reset(0);
   live_ = 0;
 }
 
 std::vector<track_list::item> track_list::items() const {
   std::vector<item> out;
   out.reserve(live_);
-  for (const item& x : slots_)
-    if (x.track != track_ids::none) out.push_back(x);
+  for (std::size_t s = 0; s < slots_.size(); ++s)
+    if (slots_[s].track != track_ids::none) out.push_back(slots_[s]);
   return out;
+}
+
+void track_list::reserve(std::size_t n) {
+  slots_.reserve(n);
+  members_.reserve((n + block - 1) / block);
+  tree_.reserve((n + block - 1) / block);
+  if (index_.size() == 0) index_.reset(n);
 }
 
 void track_list::shrink_to_fit() {
   slots_.shrink_to_fit();
+  members_.shrink_to_fit();
   tree_.shrink_to_fit();
 }
 
 std::size_t track_list::bytes() const noexcept {
-  return slots_.capacity() * sizeof(item) + (tree_.capacity() + index_.capacity()) * sizeof(std::uint32_t);
+  return slots_.bytes() + members_.capacity() * sizeof(std::uint64_t) +
+         tree_.capacity() * sizeof(std::uint32_t) + index_.bytes();
 }
 
 std::size_t track_list::slot_of(std::size_t position) const noexcept {
   assert(position < live_);
-  std::size_t slot = 0;  // the tree prefix length found so far, holding <= position members
+  std::size_t node = 0;  // blocks before the one sought, all holding <= position members
   for (std::size_t step = std::bit_floor(tree_.size()); step != 0; step >>= 1) {
-    if (slot + step <= tree_.size() && tree_[slot + step - 1] <= position) {
-      slot += step;
-      position -= tree_[slot - 1];
+    if (node + step <= tree_.size() && tree_[node + step - 1] <= position) {
+      node += step;
+      position -= tree_[node - 1];
     }
   }
-  return slot;
+  return node * block + select_bit(members_[node], position);
 }
 
 std::size_t track_list::count_before(std::size_t slot) const noexcept {
   std::size_t n = 0;
-  for (std::size_t i = slot; i > 0; i -= lowbit(i)) n += tree_[i - 1];
-  return n;
+  for (std::size_t i = slot / block; i > 0; i -= lowbit(i)) n += tree_[i - 1];
+  const std::uint64_t below = (std::uint64_t{1} << (slot % block)) - 1;
+  return n + static_cast<std::size_t>(std::popcount(members_[slot / block] & below));
 }
 
-void track_list::tree_add(std::size_t slot, std::int32_t delta) noexcept {
-  for (std::size_t i = slot + 1; i <= tree_.size(); i += lowbit(i))
+void track_list::tree_add(std::size_t node, std::int32_t delta) noexcept {
+  for (std::size_t i = node; i <= tree_.size(); i += lowbit(i))
     tree_[i - 1] = static_cast<std::uint32_t>(static_cast<std::int64_t>(tree_[i - 1]) + delta);
 }
 
-// The new node i covers slots (i - lowbit(i), i]: the members in (i - lowbit(i), i - 1],
-// which are count_before(i - 1) - count_before(i - lowbit(i)), plus the new member.
-void track_list::tree_append_member() {
-  const std::size_t i = tree_.size() + 1;
-  tree_.push_back(static_cast<std::uint32_t>(1 + count_before(i - 1) - count_before(i - lowbit(i))));
+// A new block's node i covers blocks (i - lowbit(i), i]: the members of blocks
+// (i - lowbit(i), i - 1], which are the counts before their slots, and the new member.
+void track_list::push_slot(item x) {
+  const std::size_t slot = slots_.size();
+  slots_.push_back(x);
+  if (slot % block == 0) {
+    members_.push_back(1);
+    const std::size_t i = tree_.size() + 1;
+    tree_.push_back(static_cast<std::uint32_t>(1 + count_before((i - 1) * block) - count_before((i - lowbit(i)) * block)));
+    return;
+  }
+  members_.back() |= std::uint64_t{1} << (slot % block);
+  tree_add(slot / block + 1, +1);
 }
 
-void track_list::tree_reset() {
-  tree_.resize(slots_.size());
-  for (std::size_t i = 1; i <= tree_.size(); ++i) tree_[i - 1] = static_cast<std::uint32_t>(lowbit(i));
+void track_list::reset_members() {
+  const std::size_t blocks = (slots_.size() + block - 1) / block;
+  members_.assign(blocks, ~std::uint64_t{0});
+  if (slots_.size() % block) members_.back() = (std::uint64_t{1} << (slots_.size() % block)) - 1;
+  tree_.assign(blocks, 0);
+  for (std::size_t i = 1; i <= blocks; ++i) {  // linear Fenwick build: each node adds itself to its parent
+    tree_[i - 1] += static_cast<std::uint32_t>(std::popcount(members_[i - 1]));
+    if (const std::size_t parent = i + lowbit(i); parent <= blocks) tree_[parent - 1] += tree_[i - 1];
+  }
 }
 
 std::size_t track_list::find_place(const track_ids& ids, std::string_view id, std::uint32_t hash) const noexcept {
-  const std::size_t mask = index_.size() - 1;
-  for (std::size_t p = hash & mask;; p = (p + 1) & mask) {
-    const std::uint32_t slot = index_[p];
-    if (slot == empty) return p;
-    const handle h = slots_[slot].track;
-    if (ids.hash(h) == hash && ids.equals(h, id)) return p;
-  }
+  return index_.find(hash, [&](std::uint32_t slot) { return ids.equals(slots_[slot].track, id); });
 }
 
-void track_list::index_insert(const track_ids& ids, std::uint32_t slot) {
-  const std::size_t mask = index_.size() - 1;
-  std::size_t p = ids.hash(slots_[slot].track) & mask;
-  while (index_[p] != empty) p = (p + 1) & mask;
-  index_[p] = slot;
+void track_list::index_insert(const track_ids& ids, std::uint32_t slot, std::uint32_t hash) {
+  index_.insert(slot, hash, [&](auto&& insert_one) {
+    for (std::size_t s = 0; s < slots_.size(); ++s)
+      if (s != slot && slots_[s].track != track_ids::none)
+        insert_one(static_cast<std::uint32_t>(s), ids.hash(slots_[s].track));
+  });
 }
 
-// Backward-shift deletion, as in track_ids::index_erase.
-void track_list::index_erase(const track_ids& ids, std::size_t hole) noexcept {
-  const std::size_t mask = index_.size() - 1;
-  for (std::size_t next = (hole + 1) & mask; index_[next] != empty; next = (next + 1) & mask) {
-    const std::size_t home = ids.hash(slots_[index_[next]].track) & mask;
-    const bool stays = hole < next ? (home > hole && home <= next) : (home > hole || home <= next);
-    if (stays) continue;
-    index_[hole] = index_[next];
-    hole = next;
-  }
-  index_[hole] = empty;
-}
-
-void track_list::index_rebuild(const track_ids& ids, std::size_t members) {
-  index_.assign(index_size_for(members), empty);
+void track_list::index_rebuild(const track_ids& ids) {
+  index_.reset(live_);
   for (std::size_t s = 0; s < slots_.size(); ++s)
-    if (slots_[s].track != track_ids::none) index_insert(ids, static_cast<std::uint32_t>(s));
+    if (slots_[s].track != track_ids::none) index_.place(static_cast<std::uint32_t>(s), ids.hash(slots_[s].track));
 }
 
 void track_list::compact(const track_ids& ids) {
-  std::erase_if(slots_, [](const item& x) { return x.track == track_ids::none; });
-  slots_.shrink_to_fit();  // a list that lost most of its tracks gives their memory back
-  tree_reset();
+  std::size_t kept = 0;
+  for (std::size_t s = 0; s < slots_.size(); ++s)
+    if (slots_[s].track != track_ids::none) slots_[kept++] = slots_[s];
+  slots_.truncate(kept);  // a list that lost most of its tracks gives their pages back
+  slots_.shrink_to_fit();
+  reset_members();
+  members_.shrink_to_fit();
   tree_.shrink_to_fit();
-  index_rebuild(ids, live_);
-  index_.shrink_to_fit();
+  index_rebuild(ids);
 }
 
 }  // namespace mixtape::store

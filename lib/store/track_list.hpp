@@ -5,12 +5,14 @@
 //   add (at the end), remove       O(log n)
 //   page of `limit` at any offset  O((1 + limit) log n)
 //   reorder                        O(n + ids listed)
-// Memory: ~8 bytes a slot, 4 of tree, 4-10 of index: under 24 bytes a reference.
+// Memory: 8 bytes a slot (in 8 KiB pages past the first), 0.2 of bitmap and tree, 7-13 of
+// index: under 24 bytes a reference.
 //
 // Layout: `slots_` in track order, where a removed track leaves a hole (track == none) until
-// holes outnumber tracks and the list is compacted (amortized O(1) a removal). A Fenwick
-// tree over the slots counts the tracks before any slot, which turns positions into slots
-// and back. The index is open addressing over slot numbers, keyed by the id's hash.
+// holes outnumber tracks and the list is compacted (amortized O(1) a removal). A bitmap
+// marks the slots holding tracks, and a Fenwick tree over blocks of 64 slots counts them,
+// which turns positions into slots and back. The index (probe_index) holds slot numbers,
+// keyed by the id's hash.
 //
 // Not thread-safe: the store guards each list with its shard lock. Changes take the
 // store's track_ids, which only the applier thread may change (see track_ids.hpp).
@@ -23,6 +25,8 @@
 
 #include "core/clock.hpp"
 #include "model/collection.hpp"
+#include "store/paged_vector.hpp"
+#include "store/probe_index.hpp"
 #include "store/track_ids.hpp"
 
 namespace mixtape::store {
@@ -44,9 +48,14 @@ class track_list {
   std::optional<std::size_t> position_of(const track_ids& ids, std::string_view id) const noexcept;
   // How many of `batch` are not members (each distinct id counted once).
   std::size_t count_new(const track_ids& ids, std::span<const std::string> batch) const;
+  // The same, with hashes[i] = track_ids::hash_of(batch[i]) already known.
+  std::size_t count_new(const track_ids& ids, std::span<const std::string> batch,
+                        std::span<const std::uint32_t> hashes) const;
 
   // Appends `id` unless it is a member; returns whether it did.
   bool add(track_ids& ids, std::string_view id, core::unix_seconds at);
+  // The same, with hash = track_ids::hash_of(id) already known.
+  bool add(track_ids& ids, std::string_view id, std::uint32_t hash, core::unix_seconds at);
   // Removes `id` if it is a member; returns whether it did.
   bool remove(track_ids& ids, std::string_view id);
   // The order PATCH .../order asks for (SPEC §2): listed members first, in the order
@@ -71,31 +80,32 @@ class track_list {
   // The members in order, without holes (a snapshot's copy).
   std::vector<item> items() const;
 
+  // Makes room for `n` tracks in all (loading: no regrowth on the way).
+  void reserve(std::size_t n);
   // Gives back spare capacity (after loading).
   void shrink_to_fit();
   std::size_t bytes() const noexcept;
 
  private:
-  static constexpr std::uint32_t empty = 0xffff'ffffu;
+  static constexpr std::size_t block = 64;  // slots a bitmap word and a tree node cover
 
+  bool is_member(std::size_t slot) const noexcept { return (members_[slot / block] >> (slot % block)) & 1; }
   // The slot of the member at `position` (< size()).
   std::size_t slot_of(std::size_t position) const noexcept;
   // Members in slots before `slot`.
   std::size_t count_before(std::size_t slot) const noexcept;
-  void tree_add(std::size_t slot, std::int32_t delta) noexcept;
-  void tree_append_member();
-  void tree_reset();  // every slot a member
-
-  // The index place holding the slot whose id equals `id`, or the first empty place.
+  void tree_add(std::size_t node, std::int32_t delta) noexcept;
+  void push_slot(item x);             // a member at the end
+  void reset_members();               // every slot a member
   std::size_t find_place(const track_ids& ids, std::string_view id, std::uint32_t hash) const noexcept;
-  void index_insert(const track_ids& ids, std::uint32_t slot);
-  void index_erase(const track_ids& ids, std::size_t place) noexcept;
-  void index_rebuild(const track_ids& ids, std::size_t members);
+  void index_insert(const track_ids& ids, std::uint32_t slot, std::uint32_t hash);
+  void index_rebuild(const track_ids& ids);
   void compact(const track_ids& ids);
 
-  std::vector<item> slots_;
-  std::vector<std::uint32_t> tree_;   // Fenwick, 1-based: tree_[i-1] counts members in (i - lowbit(i), i]
-  std::vector<std::uint32_t> index_;  // slot numbers; empty marks a free place; size a power of two
+  paged_vector<item, 1024> slots_;      // 8 KiB pages
+  std::vector<std::uint64_t> members_;  // bit s % 64 of word s / 64: slot s holds a track
+  std::vector<std::uint32_t> tree_;     // Fenwick over blocks, 1-based: tree_[i-1] counts members of blocks (i - lowbit(i), i]
+  probe_index index_;                   // slot numbers of the members, by the hash of their ids
   std::size_t live_ = 0;
 };
 
