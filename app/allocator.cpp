@@ -13,10 +13,4 @@ void tune_allocator() noexcept {
 #endif
 }
 
-void return_free_memory() noexcept {
-#ifdef MIXTAPE_WITH_MIMALLOC
-  mi_collect(true);
-#endif
-}
-
 }  // namespace mixtape::app

@@ -10,8 +10,4 @@ namespace mixtape::app {
 // A no-op in builds without mimalloc (sanitizer builds).
 void tune_allocator() noexcept;
 
-// Gives memory freed so far back to the OS (mimalloc keeps it for reuse otherwise): after
-// recovery, whose temporary buffers would stay in the RSS for the process's life.
-void return_free_memory() noexcept;
-
 }  // namespace mixtape::app

@@ -3,7 +3,6 @@
 #include <iostream>
 #include <thread>
 
-#include "allocator.hpp"
 #include "auth/keys.hpp"
 #include "core/log.hpp"
 #include "data_dir.hpp"
@@ -111,7 +110,6 @@ int serve(const config::server_config& cfg) {
   store::collection_store store;
   auto engine = durability::engine::open(durability_options_of(cfg), store);
   if (!engine) return fail(engine.error().message);
-  return_free_memory();
   journal::writer& writer = engine.value()->writer();
 
   service::options svc_options;
