@@ -43,7 +43,7 @@ std::optional<bool> collection_store::reorder_changes(std::string_view id, std::
                                                       std::span<const std::string> ids) const {
   std::optional<bool> changes;
   with_visible(id, org, owner, [&](std::uint64_t, const entry& e) {
-    changes = e.tracks && e.tracks->reordered(track_ids_, ids).has_value();
+    changes = e.tracks && e.tracks->reorder_changes(track_ids_, ids);
   });
   return changes;
 }

@@ -109,6 +109,24 @@ std::optional<std::vector<track_list::item>> track_list::reordered(const track_i
   return std::nullopt;  // the present order
 }
 
+bool track_list::reorder_changes(const track_ids& ids, std::span<const std::string> listed) const {
+  std::size_t next = 0;  // the slot of the first member not yet matched by a listed one
+  const auto skip_holes = [&] {
+    while (next < slots_.size() && slots_[next].track == track_ids::none) ++next;
+  };
+  skip_holes();
+  for (const auto& id : listed) {
+    const std::size_t place = find_place(ids, id, track_ids::hash_of(id));
+    if (place == probe_index::npos) continue;
+    const std::uint32_t slot = index_.value_at(place);
+    if (slot < next) continue;  // listed before: placed already
+    if (slot != next) return true;
+    ++next;
+    skip_holes();
+  }
+  return false;
+}
+
 void track_list::assign_order(const track_ids& ids, std::vector<item> order) {
   assert(order.size() == live_);
   slots_.truncate(0);

@@ -62,6 +62,9 @@ class track_list {
   // listed (a repeat counts once); the other members after, in their previous order.
   // nullopt when that is the present order.
   std::optional<std::vector<item>> reordered(const track_ids& ids, std::span<const std::string> listed) const;
+  // Whether reordered() would change anything, without building the order: the listed
+  // members (repeats aside) must already be the first ones, in that order.
+  bool reorder_changes(const track_ids& ids, std::span<const std::string> listed) const;
   // Takes `order`, a permutation of the members from reordered().
   void assign_order(const track_ids& ids, std::vector<item> order);
   // Drops every reference (the collection is deleted).

@@ -33,6 +33,7 @@ struct fixture {
   }
   bool reorder(const std::vector<std::string>& listed) {
     auto next = list.reordered(ids, listed);
+    BOOST_TEST(list.reorder_changes(ids, listed) == next.has_value());
     if (!next) return false;
     list.assign_order(ids, std::move(*next));
     return true;

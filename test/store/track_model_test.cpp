@@ -75,6 +75,8 @@ class random_run {
       for (std::size_t i = 0; i < n; ++i) listed.push_back(member_or_any(m));
       mut = model::reorder_tracks{ids_[k], listed, now_};
       expected = m.tracks.reorder(listed);
+      const auto changes = live_->reorder_changes(ids_[k], org, owner, listed);
+      BOOST_REQUIRE(changes.has_value() && *changes == (expected == outcome::applied));
     } else {
       mut = model::delete_collection{ids_[k], now_};
       expected = outcome::applied;
