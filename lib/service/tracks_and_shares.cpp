@@ -1,4 +1,6 @@
 // Listing, track membership and order, and share links.
+#include <span>
+
 #include "core/ids.hpp"
 #include "core/sha256.hpp"
 #include "model/collection.hpp"
@@ -7,7 +9,6 @@
 #include "service/collections.hpp"
 #include "service/bodies.hpp"
 #include "service/views.hpp"
-#include <span>
 
 namespace mixtape::service {
 namespace {

@@ -128,7 +128,8 @@ outcome collection_store::apply_create(const model::create_collection& m, std::u
   return outcome::applied;
 }
 
-outcome collection_store::modify(std::string_view id, const std::function<outcome(model::collection&)>& change) {
+outcome collection_store::change_entry(std::string_view id,
+                                       const std::function<outcome(std::uint64_t, entry&)>& change) {
   const auto number = model::collection_number(id);
   if (!number) return outcome::not_found;
   shard& s = shard_of(*number);
@@ -136,32 +137,33 @@ outcome collection_store::modify(std::string_view id, const std::function<outcom
   entry* e = find(s, *number);
   if (!e) return outcome::not_found;
   capture(s);
-  model::collection c = materialize(*number, e->head);
-  const outcome result = change(c);
-  if (result == outcome::applied) {
-    e->head.json = model::render(c);
-    e->head.updated_at = c.updated_at;
-  }
-  return result;
+  return change(*number, *e);
+}
+
+outcome collection_store::modify(std::string_view id, const std::function<outcome(model::collection&)>& change) {
+  return change_entry(id, [&](std::uint64_t number, entry& e) {
+    model::collection c = materialize(number, e.head);
+    const outcome result = change(c);
+    if (result == outcome::applied) {
+      e.head.json = model::render(c);
+      e.head.updated_at = c.updated_at;
+    }
+    return result;
+  });
 }
 
 outcome collection_store::modify_tracks(std::string_view id, core::unix_seconds at,
                                         const std::function<outcome(track_list&)>& change) {
-  const auto number = model::collection_number(id);
-  if (!number) return outcome::not_found;
-  shard& s = shard_of(*number);
-  std::lock_guard lock{s.mutex};
-  entry* e = find(s, *number);
-  if (!e) return outcome::not_found;
-  capture(s);
-  if (!e->tracks) e->tracks = std::make_unique<track_list>();
-  const outcome result = change(*e->tracks);
-  if (e->tracks->size() == 0) e->tracks.reset();
-  if (result == outcome::applied) {
-    e->head.updated_at = at;
-    model::set_updated_at(e->head.json, at);
-  }
-  return result;
+  return change_entry(id, [&](std::uint64_t, entry& e) {
+    if (!e.tracks) e.tracks = std::make_unique<track_list>();
+    const outcome result = change(*e.tracks);
+    if (e.tracks->size() == 0) e.tracks.reset();  // an empty collection holds no list
+    if (result == outcome::applied) {
+      e.head.updated_at = at;
+      model::set_updated_at(e.head.json, at);
+    }
+    return result;
+  });
 }
 
 outcome collection_store::apply_update(const model::update_collection& m) {

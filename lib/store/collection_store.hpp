@@ -231,6 +231,9 @@ class collection_store {
   outcome apply_remove_track(const model::remove_track& m);
   outcome apply_reorder(const model::reorder_tracks& m);
   outcome apply_share(const model::create_share& m);
+  // Calls change(id number, entry) under the entry's shard lock, after capture() (a change
+  // may follow); not_found when there is no such collection.
+  outcome change_entry(std::string_view id, const std::function<outcome(std::uint64_t, entry&)>& change);
   // Runs `change` on the collection (text fields materialized) under its shard lock;
   // re-renders its JSON when `change` reports applied.
   outcome modify(std::string_view id, const std::function<outcome(model::collection&)>& change);
