@@ -5,6 +5,7 @@
 
 #include "auth/keys.hpp"
 #include "core/log.hpp"
+#include "core/log_buffer.hpp"
 #include "data_dir.hpp"
 #include "http/server.hpp"
 #include "durability/engine.hpp"
@@ -54,6 +55,7 @@ api::gauges gauges_of(const store::collection_store& store, durability::engine& 
   g.journal_healthy = engine.writer().healthy();
   g.journal_file_bytes = js.file_bytes;
   g.compactions = cs.compactions;
+  g.log_lines_dropped = core::log::dropped_lines();
   g.compaction_failures = cs.failures;
   g.snapshot_seq = cs.snapshot_seq;
   g.last_compaction_ms = cs.last_duration_ms;
@@ -134,9 +136,11 @@ int serve(const config::server_config& cfg) {
                core::log::info("listening", {{"addr", host + ":" + std::to_string(server.port())},
                                              {"threads", std::to_string(server_options_of(cfg).threads)}});
                if (bootstrap_key.value()) print_bootstrap_banner(*bootstrap_key.value(), keys_path, base_url);
+               core::log::start_buffering();  // from here the access log costs an I/O thread no write(2)
              });
   engine.value()->close();  // completes what the drain left, before the server's contexts go away
   core::log::info("stopped", {{"journal_records", std::to_string(writer.stats().records)}});
+  core::log::stop_buffering();
   return 0;
 }
 

@@ -76,6 +76,7 @@ std::string metrics::render(const gauges& g) const {
       {"mixtape_compaction_failures_total", g.compaction_failures},
       {"mixtape_snapshot_seq", g.snapshot_seq},
       {"mixtape_last_compaction_milliseconds", g.last_compaction_ms},
+      {"mixtape_log_lines_dropped_total", g.log_lines_dropped},
   };
   for (const auto& [name, value] : plain) {
     const bool counter = name.ends_with("_total");

@@ -27,6 +27,7 @@ struct gauges {
   std::uint64_t compaction_failures = 0;
   std::uint64_t snapshot_seq = 0;         // sequence number the newest snapshot covers
   std::uint64_t last_compaction_ms = 0;
+  std::uint64_t log_lines_dropped = 0;    // buffered log lines lost to a full buffer
 };
 
 class metrics {

@@ -1,11 +1,10 @@
 #include "core/log.hpp"
 
-#include <unistd.h>
-
 #include <atomic>
 
 #include "core/clock.hpp"
 #include "core/json_text.hpp"
+#include "core/log_buffer.hpp"
 
 namespace mixtape::core::log {
 namespace {
@@ -37,9 +36,18 @@ void write(level l, std::string_view message, std::initializer_list<field> field
   if (l < g_min.load(std::memory_order_relaxed)) return;
   std::string line;
   line.reserve(128);
-  const auto ts = format_utc(now_seconds());
+  thread_local unix_seconds ts_second = -1;  // the timestamp text, made once a second
+  thread_local std::string ts;
+  if (const unix_seconds now = now_seconds(); now != ts_second) {
+    ts = format_utc(now);
+    ts_second = now;
+  }
   if (g_format.load(std::memory_order_relaxed) == format::json) {
-    line += "{\"ts\":\"" + ts + "\",\"level\":\"" + name(l) + "\",\"msg\":";
+    line += "{\"ts\":\"";
+    line += ts;
+    line += "\",\"level\":\"";
+    line += name(l);
+    line += "\",\"msg\":";
     append_json_string(line, message);
     for (const auto& [k, v] : fields) {
       line += ',';
@@ -49,7 +57,10 @@ void write(level l, std::string_view message, std::initializer_list<field> field
     }
     line += '}';
   } else {
-    line += ts + ' ' + name(l) + ' ';
+    line += ts;
+    line += ' ';
+    line += name(l);
+    line += ' ';
     line.append(message);
     for (const auto& [k, v] : fields) {
       line += ' ';
@@ -60,12 +71,8 @@ void write(level l, std::string_view message, std::initializer_list<field> field
     }
   }
   line += '\n';
-  std::size_t off = 0;
-  while (off < line.size()) {
-    const ssize_t n = ::write(STDERR_FILENO, line.data() + off, line.size() - off);
-    if (n <= 0) break;
-    off += static_cast<std::size_t>(n);
-  }
+  if (l < level::warn && detail::buffer_line(line)) return;
+  detail::write_stderr(line);
 }
 
 }  // namespace mixtape::core::log

@@ -1,6 +1,6 @@
 #pragma once
 // One-line structured logging to stderr (journald keeps it under systemd).
-// Thread-safe: each line is written with a single write(2).
+// Thread-safe: each line is written with a single write(2), or buffered (log_buffer.hpp).
 #include <initializer_list>
 #include <string>
 #include <string_view>

@@ -1,0 +1,141 @@
+#include "core/log_buffer.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace mixtape::core::log {
+namespace {
+
+constexpr std::size_t buffer_bytes = 64 * 1024;
+constexpr auto flush_interval = std::chrono::milliseconds(100);
+
+struct thread_buffer {
+  std::mutex mutex;
+  std::string pending;  // whole lines, at most buffer_bytes
+};
+
+// The flusher and every thread's buffer. A buffer outlives its thread until flushed.
+struct sink {
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::vector<std::shared_ptr<thread_buffer>> buffers;
+  std::thread flusher;
+  bool stopping = false;
+  std::atomic<bool> on{false};
+  std::atomic<std::uint64_t> dropped{0};
+
+  ~sink() { stop(); }  // a process that ends without stop_buffering() still writes its lines
+
+  void stop() {
+    {
+      std::lock_guard lock{mutex};
+      if (!flusher.joinable()) return;
+      on = false;
+      stopping = true;
+    }
+    wake.notify_one();
+    flusher.join();
+    flush_all();  // what came in while the flusher was ending
+  }
+
+  // Writes every buffer out; drops those whose thread has ended once empty.
+  void flush_all() {
+    std::vector<std::shared_ptr<thread_buffer>> list;
+    {
+      std::lock_guard lock{mutex};
+      std::erase_if(buffers, [](const auto& b) { return b.use_count() == 1 && b->pending.empty(); });
+      list = buffers;
+    }
+    std::string out;
+    for (const auto& b : list) {
+      {
+        std::lock_guard lock{b->mutex};
+        out.swap(b->pending);
+      }
+      detail::write_stderr(out);
+      out.clear();
+    }
+  }
+
+  void run() {
+    std::unique_lock lock{mutex};
+    while (!stopping) {
+      wake.wait_for(lock, flush_interval);
+      lock.unlock();
+      flush_all();
+      lock.lock();
+    }
+  }
+};
+
+sink& the_sink() {
+  static sink s;
+  return s;
+}
+
+thread_buffer& my_buffer() {
+  thread_local std::shared_ptr<thread_buffer> mine = [] {
+    auto b = std::make_shared<thread_buffer>();
+    b->pending.reserve(buffer_bytes);
+    sink& s = the_sink();
+    std::lock_guard lock{s.mutex};
+    s.buffers.push_back(b);
+    return b;
+  }();
+  return *mine;
+}
+
+}  // namespace
+
+void start_buffering() {
+  sink& s = the_sink();
+  std::lock_guard lock{s.mutex};
+  if (s.flusher.joinable()) return;
+  s.stopping = false;
+  s.flusher = std::thread([&s] { s.run(); });
+  s.on = true;
+}
+
+void stop_buffering() { the_sink().stop(); }
+
+std::uint64_t dropped_lines() noexcept { return the_sink().dropped.load(std::memory_order_relaxed); }
+
+namespace detail {
+
+bool buffer_line(std::string_view line) {
+  sink& s = the_sink();
+  if (!s.on.load(std::memory_order_acquire)) return false;
+  thread_buffer& b = my_buffer();
+  bool half_full = false;
+  {
+    std::lock_guard lock{b.mutex};  // contended only by the flusher's swap
+    if (b.pending.size() + line.size() > buffer_bytes) {
+      s.dropped.fetch_add(1, std::memory_order_relaxed);
+      return true;
+    }
+    const bool was_below = b.pending.size() < buffer_bytes / 2;
+    b.pending.append(line);
+    half_full = was_below && b.pending.size() >= buffer_bytes / 2;
+  }
+  if (half_full) s.wake.notify_one();
+  return true;
+}
+
+void write_stderr(std::string_view bytes) noexcept {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(STDERR_FILENO, bytes.data(), bytes.size());
+    if (n <= 0) return;
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+}  // namespace detail
+}  // namespace mixtape::core::log
