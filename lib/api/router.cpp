@@ -1,12 +1,13 @@
 #include "api/router.hpp"
 
+#include <charconv>
+#include <cstdint>
+
 #include "api/errors.hpp"
 #include "api/responses.hpp"
 #include "api/query.hpp"
 #include "core/ids.hpp"
 #include "core/log.hpp"
-
-#include <cstdio>
 
 namespace mixtape::api {
 namespace {
@@ -45,13 +46,22 @@ const char* method_name(method m) {
 
 // One access-log line: method, route (the pattern, never ids or tokens), status, duration, request id.
 void log_request(method verb, std::optional<route_id> route, const response& r, std::chrono::nanoseconds elapsed) {
+  // Milliseconds with 3 decimals, from integer microseconds (snprintf's %f showed in profiles).
+  const auto us = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
   char duration[32];
-  std::snprintf(duration, sizeof duration, "%.3f", std::chrono::duration<double, std::milli>(elapsed).count());
-  const auto status = std::to_string(r.status);
+  auto end = std::to_chars(duration, duration + 24, us / 1000).ptr;
+  const unsigned frac = static_cast<unsigned>(us % 1000);
+  *end++ = '.';
+  *end++ = static_cast<char>('0' + frac / 100);
+  *end++ = static_cast<char>('0' + frac / 10 % 10);
+  *end++ = static_cast<char>('0' + frac % 10);
+  char status_text[8];
+  const std::string_view status{status_text,
+                                static_cast<std::size_t>(std::to_chars(status_text, status_text + 8, r.status).ptr - status_text)};
   core::log::info("request", {{"method", method_name(verb)},
                               {"route", route ? route_label(*route) : "unmatched"},
                               {"status", status},
-                              {"duration_ms", duration},
+                              {"duration_ms", std::string_view{duration, static_cast<std::size_t>(end - duration)}},
                               {"request_id", r.request_id}});
 }
 

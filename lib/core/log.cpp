@@ -34,8 +34,8 @@ void set_min_level(level l) noexcept { g_min = l; }
 
 void write(level l, std::string_view message, std::initializer_list<field> fields) {
   if (l < g_min.load(std::memory_order_relaxed)) return;
-  std::string line;
-  line.reserve(128);
+  thread_local std::string line;  // reused: no allocation per line
+  line.clear();
   thread_local unix_seconds ts_second = -1;  // the timestamp text, made once a second
   thread_local std::string ts;
   if (const unix_seconds now = now_seconds(); now != ts_second) {

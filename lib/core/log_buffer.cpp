@@ -14,7 +14,7 @@
 namespace mixtape::core::log {
 namespace {
 
-constexpr std::size_t buffer_bytes = 64 * 1024;
+constexpr std::size_t buffer_bytes = 1024 * 1024;  // ~0.3 s of 50k lines/s on one thread
 constexpr auto flush_interval = std::chrono::milliseconds(100);
 
 struct thread_buffer {
@@ -114,18 +114,18 @@ bool buffer_line(std::string_view line) {
   sink& s = the_sink();
   if (!s.on.load(std::memory_order_acquire)) return false;
   thread_buffer& b = my_buffer();
-  bool half_full = false;
+  bool wake_flusher = false;
   {
     std::lock_guard lock{b.mutex};  // contended only by the flusher's swap
     if (b.pending.size() + line.size() > buffer_bytes) {
       s.dropped.fetch_add(1, std::memory_order_relaxed);
       return true;
     }
-    const bool was_below = b.pending.size() < buffer_bytes / 2;
+    const bool was_below = b.pending.size() < buffer_bytes / 4;
     b.pending.append(line);
-    half_full = was_below && b.pending.size() >= buffer_bytes / 2;
+    wake_flusher = was_below && b.pending.size() >= buffer_bytes / 4;
   }
-  if (half_full) s.wake.notify_one();
+  if (wake_flusher) s.wake.notify_one();
   return true;
 }
 

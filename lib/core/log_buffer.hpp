@@ -1,7 +1,7 @@
 #pragma once
 // Buffered log lines (the access log's path): while buffering is on, each thread's debug
-// and info lines go to its own bounded buffer (64 KiB), which a flusher thread writes to
-// stderr every 100 ms, sooner when a buffer is half full, and at stop. A thread that logs
+// and info lines go to its own bounded buffer (1 MiB), which a flusher thread writes to
+// stderr every 100 ms, sooner when a buffer is a quarter full, and at stop. A thread that logs
 // never waits for the destination: when its buffer is full the line is dropped and counted.
 // Warnings and errors are still written at once, so across threads they may come out ahead
 // of info lines logged just before them (lines carry their time; one thread's lines keep

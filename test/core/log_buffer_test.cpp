@@ -86,7 +86,7 @@ BOOST_AUTO_TEST_CASE(a_destination_that_stops_reading_drops_lines_instead_of_blo
   const auto before = log::dropped_lines();
   const std::string payload(200, 'x');
   std::size_t logged = 0;
-  while (log::dropped_lines() == before && logged < 100'000) {  // 64 KiB pipe + 64 KiB buffer fill first
+  while (log::dropped_lines() == before && logged < 100'000) {  // 64 KiB pipe + 1 MiB buffer fill first
     log::info("filler", {{"payload", payload}});
     ++logged;
   }
