@@ -42,6 +42,12 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
+bool needs_json_escape(std::string_view s) noexcept {
+  for (const char c : s)
+    if (escape_table[static_cast<unsigned char>(c)] != 0) return true;
+  return false;
+}
+
 void append_json_number(std::string& out, std::uint64_t n) {
   char digits[20];
   const auto r = std::to_chars(digits, digits + sizeof digits, n);

@@ -9,6 +9,8 @@ namespace mixtape::core {
 // Appends `s` as a JSON string literal (quotes included) to `out`: '"' and '\\' and
 // control characters escaped exactly as boost::json::serialize does; UTF-8 kept as is.
 void append_json_string(std::string& out, std::string_view s);
+// Whether append_json_string would escape any byte of `s`.
+bool needs_json_escape(std::string_view s) noexcept;
 // Appends `n` in decimal.
 void append_json_number(std::string& out, std::uint64_t n);
 

@@ -110,12 +110,19 @@ class reader {
     v.resize(n);
     for (auto& s : v) (*this)(s);
   }
+  // The count that starts a track list; more than the rest of the input could hold fails.
+  void track_count(std::uint32_t& n) {
+    (*this)(n);
+    if (ok() && n > remaining() / (sizeof(std::uint32_t) + sizeof(std::int64_t))) {
+      n = 0;
+      fail("track count exceeds payload");
+    }
+  }
   // A track list as (id, added_at) views into the input.
   void tracks(std::vector<std::pair<std::string_view, std::int64_t>>& v) {
     std::uint32_t n = 0;
-    (*this)(n);
+    track_count(n);
     if (!ok()) return;
-    if (n > remaining() / (sizeof(std::uint32_t) + sizeof(std::int64_t))) return fail("track count exceeds payload");
     v.resize(n);
     for (auto& [id, added_at] : v) {
       std::uint32_t size = 0;

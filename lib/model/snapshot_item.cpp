@@ -82,6 +82,27 @@ void append_snapshot_item(std::string& out, const create_share& s) {
   append_item(out, kind_share, [&] { out += encode(mutation{s}); });
 }
 
+snapshot_counts count_snapshot_items(std::string_view body) {
+  snapshot_counts counts;
+  collection head;  // decoded into again and again: its strings keep their capacity
+  for (std::size_t pos = 0; body.size() - pos >= item_prefix;) {
+    std::uint32_t length = 0;
+    for (int i = 3; i >= 0; --i) length = (length << 8) | static_cast<unsigned char>(body[pos + 1 + i]);
+    if (length > body.size() - pos - item_prefix) break;
+    if (static_cast<std::uint8_t>(body[pos]) == kind_collection) {
+      detail::reader r{body.substr(pos + item_prefix, length)};
+      collection_head(head, r);
+      std::uint32_t tracks = 0;
+      r.track_count(tracks);
+      if (!r.ok()) break;
+      ++counts.collections;
+      counts.tracks += tracks;
+    }
+    pos += item_prefix + length;
+  }
+  return counts;
+}
+
 core::status for_each_snapshot_view(std::string_view body,
                                     const std::function<core::status(snapshot_item_view&&, std::size_t)>& f) {
   std::size_t pos = 0;

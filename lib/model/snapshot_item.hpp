@@ -43,6 +43,14 @@ struct collection_view {
   std::vector<snapshot_track> tracks;
 };
 using snapshot_item_view = std::variant<collection_view, create_share>;
+
+// How many collections and track references a body holds, read without decoding the
+// tracks (a load sizes its tables with it). Stops at a malformed item: loading reports it.
+struct snapshot_counts {
+  std::size_t collections = 0;
+  std::size_t tracks = 0;
+};
+snapshot_counts count_snapshot_items(std::string_view body);
 core::status for_each_snapshot_view(std::string_view body,
                                     const std::function<core::status(snapshot_item_view&& item, std::size_t offset)>& f);
 

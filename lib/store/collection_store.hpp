@@ -207,6 +207,8 @@ class collection_store {
     f(*number, *e);
     return true;
   }
+  // Calls f for the tracks of `e` at positions offset .. offset + limit - 1 (lock held).
+  void visit_range(const entry& e, std::size_t offset, std::size_t limit, const track_visitor& f) const;
   // The collection without its tracks, text fields read back from the JSON.
   static model::collection materialize(std::uint64_t id, const collection_head& h);
   // An entry for a loaded collection (`tracks` in place of c.tracks); nullopt when its

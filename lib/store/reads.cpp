@@ -17,12 +17,15 @@ void collection_store::visit_page(std::string_view org, std::string_view owner, 
 
 bool collection_store::visit_tracks(std::string_view id, std::string_view org, std::string_view owner,
                                     std::size_t offset, std::size_t limit, const track_visitor& f) const {
-  return with_visible(id, org, owner, [&](std::uint64_t, const entry& e) {
-    if (!e.tracks) return;
-    track_ids::text_buffer scratch;
-    e.tracks->for_range(offset, limit, [&](const track_list::item& t, std::size_t position) {
-      f({track_ids_.text(t.track, scratch), position, t.added_at, track_ids_.json_safe(t.track)});
-    });
+  return with_visible(id, org, owner, [&](std::uint64_t, const entry& e) { visit_range(e, offset, limit, f); });
+}
+
+void collection_store::visit_range(const entry& e, std::size_t offset, std::size_t limit,
+                                   const track_visitor& f) const {
+  if (!e.tracks) return;
+  track_ids::text_buffer scratch;
+  e.tracks->for_range(offset, limit, [&](const track_list::item& t, std::size_t position) {
+    f({track_ids_.text(t.track, scratch), position, t.added_at, track_ids_.json_safe(t.track)});
   });
 }
 
@@ -69,12 +72,7 @@ std::optional<shared_view> collection_store::find_share(const std::array<unsigne
   view.collection_exists = true;
   view.name = std::move(c.name);
   view.description = std::move(c.description);
-  if (e->tracks) {
-    track_ids::text_buffer scratch;
-    e->tracks->for_range(0, e->tracks->size(), [&](const track_list::item& t, std::size_t position) {
-      tracks({track_ids_.text(t.track, scratch), position, t.added_at, track_ids_.json_safe(t.track)});
-    });
-  }
+  visit_range(*e, 0, e->track_count(), tracks);
   return view;
 }
 

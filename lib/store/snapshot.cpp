@@ -132,16 +132,9 @@ core::status collection_store::load_snapshot(std::string_view body) {
     const owner_index::owner* owner;
   };
   std::vector<indexed> to_index;
-  std::size_t collections = 0, tracks = 0;  // a first pass counts them, to size the tables once
-  (void)model::for_each_snapshot_view(body, [&](model::snapshot_item_view&& item, std::size_t) {
-    if (const auto* c = std::get_if<model::collection_view>(&item)) {
-      ++collections;
-      tracks += c->tracks.size();
-    }
-    return core::success();
-  });
-  reserve(size() + collections);
-  track_ids_.reserve(track_ids_.size() + tracks);  // at most that many distinct; release_spare_capacity() trims
+  const auto counts = model::count_snapshot_items(body);  // to size the tables once
+  reserve(size() + counts.collections);
+  track_ids_.reserve(track_ids_.size() + counts.tracks);  // at most that many distinct; release_spare_capacity() trims
   auto loaded = model::for_each_snapshot_view(body, [&](model::snapshot_item_view&& item, std::size_t offset) -> core::status {
     if (auto* share = std::get_if<model::create_share>(&item)) {
       share_link link{share->share_id, share->collection_id, share->visibility, share->expires_at, share->at};

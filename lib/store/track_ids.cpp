@@ -1,11 +1,11 @@
 #include "store/track_ids.hpp"
 
-#include <algorithm>
 #include <cstring>
 #include <functional>
 #include <stdexcept>
 
 #include "core/identifiers.hpp"
+#include "core/json_text.hpp"
 
 namespace mixtape::store {
 namespace {
@@ -67,8 +67,6 @@ void track_ids::rebuild_index(std::size_t capacity_for) {
   for_each_held([&](handle h) { index_.place(h, at(h).hash); });
 }
 
-void track_ids::add_reference(handle h) noexcept { ++at(h).references; }
-
 void track_ids::release(handle h) noexcept {
   if (--at(h).references == 0) released_.push_back(h);
 }
@@ -107,11 +105,6 @@ bool track_ids::equals(handle h, std::string_view id) const noexcept {
   return heap_text(s) == id;
 }
 
-std::size_t track_ids::bytes() const noexcept {
-  return chunk_count_ * chunk_size * sizeof(slot) + index_.bytes() +
-         (free_.capacity() + released_.capacity()) * sizeof(handle);
-}
-
 track_ids::handle track_ids::new_handle() {
   if (!free_.empty()) {
     const handle h = free_.back();
@@ -125,10 +118,7 @@ track_ids::handle track_ids::new_handle() {
 }
 
 void track_ids::store_text(slot& s, std::string_view id) {
-  s.json_safe = std::all_of(id.begin(), id.end(), [](char c) {
-    const auto b = static_cast<unsigned char>(c);
-    return b >= 0x20 && b != '"' && b != '\\';
-  });
+  s.json_safe = !core::needs_json_escape(id);
   if (has_prefix(id) && id.size() - prefix.size() <= sizeof s.text) {
     s.form = form_inline;
     s.inline_size = static_cast<std::uint8_t>(id.size() - prefix.size());

@@ -41,8 +41,6 @@ class track_ids {
   handle acquire(std::string_view id, std::uint32_t hash);
   // See probe_index::prefetch.
   void prefetch(std::uint32_t hash) const noexcept { index_.prefetch(hash); }
-  // Adds one reference to a handle already held.
-  void add_reference(handle h) noexcept;
   // Drops one reference. At zero the handle stays readable and is freed by the next
   // flush_released(). Applier only.
   void release(handle h) noexcept;
@@ -63,7 +61,6 @@ class track_ids {
   void release_spare_capacity();
 
   std::size_t size() const noexcept { return live_; }     // distinct ids referenced
-  std::size_t bytes() const noexcept;                      // memory held, approximately
 
  private:
   // One id. Short texts after the "mtrack_" prefix live in `text`; any other text lives on

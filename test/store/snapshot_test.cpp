@@ -168,3 +168,26 @@ BOOST_AUTO_TEST_CASE(snapshot_items_round_trip_every_field) {
   BOOST_TEST(*sh2.expires_at == 123);
   BOOST_TEST(offsets[0] == 0u);
 }
+
+BOOST_AUTO_TEST_CASE(snapshot_items_are_counted_without_decoding_tracks) {
+  model::collection a, b;
+  a.id = "mcoll_000000000001";
+  a.tracks = {{"mtrack_a", 1}, {"mtrack_b", 2}};
+  b.id = "mcoll_000000000002";
+  b.tracks = {{"mtrack_c", 3}};
+  std::string body;
+  model::append_snapshot_item(body, a);
+  model::append_snapshot_item(body, model::create_share{"mslink_1", a.id, {}, model::share_visibility::public_, {}, 4});
+  model::append_snapshot_item(body, b);
+  const auto counts = model::count_snapshot_items(body);
+  BOOST_TEST(counts.collections == 2u);
+  BOOST_TEST(counts.tracks == 3u);
+  // A count the payload cannot hold (a crafted body) stops the count: nothing is sized by it.
+  std::string crafted;
+  model::append_snapshot_item(crafted, b);
+  const std::size_t count_at = crafted.size() - (4 + 8 + 8) - 4;  // before one track: length, "mtrack_c", time
+  crafted[count_at + 3] = '\x7f';                                  // the count's high byte
+  const auto bounded = model::count_snapshot_items(crafted);
+  BOOST_TEST(bounded.collections == 0u);
+  BOOST_TEST(bounded.tracks == 0u);
+}
