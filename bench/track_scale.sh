@@ -11,44 +11,8 @@ ROUNDS=${1:-3}
 PORT=18090 NGINX_PORT=18091
 WORK=$(mktemp -d /tmp/mixtape-track-scale.XXXXXX)
 chmod 755 "$WORK"  # nginx's workers read page.json as another user
-SERVER_PID=""
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# start_server DIR [FLAGS...]: starts mixtaped on $PORT, waits for /readyz, sets KEY.
-start_server() {
-  local dir=$1
-  shift
-  mkdir -p "$dir"
-  "$B/app/mixtaped" --listen "127.0.0.1:$PORT" --data-dir "$dir" "$@" >"$dir.log" 2>&1 &
-  SERVER_PID=$!
-  until curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null; do
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$dir.log"; exit 1; }
-    sleep 0.05
-  done
-  KEY=$(grep -o 'mxt_[A-Za-z0-9_-]*' "$dir.log" | head -1 || true)
-  [ -n "$KEY" ] || KEY=$(cat "$WORK/key")
-  echo "$KEY" >"$WORK/key"
-}
-stop_server() {
-  kill "$SERVER_PID"
-  wait "$SERVER_PID" || true
-  SERVER_PID=""
-}
-rss_mb() { echo $(($(ps -o rss= -p "$SERVER_PID") / 1024)); }
-bench() { "$B/bench/mixtape-bench" --url "http://127.0.0.1:$PORT" --key "$KEY" --warmup 1 --json "$@" 2>/dev/null; }
-field() { sed -n "s/.*\"$1\":\([0-9.e+-]*\).*/\1/p"; }
-# rps ARGS: "THROUGHPUT" and, when there were any, the errors by status.
-rps() {
-  local out errors
-  out=$(bench "$@")
-  errors=$(sed -n 's/.*"errors":{\([^}]*\)}.*/\1/p' <<<"$out")
-  echo "$(field throughput_rps <<<"$out")$([ "$errors" = '"transport":0' ] || echo " (errors: $errors)")"
-}
+source bench/lib.sh
+trap bench_cleanup EXIT
 
 echo "== add-track: into empty vs 10,000-track collections, and create (req/s)"
 start_server "$WORK/a" --max-tracks 20000
@@ -67,31 +31,14 @@ ID=$(curl -s -H "X-API-Key: $KEY" "http://127.0.0.1:$PORT/v1/music/org_local/col
   grep -o 'mcoll_[0-9a-f]*' | head -1)
 URL="/v1/music/org_local/collections/$ID/tracks?offset=9800"
 curl -s -H "X-API-Key: $KEY" "http://127.0.0.1:$PORT$URL" >"$WORK/page.json"
-cat >"$WORK/nginx.conf" <<EOF
-worker_processes 1;
-error_log $WORK/nginx.err;
-pid $WORK/nginx.pid;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    location / { root $WORK; default_type "application/json; charset=utf-8"; try_files /page.json =404; }
-  }
-}
-EOF
-nginx -c "$WORK/nginx.conf"
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$NGINX_PORT/" >/dev/null && break; sleep 0.05; done
+start_nginx "$NGINX_PORT" 1 'root '"$WORK"'; default_type "application/json; charset=utf-8"; try_files /page.json =404;'
 curl -sf "http://127.0.0.1:$NGINX_PORT/" | cmp -s - "$WORK/page.json" || { echo "nginx does not serve the page"; exit 1; }
-wrk_rps() { wrk -t1 -c64 -d5s "$@" | sed -n 's/Requests\/sec: *//p'; }
 for r in $(seq "$ROUNDS"); do
   n=$(wrk_rps "http://127.0.0.1:$NGINX_PORT$URL")
   m=$(wrk_rps -H "X-API-Key: $KEY" "http://127.0.0.1:$PORT$URL")
   echo "round $r: nginx $n  mixtape $m  ($(stat -c %s "$WORK/page.json") bytes)"
 done
-kill "$(cat "$WORK/nginx.pid")"
-rm -f "$WORK/nginx.pid"
+stop_nginx
 
 echo "== PATCH .../order with all 10,000 ids, one connection (latency, us)"
 bench --scenario reorder --prepare 4 --tracks 10000 --connections 1 --duration 5 |
