@@ -76,6 +76,15 @@ http::server_options server_options_of(const config::server_config& cfg) {
   return o;
 }
 
+api::rate_limit_options rate_limits_of(const config::server_config& cfg) {
+  api::rate_limit_options o;
+  o.key_default = cfg.key_rate;
+  o.share = cfg.share_rate;
+  o.max_tracked_ips = cfg.share_rate_max_ips;
+  o.trusted_proxies = cfg.trusted_proxies;
+  return o;
+}
+
 void print_bootstrap_banner(const std::string& key, const std::string& keys_path, const std::string& base_url) {
   std::cout << "\nmixtaped: created " << keys_path << " with a new API key (shown only once):\n\n"
             << "  export MIXTAPE_KEY=" << key << "\n\n"
@@ -120,7 +129,7 @@ int serve(const config::server_config& cfg) {
   auth::key_store key_store{std::move(keys).value()};
   http::server* server_ptr = nullptr;
   api::router router{svc, key_store, [&] { return gauges_of(store, *engine.value(), server_ptr); },
-                     cfg.access_log};
+                     cfg.access_log, rate_limits_of(cfg)};
   http::server server{server_options_of(cfg), router};
   server_ptr = &server;
   if (const auto err = server.listen())

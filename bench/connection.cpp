@@ -13,8 +13,8 @@ using boost::system::error_code;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 connection::connection(asio::io_context& ctx, std::vector<asio::ip::tcp::endpoint> endpoints,
-                       std::chrono::steady_clock::duration timeout, workload work)
-    : stream_(ctx), endpoints_(std::move(endpoints)), timeout_(timeout), work_(std::move(work)) {}
+                       std::chrono::steady_clock::duration timeout, workload work, asio::ip::address source)
+    : stream_(ctx), endpoints_(std::move(endpoints)), timeout_(timeout), source_(source), work_(std::move(work)) {}
 
 void connection::close() {
   error_code ignored;
@@ -28,6 +28,16 @@ asio::awaitable<error_code> connection::ensure_connected() {
   if (connected_) co_return error_code{};
   error_code last = asio::error::host_not_found;
   for (const auto& ep : endpoints_) {
+    if (!source_.is_unspecified()) {  // async_connect keeps an open, bound socket
+      error_code bind_ec;
+      stream_.socket().open(ep.protocol(), bind_ec);
+      if (!bind_ec) stream_.socket().bind(asio::ip::tcp::endpoint{source_, 0}, bind_ec);
+      if (bind_ec) {
+        last = bind_ec;
+        stream_.close();
+        continue;
+      }
+    }
     stream_.expires_after(timeout_);
     auto [ec] = co_await stream_.async_connect(ep, use_tuple);
     if (!ec) {

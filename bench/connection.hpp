@@ -25,8 +25,10 @@ struct exchange_result {
 class connection {
  public:
   // `endpoints`: where to connect (all loopback, checked by the caller).
+  // `source`: the local address to bind to before connecting (unspecified: any).
   connection(boost::asio::io_context& ctx, std::vector<boost::asio::ip::tcp::endpoint> endpoints,
-             std::chrono::steady_clock::duration timeout, workload work);
+             std::chrono::steady_clock::duration timeout, workload work,
+             boost::asio::ip::address source = {});
 
   // Connects if not connected; returns the error of the last endpoint tried.
   boost::asio::awaitable<boost::system::error_code> ensure_connected();
@@ -47,6 +49,7 @@ class connection {
   boost::beast::flat_buffer buffer_;
   std::vector<boost::asio::ip::tcp::endpoint> endpoints_;
   std::chrono::steady_clock::duration timeout_;
+  boost::asio::ip::address source_;
   workload work_;
   std::string body_;
   std::vector<std::string> created_ids_;  // collections this connection prepared

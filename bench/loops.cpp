@@ -18,6 +18,7 @@ using std::chrono::nanoseconds;
 void run_stats::merge(const run_stats& other) {
   latency.merge(other.latency);
   for (const auto& [status, n] : other.status_errors) status_errors[status] += n;
+  rate_limited += other.rate_limited;
   transport_errors += other.transport_errors;
   requests += other.requests;
   unsent += other.unsent;
@@ -32,7 +33,8 @@ void run_stats::account(const exchange_result& r, bench_clock::time_point intend
   ++requests;
   const auto ns = std::chrono::duration_cast<nanoseconds>(done - intended).count();
   latency.record(static_cast<std::uint64_t>(std::max<std::int64_t>(ns, 0) + 500) / 1000);
-  if (r.status < 200 || r.status > 299) ++status_errors[r.status];
+  if (r.status == 429) ++rate_limited;  // the server working as configured, not failing
+  else if (r.status < 200 || r.status > 299) ++status_errors[r.status];
   last_done = std::max(last_done, done);
 }
 

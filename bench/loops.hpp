@@ -24,7 +24,8 @@ using bench_clock = std::chrono::steady_clock;
 // Counters of one thread (its connections share them: same thread, no locking).
 struct run_stats {
   histogram latency;                                // microseconds, every response
-  std::map<unsigned, std::uint64_t> status_errors;  // non-2xx responses by status
+  std::map<unsigned, std::uint64_t> status_errors;  // non-2xx responses by status, 429 aside
+  std::uint64_t rate_limited = 0;                   // 429s: refused by the server's rate limit
   std::uint64_t transport_errors = 0;
   std::uint64_t requests = 0;  // responses of any status
   std::uint64_t unsent = 0;    // open loop: scheduled in the window, never sent

@@ -70,6 +70,7 @@ core::status apply(options& o, const std::string& flag, const std::string& v) {
   if (flag == "--connections") return assign(o.connections, uint_flag(flag, v, 1, 10'000));
   if (flag == "--threads") return assign(o.threads, uint_flag(flag, v, 1, 64));
   if (flag == "--prepare") return assign(o.prepare, uint_flag(flag, v, 0, 10'000'000));
+  if (flag == "--source-addresses") return assign(o.source_addresses, uint_flag(flag, v, 1, 1u << 24));
   if (flag == "--tracks") return assign(o.tracks, uint_flag(flag, v, 0, 100'000));
   if (flag == "--page-offset") {
     unsigned offset = 0;
@@ -245,7 +246,8 @@ core::result<options> parse_args(const std::vector<std::string>& args, const env
       {"--scenario", true, false}, {"--mix", true, false},       {"--connections", true, false},
       {"--threads", true, false},  {"--prepare", true, false},   {"--duration", true, false},
       {"--warmup", true, false},   {"--timeout", true, false},   {"--rate", true, false},
-      {"--tracks", true, false},   {"--page-offset", true, false}, {"--json", false, false}};
+      {"--tracks", true, false},   {"--page-offset", true, false}, {"--json", false, false},
+      {"--source-addresses", true, false}};
   options o;
   bool scenario_given = false, mix_given = false;
   const auto set = [&](const core::flag_def& d, const std::string& v) -> core::status {

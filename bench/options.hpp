@@ -59,6 +59,7 @@ struct options {
   unsigned tracks = 0;         // tracks added to each prepared collection (0..100000)
   std::optional<unsigned> page_offset;  // tracks: this offset; nullopt: a random page start in [0, tracks)
   double timeout_s = 10;       // per connect / request
+  unsigned source_addresses = 0;  // > 0: connection i binds to 127.0.0.1 + (i mod N) (per-IP limits)
   bool json = false;
   bool help = false;
 

@@ -107,6 +107,8 @@ std::string format_table(const report& r) {
   out << "  requests     " << r.stats.requests << " in " << fixed(r.elapsed_s, 2) << " s\n";
   out << "  throughput   " << fixed(r.throughput(), 1) << " req/s\n";
   out << "  errors       " << errors_text(r) << "\n";
+  if (r.stats.rate_limited > 0)
+    out << "  rate-limited " << r.stats.rate_limited << " (HTTP 429: refused by the server's rate limit)\n";
   if (r.stats.unsent > 0)
     out << "  unsent       " << r.stats.unsent << " (scheduled but never sent: the server could not keep up)\n";
   out << "\n  latency      p50        p90        p99        p99.9      max        mean\n               ";
@@ -143,6 +145,7 @@ std::string format_json(const report& r) {
   o["elapsed_s"] = r.elapsed_s;
   o["throughput_rps"] = r.throughput();
   o["errors"] = std::move(errors);
+  o["rate_limited"] = r.stats.rate_limited;
   o["unsent"] = r.stats.unsent;
   o["latency_us"] = std::move(latency);
   o["prepared"] = r.prepared;

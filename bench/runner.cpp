@@ -59,9 +59,18 @@ core::status runner::connect() {
   for (const auto& r : results)
     if (r.endpoint().address().is_loopback()) endpoints.push_back(r.endpoint());
   if (endpoints.empty()) return failure(opts_.server.host + " does not resolve to a loopback address");
-  for (unsigned i = 0; i < opts_.connections; ++i)
+  if (opts_.source_addresses > 0) {  // 127.0.0.1 + i: IPv4 loopback only
+    std::erase_if(endpoints, [](const tcp::endpoint& e) { return !e.address().is_v4(); });
+    if (endpoints.empty()) return failure("--source-addresses needs an IPv4 loopback server address");
+  }
+  for (unsigned i = 0; i < opts_.connections; ++i) {
+    boost::asio::ip::address source;
+    if (opts_.source_addresses > 0)
+      source = boost::asio::ip::address_v4{0x7f000001u + i % opts_.source_addresses};
     connections_.push_back(std::make_unique<connection>(*contexts_[i % contexts_.size()], endpoints,
-                                                        seconds_of(opts_.timeout_s), workload{opts_, &data_, i}));
+                                                        seconds_of(opts_.timeout_s), workload{opts_, &data_, i},
+                                                        source));
+  }
   phase_state state;
   run_phase([&](std::size_t i) { return connect_one(connections_[i].get(), &state); });
   if (state.failed) return failure("cannot reach " + opts_.url + ": " + state.first_error);

@@ -58,12 +58,15 @@ Load shape
   --timeout S           limit for each connect and each request      [10]
                         (open loop: requests still unsent this long after the end are
                         reported as unsent)
+  --source-addresses N  bind connection i to 127.0.0.1 + (i mod N) before connecting, so
+                        per-client-IP limits see N clients (IPv4 loopback only)   [off]
 
 Output
   --json                print exactly one JSON object on stdout (progress goes to stderr):
                         scenario, connections, threads, duration_s, warmup_s, rate (null when
                         closed loop), requests, throughput_rps, elapsed_s,
-                        errors {"<status>": n, ..., "transport": n}, unsent,
+                        errors {"<status>": n, ..., "transport": n} (429 aside),
+                        rate_limited (429s), unsent,
                         latency_us {p50, p90, p99, p999, max, mean}, prepared, prepare_s,
                         tracks, prepared_tracks, prepare_tracks_s, prepared_shares,
                         prepare_shares_s (and mix, the non-zero weights, for mixed)
@@ -75,8 +78,10 @@ responses); errors = responses with a non-2xx status, by status, and transport e
 (connect, write, read or timeout failures); latency in microseconds over all responses,
 from an HDR-style histogram (<0.5% relative error).
 
-resolve: the server may rate-limit unauthenticated share-link requests per client IP; benchmark
-it with that limit off.
+Rate limits: 429 responses are counted apart ("rate-limited", and "rate_limited" in --json), not
+as errors. resolve against the server's per-IP share-link limit (on by default): with one source
+address every connection shares one bucket; --source-addresses N spreads the connections over N
+(each its own bucket), e.g. to measure the limiter's cost with buckets that never run dry.
 
 Exit status: 0 after a run (errors are in the report), 1 when the server cannot be reached
 or preparing data fails, 2 on bad arguments.

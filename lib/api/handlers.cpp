@@ -8,20 +8,23 @@ namespace mixtape::api {
 
 std::optional<response> router::dispatch(const route_match& m, const request& req, std::string_view query,
                                          const service::caller& who, std::string trace_id,
-                                         const request_context& ctx, const respond_fn& later) {
+                                         const request_context& ctx,
+                                         const std::optional<core::rate_verdict>& limit, const respond_fn& later) {
   const bool creates = (m.id == route_id::collections || m.id == route_id::share) && req.verb == method::post;
   const unsigned ok_status = creates ? 201 : 200;
-  const auto id = m.collection;
+  const auto id = m.id == route_id::share_link ? m.share : m.collection;  // the id a 404 names
   // Reads (and refusals) answer now.
   const auto now = [&](service::reply r) -> std::optional<response> {
     auto res = to_response(std::move(r), ok_status, id, std::move(trace_id));
+    if (limit) set_rate_headers(res, *limit);
     finish(ctx, res);
     return res;
   };
   // Writes answer when the journal has them: maybe on the journal thread, so capture by value.
   const auto when_durable = [&] {
-    return [this, ctx, later, ok_status, id = std::string{id}, trace_id](service::reply r) {
+    return [this, ctx, later, ok_status, id = std::string{id}, trace_id, limit](service::reply r) {
       auto res = to_response(std::move(r), ok_status, id, trace_id);
+      if (limit) set_rate_headers(res, *limit);
       finish(ctx, res);
       later(std::move(res));
     };
@@ -42,6 +45,8 @@ std::optional<response> router::dispatch(const route_match& m, const request& re
     case route_id::track: return service_.remove_track(who, id, m.track, when_durable()), std::nullopt;
     case route_id::order: return service_.reorder(who, id, req.body, when_durable()), std::nullopt;
     case route_id::share: return service_.share(who, id, req.body, when_durable()), std::nullopt;
+    case route_id::shares: return now(service_.list_shares(who, id));
+    case route_id::share_link: return service_.revoke_share(who, id, when_durable()), std::nullopt;
     default: return now(core::problem{core::errc::internal, "", "unrouted"});
   }
 }
@@ -58,10 +63,13 @@ response router::handle_public(const route_match& m, const std::string& trace_id
       }
       r.body = R"({"status":"ready"})";
       break;
-    case route_id::metrics:
-      r.body = metrics_.render(gauges_of_());
+    case route_id::metrics: {
+      auto g = gauges_of_();
+      g.rate_limit_tracked_ips = limiter_.tracked_ips();
+      r.body = metrics_.render(g);
       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
       break;
+    }
     case route_id::shared: {
       auto reply = service_.resolve_share(m.token);
       if (!reply) return error_response(error_kind::resource_not_found, "Share link not found", "{}", trace_id);

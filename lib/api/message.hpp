@@ -1,5 +1,7 @@
 #pragma once
 // The API layer's view of HTTP: plain structs, filled and consumed by lib/http.
+#include <array>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -18,6 +20,8 @@ struct request {
   std::string_view request_id;  // the client's X-Request-Id, if any
   std::string_view body;
   bool body_too_large = false;  // the body exceeded the limit and was not read
+  std::string_view x_forwarded_for;         // the last X-Forwarded-For field (the nearest proxy's)
+  std::array<unsigned char, 16> peer{};     // the TCP peer, IPv4 as ::ffff:a.b.c.d
 };
 
 inline constexpr std::string_view json_content_type = "application/json; charset=utf-8";
@@ -29,6 +33,10 @@ struct response {
   std::string_view content_type = json_content_type;
   std::string_view allow;   // for 405
   std::string retry_after;  // for 429/503 when set
+  // X-RateLimit-Limit / -Remaining / -Reset, sent when rate_limit != 0 (a limit applied).
+  std::uint32_t rate_limit = 0;
+  std::uint32_t rate_remaining = 0;
+  std::int64_t rate_reset = 0;
 };
 
 // Receives the response exactly once, possibly on another thread than the caller's.

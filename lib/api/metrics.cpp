@@ -38,6 +38,10 @@ void metrics::record(std::optional<route_id> route, unsigned status, std::chrono
   latency_count_.fetch_add(1, std::memory_order_relaxed);
 }
 
+void metrics::record_limited(route_id route) noexcept {
+  limited_[static_cast<std::size_t>(route)].fetch_add(1, std::memory_order_relaxed);
+}
+
 std::string metrics::render(const gauges& g) const {
   std::string out;
   out.reserve(4096);
@@ -50,6 +54,10 @@ std::string metrics::render(const gauges& g) const {
       const std::string status = s < statuses.size() ? std::to_string(statuses[s]) : "other";
       line(out, "mixtape_http_requests_total", "route=\"" + std::string{route} + "\",status=\"" + status + "\"", n);
     }
+  header(out, "mixtape_rate_limited_total", "counter", "Requests refused by a rate limit (429), by route.");
+  for (std::size_t r = 0; r < api::route_count; ++r)
+    if (const auto n = limited_[r].load(std::memory_order_relaxed))
+      line(out, "mixtape_rate_limited_total", "route=\"" + std::string{route_label(static_cast<route_id>(r))} + "\"", n);
   header(out, "mixtape_http_request_duration_seconds", "histogram", "Time from request headers to response.");
   std::uint64_t cumulative = 0;
   for (std::size_t b = 0; b <= bucket_bounds.size(); ++b) {
@@ -77,6 +85,7 @@ std::string metrics::render(const gauges& g) const {
       {"mixtape_snapshot_seq", g.snapshot_seq},
       {"mixtape_last_compaction_milliseconds", g.last_compaction_ms},
       {"mixtape_log_lines_dropped_total", g.log_lines_dropped},
+      {"mixtape_rate_limit_tracked_ips", g.rate_limit_tracked_ips},
   };
   for (const auto& [name, value] : plain) {
     const bool counter = name.ends_with("_total");

@@ -28,6 +28,7 @@ struct gauges {
   std::uint64_t snapshot_seq = 0;         // sequence number the newest snapshot covers
   std::uint64_t last_compaction_ms = 0;
   std::uint64_t log_lines_dropped = 0;    // buffered log lines lost to a full buffer
+  std::uint64_t rate_limit_tracked_ips = 0;  // client addresses with a share-link bucket (set by the router)
 };
 
 class metrics {
@@ -40,6 +41,8 @@ class metrics {
 
   // `route` nullopt: the request matched no route.
   void record(std::optional<route_id> route, unsigned status, std::chrono::nanoseconds latency) noexcept;
+  // A request refused by a rate limit (429), by route.
+  void record_limited(route_id route) noexcept;
   std::string render(const gauges& g) const;
 
  private:
@@ -47,6 +50,7 @@ class metrics {
   std::array<std::atomic<std::uint64_t>, bucket_bounds.size() + 1> buckets_{};
   std::atomic<std::uint64_t> latency_sum_ns_{0};
   std::atomic<std::uint64_t> latency_count_{0};
+  std::array<std::atomic<std::uint64_t>, api::route_count> limited_{};
 };
 
 }  // namespace mixtape::api

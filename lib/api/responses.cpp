@@ -13,7 +13,7 @@ response error_response(error_kind k, std::string_view system_message, std::stri
   return r;
 }
 
-response to_response(service::reply&& reply, unsigned ok_status, std::string_view collection_id,
+response to_response(service::reply&& reply, unsigned ok_status, std::string_view resource_id,
                      std::string trace_id) {
   if (reply.ok()) {
     response r;
@@ -26,8 +26,8 @@ response to_response(service::reply&& reply, unsigned ok_status, std::string_vie
   const error_kind k = kind_of(p.code);
   std::string details = "{}";
   if (k == error_kind::validation || k == error_kind::collection_full) details = details_of("field", p.field);
-  else if (k == error_kind::resource_not_found && p.field == "collection_id")
-    details = details_of("collection_id", collection_id);
+  else if (k == error_kind::resource_not_found && (p.field == "collection_id" || p.field == "share_id"))
+    details = details_of(p.field, resource_id);
   if (k == error_kind::internal) {  // the cause goes to the log, never to the client
     core::log::error("internal error", {{"cause", p.message}, {"request_id", trace_id}});
     return error_response(k, "internal error", details, std::move(trace_id));

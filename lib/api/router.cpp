@@ -75,8 +75,24 @@ bool is_sane_request_id(std::string_view id) noexcept {
 }
 
 router::router(service::collections& service, auth::key_store& keys, std::function<gauges()> gauges_of,
-               bool access_log)
-    : service_(service), keys_(keys), gauges_of_(std::move(gauges_of)), access_log_(access_log) {}
+               bool access_log, rate_limit_options limits)
+    : service_(service),
+      keys_(keys),
+      gauges_of_(std::move(gauges_of)),
+      limiter_(std::move(limits)),
+      access_log_(access_log) {}
+
+response router::rate_limited(route_id route, const core::rate_verdict& v, std::string_view who,
+                              const std::string& trace_id) {
+  metrics_.record_limited(route);
+  std::string why = "rate limit exceeded for this ";
+  why += who;
+  why += ": " + std::to_string(v.limit) + " requests at once; retry after " + std::to_string(v.retry_after) + " s";
+  auto r = error_response(error_kind::rate_limited, why, "{}", trace_id);
+  r.retry_after = std::to_string(v.retry_after);
+  set_rate_headers(r, v);
+  return r;
+}
 
 bool router::ready() const noexcept { return !draining_.load() && service_.writable(); }
 
@@ -102,19 +118,34 @@ std::optional<response> router::handle(const request& received, const respond_fn
   // HEAD runs as GET; the session leaves the body out. The log and metrics still say HEAD.
   request req = received;
   if (req.verb == method::head) req.verb = method::get;
-  if (!needs_key(m->id)) return done(handle_public(*m, trace_id));
+  if (!needs_key(m->id)) {
+    if (m->id != route_id::shared || !limiter_.share_limited()) return done(handle_public(*m, trace_id));
+    const auto v = limiter_.take_for_client(req, core::rate_clock::now());
+    if (!v.allowed) return done(rate_limited(m->id, v, "client address", trace_id));
+    auto r = handle_public(*m, trace_id);
+    set_rate_headers(r, v);
+    return done(std::move(r));
+  }
   const auto d = auth::authorize(keys_.for_this_thread(), auth::presented_key(req.x_api_key, req.authorization), m->org);
   if (d.outcome == auth::verdict::unauthenticated)
     return done(error_response(error_kind::authentication, d.reason, "{}", trace_id));
   if (d.outcome == auth::verdict::forbidden)
     return done(error_response(error_kind::permission, d.reason, "{}", trace_id));
-  if (req.body_too_large)
-    return done(error_response(error_kind::payload_too_large, "request body exceeds the size limit", "{}", trace_id));
+  std::optional<core::rate_verdict> limit;  // set when the key's bucket applies: its headers go on every answer
+  if (limiter_.limit_for(*d.key).limited()) {
+    limit = limiter_.take_for_key(*d.key, core::rate_clock::now());
+    if (!limit->allowed) return done(rate_limited(m->id, *limit, "API key", trace_id));
+  }
+  const auto refuse = [&](error_kind k, std::string_view why) {
+    auto r = error_response(k, why, "{}", trace_id);
+    if (limit) set_rate_headers(r, *limit);
+    return done(std::move(r));
+  };
+  if (req.body_too_large) return refuse(error_kind::payload_too_large, "request body exceeds the size limit");
   if (takes_body(m->id, req.verb) && !req.body.empty() && !is_json_content_type(req.content_type))
-    return done(error_response(error_kind::unsupported_media_type, "Content-Type must be application/json", "{}",
-                               trace_id));
+    return refuse(error_kind::unsupported_media_type, "Content-Type must be application/json");
   const service::caller who{std::string{m->org}, d.key->principal};
-  return dispatch(*m, req, query, who, std::move(trace_id), ctx, later);
+  return dispatch(*m, req, query, who, std::move(trace_id), ctx, limit, later);
 }
 
 void router::refused(const response& r, std::chrono::steady_clock::time_point start) {

@@ -8,6 +8,7 @@
 
 #include "api/message.hpp"
 #include "api/metrics.hpp"
+#include "api/rate_limiter.hpp"
 #include "api/routes.hpp"
 #include "auth/keys.hpp"
 #include "service/collections.hpp"
@@ -17,8 +18,9 @@ namespace mixtape::api {
 class router {
  public:
   // `gauges_of` is called when /metrics is rendered.
+  // `limits`: the rate limits to enforce (none by default).
   router(service::collections& service, auth::key_store& keys, std::function<gauges()> gauges_of,
-         bool access_log = false);
+         bool access_log = false, rate_limit_options limits = {});
 
   // Handles `req`. Returns the response when it is ready at once (reads, refusals);
   // otherwise returns nullopt and calls `later` exactly once with it — maybe before
@@ -43,14 +45,18 @@ class router {
   };
   std::optional<response> dispatch(const route_match& m, const request& req, std::string_view query,
                                    const service::caller& who, std::string trace_id, const request_context& ctx,
-                                   const respond_fn& later);
+                                   const std::optional<core::rate_verdict>& limit, const respond_fn& later);
   response handle_public(const route_match& m, const std::string& trace_id);
+  // The 429 for a refused verdict, counted under the route.
+  response rate_limited(route_id route, const core::rate_verdict& v, std::string_view who,
+                        const std::string& trace_id);
   void finish(const request_context& ctx, const response& r);
 
   service::collections& service_;
   auth::key_store& keys_;
   std::function<gauges()> gauges_of_;
   api::metrics metrics_;
+  rate_limiter limiter_;
   std::atomic<bool> draining_{false};
   bool access_log_;
 };

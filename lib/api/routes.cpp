@@ -35,6 +35,8 @@ constexpr route_spec routes[route_count] = {
     {route_id::healthz, "/healthz", GET, false, body::standard},
     {route_id::readyz, "/readyz", GET, false, body::standard},
     {route_id::metrics, "/metrics", GET, false, body::standard},
+    {route_id::shares, "/v1/music/{org}/collections/{id}/shares", GET, true, body::standard},
+    {route_id::share_link, "/v1/music/{org}/share/{share_id}", DELETE, true, body::standard},
 };
 
 constexpr bool table_is_indexed_by_id() {
@@ -90,6 +92,11 @@ std::optional<route_match> match_route(std::string_view path) noexcept {
     if (n == 4) return route_match{route_id::shared, {}, {}, {}, s[3]};
     return std::nullopt;
   }
+  if (n == 5 && s[3] == "share") {
+    route_match m{route_id::share_link, s[2], {}, {}, {}};
+    m.share = s[4];
+    return m;
+  }
   if (s[3] != "collections") return std::nullopt;
   route_match m{route_id::collections, s[2], {}, {}, {}};
   if (n == 4) return m;
@@ -99,6 +106,7 @@ std::optional<route_match> match_route(std::string_view path) noexcept {
   if (n == 6 && s[5] == "tracks") m.id = route_id::tracks;
   else if (n == 6 && s[5] == "order") m.id = route_id::order;
   else if (n == 6 && s[5] == "share") m.id = route_id::share;
+  else if (n == 6 && s[5] == "shares") m.id = route_id::shares;
   else if (n == 7 && s[5] == "tracks") {
     m.id = route_id::track;
     m.track = s[6];

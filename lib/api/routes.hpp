@@ -23,8 +23,10 @@ enum class route_id {
   healthz,
   readyz,
   metrics,
+  shares,        // /v1/music/{org}/collections/{id}/shares (extension: a collection's links)
+  share_link,    // /v1/music/{org}/share/{share_id}
 };
-inline constexpr std::size_t route_count = 10;
+inline constexpr std::size_t route_count = 12;
 
 struct route_match {
   route_id id;
@@ -32,6 +34,7 @@ struct route_match {
   std::string_view collection;
   std::string_view track;
   std::string_view token;
+  std::string_view share{};  // share_link: the {share_id} segment
 };
 
 // `path` without the query. nullopt: no such route.

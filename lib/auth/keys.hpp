@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/rate_limit.hpp"
 #include "core/sha256.hpp"
 #include "core/result.hpp"
 
@@ -30,6 +31,9 @@ struct key_entry {
   std::string principal;
   std::vector<std::string> organizations;
   std::vector<std::string> capabilities;
+  // "rate_limit": {"per_minute": N, "burst": B} in the file: this key's bucket instead of
+  // --rate-limit/--rate-burst (per_minute 0: no limit for this key).
+  std::optional<core::rate_limit> rate_limit;
 
   bool in_organization(std::string_view org) const noexcept;
   bool has_capability(std::string_view cap) const noexcept;
@@ -40,7 +44,7 @@ class keyset {
  public:
   keyset() = default;
   // Parses the keys file format {"keys":[{"id","sha256","principal","organizations",
-  // "capabilities"}...]}. Unknown fields are rejected, as are duplicate ids or hashes,
+  // "capabilities", optional "rate_limit"}...]}. Unknown fields are rejected, as are duplicate ids or hashes,
   // a sha256 that is not 64 hex digits, and organizations that are not org ids.
   static core::result<keyset> parse(std::string_view json_text);
   static core::result<keyset> load(const std::string& path);

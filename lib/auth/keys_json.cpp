@@ -42,6 +42,11 @@ std::string entries_to_json(const std::vector<key_entry>& entries) {
     o["principal"] = e.principal;
     o["organizations"] = json::value_from(e.organizations);
     o["capabilities"] = json::value_from(e.capabilities);
+    if (e.rate_limit) {
+      json::object limit{{"per_minute", e.rate_limit->per_minute}};
+      if (e.rate_limit->burst != 0) limit["burst"] = e.rate_limit->burst;
+      o["rate_limit"] = std::move(limit);
+    }
     out += i == 0 ? "\n  " : ",\n  ";
     out += json::serialize(o);
   }
@@ -54,7 +59,8 @@ std::string entries_to_json(const std::vector<key_entry>& entries) {
 namespace {
 
 constexpr std::string_view entry_fields[] = {"id", "sha256", "principal", "organizations",
-                                             "capabilities"};
+                                             "capabilities", "rate_limit"};
+constexpr std::uint64_t max_rate = 1'000'000;  // per minute, and burst: as the flags allow
 
 std::string at(std::size_t index, std::string_view id = {}) {
   std::string s = "keys[" + std::to_string(index) + "]";
@@ -93,6 +99,37 @@ reason read_list(const json::object& o, std::string_view name, bool required,
   return std::nullopt;
 }
 
+// An integer field of `o` in [lo, max_rate]; absent leaves `out` alone unless required.
+reason read_count(const json::object& o, std::string_view name, bool required, std::uint64_t lo,
+                  std::uint32_t& out) {
+  const json::value* v = o.if_contains(name);
+  if (v == nullptr) return required ? reason("missing \"" + std::string(name) + "\"") : std::nullopt;
+  const auto n = v->is_uint64() ? std::optional<std::uint64_t>(v->get_uint64())
+                 : v->is_int64() && v->get_int64() >= 0 ? std::optional<std::uint64_t>(v->get_int64())
+                                                         : std::nullopt;
+  if (!n || *n < lo || *n > max_rate)
+    return "\"" + std::string(name) + "\" must be an integer between " + std::to_string(lo) + " and " +
+           std::to_string(max_rate);
+  out = static_cast<std::uint32_t>(*n);
+  return std::nullopt;
+}
+
+// "rate_limit": {"per_minute": N (0 = unlimited), "burst": B (optional, 1..)}.
+reason read_rate_limit(const json::object& o, std::optional<core::rate_limit>& out) {
+  const json::value* v = o.if_contains("rate_limit");
+  if (v == nullptr) return std::nullopt;
+  const json::object* limit = v->if_object();
+  if (limit == nullptr) return "\"rate_limit\" must be an object {\"per_minute\": N, \"burst\": B}";
+  for (const auto& field : *limit)
+    if (field.key() != "per_minute" && field.key() != "burst")
+      return "\"rate_limit\": unknown field " + detail::quoted(field.key());
+  core::rate_limit r;
+  if (auto why = read_count(*limit, "per_minute", true, 0, r.per_minute)) return "\"rate_limit\": " + *why;
+  if (auto why = read_count(*limit, "burst", false, 1, r.burst)) return "\"rate_limit\": " + *why;
+  out = r;
+  return std::nullopt;
+}
+
 bool any_text(std::string_view s) noexcept { return !s.empty() && !detail::has_control_chars(s); }
 
 core::result<key_entry> parse_entry(const json::value& v, std::size_t index) {
@@ -114,6 +151,7 @@ core::result<key_entry> parse_entry(const json::value& v, std::size_t index) {
     return corrupt(where + ": " + *why);
   if (auto why = read_list(*o, "capabilities", false, any_text, "non-empty strings", e.capabilities))
     return corrupt(where + ": " + *why);
+  if (auto why = read_rate_limit(*o, e.rate_limit)) return corrupt(where + ": " + *why);
   return e;
 }
 

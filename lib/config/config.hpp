@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "core/flag_walker.hpp"
+#include "core/ip_address.hpp"
+#include "core/rate_limit.hpp"
 #include "core/result.hpp"
 
 namespace mixtape::config {
@@ -38,6 +40,10 @@ struct server_config {
   std::chrono::seconds body_timeout{30};
   std::chrono::seconds idle_timeout{60};
   std::chrono::seconds drain_timeout{10};
+  core::rate_limit key_rate;              // --rate-limit / --rate-burst: per API key; off by default
+  core::rate_limit share_rate{60, 30};    // --share-rate-limit / --share-rate-burst: per client IP
+  std::size_t share_rate_max_ips = 65'536;         // --share-rate-max-ips: IP buckets held at most
+  std::vector<core::ip_range> trusted_proxies;     // --trusted-proxies: whose X-Forwarded-For counts
 
   std::string keys_path() const { return keys_file.empty() ? data_dir + "/keys.json" : keys_file; }
 };

@@ -113,6 +113,26 @@ constexpr server_flag table[] = {
      [](C& c, S& f, S& v) { return seconds(c.idle_timeout, f, v); }},
     {{"--drain-timeout"}, "SECONDS", "10", "on SIGTERM, time allowed for in-flight requests",
      [](C& c, S& f, S& v) { return seconds(c.drain_timeout, f, v); }},
+    {{"--rate-limit"}, "N", "0",
+     "requests per minute per API key (a token bucket; 0: no limit); a key's \"rate_limit\" in the keys file wins",
+     [](C& c, S& f, S& v) { return integer(c.key_rate.per_minute, f, v, 0, 1'000'000); }},
+    {{"--rate-burst"}, "N", "= --rate-limit", "bucket size per API key: requests that may come at once",
+     [](C& c, S& f, S& v) { return integer(c.key_rate.burst, f, v, 1, 1'000'000); }},
+    {{"--share-rate-limit"}, "N", "60", "requests per minute per client IP on GET /v1/music/shared/{token}; 0: no limit",
+     [](C& c, S& f, S& v) { return integer(c.share_rate.per_minute, f, v, 0, 1'000'000); }},
+    {{"--share-rate-burst"}, "N", "30", "bucket size per client IP for share links",
+     [](C& c, S& f, S& v) { return integer(c.share_rate.burst, f, v, 1, 1'000'000); }},
+    {{"--share-rate-max-ips"}, "N", "65536",
+     "client IPs tracked at most (about 100 bytes each); past it the buckets closest to full are forgotten",
+     [](C& c, S& f, S& v) { return integer(c.share_rate_max_ips, f, v, 16, 100'000'000); }},
+    {{"--trusted-proxies"}, "LIST", "none",
+     "comma list of addresses or CIDR ranges whose X-Forwarded-For names the client (share-link limit)",
+     [](C& c, S& f, S& v) -> status {
+       auto ranges = core::parse_ip_ranges(v);
+       if (!ranges) return bad(f, "--trusted-proxies must be a comma list of IP addresses or CIDR ranges");
+       c.trusted_proxies = std::move(*ranges);
+       return core::success();
+     }},
 };
 
 std::string flag_and_metavar(const server_flag& f) {

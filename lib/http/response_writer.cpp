@@ -28,6 +28,14 @@ void build_head(std::string& head, const api::response& r, bool keep_alive, bool
     head += "\r\nRetry-After: ";
     head += r.retry_after;
   }
+  if (r.rate_limit != 0) {
+    head += "\r\nX-RateLimit-Limit: ";
+    head.append(digits, std::to_chars(digits, digits + sizeof digits, r.rate_limit).ptr);
+    head += "\r\nX-RateLimit-Remaining: ";
+    head.append(digits, std::to_chars(digits, digits + sizeof digits, r.rate_remaining).ptr);
+    head += "\r\nX-RateLimit-Reset: ";
+    head.append(digits, std::to_chars(digits, digits + sizeof digits, r.rate_reset).ptr);
+  }
   if (!keep_alive) head += "\r\nConnection: close";
   else if (http10) head += "\r\nConnection: keep-alive";
   head += "\r\n\r\n";

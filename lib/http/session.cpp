@@ -39,9 +39,10 @@ api::method to_method(bhttp::verb v) {
 }
 
 // The header's fields only (never trailers), first occurrence wins.
-api::request to_api(const request_reader& reader) {
+api::request to_api(const request_reader& reader, const std::array<unsigned char, 16>& peer) {
   const auto& m = reader.get();
   api::request r;
+  r.peer = peer;
   r.verb = to_method(m.method());
   r.target = reader.target();
   std::size_t left = reader.header_fields();
@@ -56,6 +57,7 @@ api::request to_api(const request_reader& reader) {
       case bhttp::field::unknown:
         if (r.x_api_key.empty() && equals_lower(f->name_string(), "x-api-key")) r.x_api_key = f->value();
         else if (r.request_id.empty() && equals_lower(f->name_string(), "x-request-id")) r.request_id = f->value();
+        else if (equals_lower(f->name_string(), "x-forwarded-for")) r.x_forwarded_for = f->value();  // the last
         break;
       default: break;
     }
@@ -63,6 +65,24 @@ api::request to_api(const request_reader& reader) {
   r.body = m.body();
   r.body_too_large = reader.body_too_large();
   return r;
+}
+
+// The peer's address as 16 bytes (IPv4 mapped), zeros when unknown.
+std::array<unsigned char, 16> peer_of(const tcp::socket& socket) {
+  beast::error_code ec;
+  const auto ep = socket.remote_endpoint(ec);
+  std::array<unsigned char, 16> out{};
+  if (ec) return out;
+  const auto a = ep.address();
+  if (a.is_v4()) {
+    out[10] = out[11] = 0xff;
+    const auto v4 = a.to_v4().to_bytes();
+    std::copy(v4.begin(), v4.end(), out.begin() + 12);
+  } else {
+    const auto v6 = a.to_v6().to_bytes();
+    std::copy(v6.begin(), v6.end(), out.begin());
+  }
+  return out;
 }
 
 // A response for a request the router never saw (unparseable or oversized).
@@ -146,6 +166,7 @@ awaitable<void> session(worker& w, shared_state& s, tcp::socket socket) {
   connection& conn = reg.get();
   const auto reply = std::make_shared<reply_slot>();
   const api::respond_fn receiver = reply->receiver();
+  const auto peer = peer_of(socket);
   for (bool first = true;; first = false) {
     conn.waiting_for_request = true;
     if (w.draining) break;
@@ -180,7 +201,7 @@ awaitable<void> session(worker& w, shared_state& s, tcp::socket socket) {
     }
     conn.no_deadline();
     const auto& req = reader.get();
-    std::optional<api::response> answer = s.router.handle(to_api(reader), receiver);
+    std::optional<api::response> answer = s.router.handle(to_api(reader, peer), receiver);
     if (!answer) answer = reply->take();
     if (!answer) answer = co_await reply->async_wait(asio::use_awaitable);
     const bool keep_alive = req.keep_alive() && !reader.body_too_large() && !w.draining;

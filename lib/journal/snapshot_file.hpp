@@ -1,7 +1,7 @@
 #pragma once
 // Snapshot files (documented in docs/journal-format.md):
 //   snapshot := header body footer
-//   header   := magic "MIXTAPES" (8 bytes) | version u32le (=1) | reserved u32le (=0) | covered_seq u64le
+//   header   := magic "MIXTAPES" (8 bytes) | version u32le (=2; 1 still read) | reserved u32le (=0) | covered_seq u64le
 //   body     := the state's items (opaque here; see model/snapshot_item.hpp)
 //   footer   := body_length u64le | masked_crc u32le
 //               crc = mask(crc32c(header | body)), mask as for journal records
@@ -21,7 +21,10 @@
 namespace mixtape::journal {
 
 inline constexpr std::string_view snapshot_magic{"MIXTAPES", 8};
-inline constexpr std::uint32_t snapshot_version = 1;
+// The version written. 2 added share links with their creator and revocation (item kind 3);
+// version 1 files (kind 2 share items) are still read.
+inline constexpr std::uint32_t snapshot_version = 2;
+inline constexpr std::uint32_t oldest_snapshot_version = 1;
 inline constexpr std::size_t snapshot_header_size = 24;
 inline constexpr std::size_t snapshot_footer_size = 12;
 

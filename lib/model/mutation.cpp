@@ -85,6 +85,12 @@ void fields(M& m, F& f) {
   f(m.limit);
 }
 
+template <class M, class F> requires is<M, revoke_share>
+void fields(M& m, F& f) {
+  f(m.share_id);
+  f(m.at);
+}
+
 core::problem corrupt(std::string message) {
   return core::problem{core::errc::corrupt_data, "", std::move(message)};
 }
@@ -112,7 +118,7 @@ std::string encode(const mutation& m) {
   return out;
 }
 
-static_assert(std::variant_size_v<mutation> == 8, "decode() must list every alternative");
+static_assert(std::variant_size_v<mutation> == 9, "decode() must list every alternative");
 
 core::result<mutation> decode(std::uint8_t type, std::string_view payload) {
   switch (type) {
@@ -124,6 +130,7 @@ core::result<mutation> decode(std::uint8_t type, std::string_view payload) {
     case 6: return decode_as<reorder_tracks>(payload);
     case 7: return decode_as<create_share>(payload);
     case 8: return decode_as<add_tracks>(payload);
+    case 9: return decode_as<revoke_share>(payload);
     default: return corrupt("unknown record type " + std::to_string(type));
   }
 }

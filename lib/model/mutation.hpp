@@ -61,8 +61,15 @@ struct create_share {
   core::unix_seconds at = 0;
 };
 
+// Revokes a share link: its token then resolves like an unknown one. Revoking a revoked
+// link changes nothing (the first revocation time stays).
+struct revoke_share {
+  std::string share_id;
+  core::unix_seconds at = 0;
+};
+
 using mutation = std::variant<create_collection, update_collection, delete_collection, add_track,
-                              remove_track, reorder_tracks, create_share, add_tracks>;
+                              remove_track, reorder_tracks, create_share, add_tracks, revoke_share>;
 
 // The journal record type byte of each alternative: the variant index + 1. Stable on disk.
 std::uint8_t record_type(const mutation& m) noexcept;

@@ -6,7 +6,8 @@ namespace mixtape::model {
 namespace {
 
 constexpr std::uint8_t kind_collection = 1;
-constexpr std::uint8_t kind_share = 2;
+constexpr std::uint8_t kind_share_v1 = 2;
+constexpr std::uint8_t kind_share = 3;
 constexpr std::size_t item_prefix = 1 + 4;  // kind + length
 
 // Every field but the tracks, which come last.
@@ -36,16 +37,38 @@ void append_item(std::string& out, std::uint8_t kind, Fill&& fill) {
   for (int i = 0; i < 4; ++i) out[length_at + i] = static_cast<char>((n >> (8 * i)) & 0xff);
 }
 
+// The fields of a kind 3 item after the create_share ones.
+template <class S, class F>
+void share_extra(S& s, F& f) {
+  f(s.org);
+  f(s.owner);
+  f(s.created_seq);
+  f(s.revoked_at);
+}
+
 core::problem bad_item(std::size_t offset, std::string_view why) {
   return {core::errc::corrupt_data, "",
           "snapshot item at body offset " + std::to_string(offset) + ": " + std::string{why}};
 }
 
 core::result<snapshot_item_view> decode_item(std::uint8_t kind, std::string_view payload, std::size_t offset) {
-  if (kind == kind_share) {
+  if (kind == kind_share_v1) {
     auto m = decode(record_type(mutation{create_share{}}), payload);
     if (!m) return bad_item(offset, m.error().message);
-    return snapshot_item_view{std::get<create_share>(std::move(m).value())};
+    return snapshot_item_view{share_state{std::get<create_share>(std::move(m).value()), {}, {}, 0, std::nullopt}};
+  }
+  if (kind == kind_share) {
+    share_state s;
+    std::string record;
+    detail::reader r{payload};
+    r(record);
+    share_extra(s, r);
+    if (!r.ok()) return bad_item(offset, r.error());
+    if (!r.at_end()) return bad_item(offset, "trailing bytes after the share link");
+    auto m = decode(record_type(mutation{create_share{}}), record);
+    if (!m) return bad_item(offset, m.error().message);
+    s.link = std::get<create_share>(std::move(m).value());
+    return snapshot_item_view{std::move(s)};
   }
   if (kind != kind_collection) return bad_item(offset, "unknown item kind " + std::to_string(kind));
   collection_view c;
@@ -78,8 +101,16 @@ void append_snapshot_item(std::string& out, const collection& c, std::size_t tra
   });
 }
 
-void append_snapshot_item(std::string& out, const create_share& s) {
-  append_item(out, kind_share, [&] { out += encode(mutation{s}); });
+void append_snapshot_item(std::string& out, const share_state& s) {
+  append_item(out, kind_share, [&] {
+    detail::writer w{out};
+    w(encode(mutation{s.link}));
+    share_extra(s, w);
+  });
+}
+
+void append_v1_share_item(std::string& out, const create_share& s) {
+  append_item(out, kind_share_v1, [&] { out += encode(mutation{s}); });
 }
 
 snapshot_counts count_snapshot_items(std::string_view body) {
@@ -122,7 +153,7 @@ core::status for_each_snapshot_view(std::string_view body,
 core::status for_each_snapshot_item(std::string_view body,
                                     const std::function<core::status(snapshot_item&&, std::size_t)>& f) {
   return for_each_snapshot_view(body, [&](snapshot_item_view&& item, std::size_t offset) {
-    if (auto* share = std::get_if<create_share>(&item)) return f(snapshot_item{std::move(*share)}, offset);
+    if (auto* share = std::get_if<share_state>(&item)) return f(snapshot_item{std::move(*share)}, offset);
     auto& view = std::get<collection_view>(item);
     view.fields.tracks.reserve(view.tracks.size());
     for (const auto& [id, added_at] : view.tracks) view.fields.tracks.push_back({std::string{id}, added_at});

@@ -4,7 +4,11 @@
 //   kind 1, a collection: id, org, owner, name (strings), description, cover_track_id,
 //          cover_image_url (optional strings), created_at, updated_at (i64), created_seq
 //          (u64), tracks (u32 count + (track_id string, added_at i64) each)
-//   kind 2, a share link: exactly the payload of a create_share record (model::encode)
+//   kind 2, a share link (snapshot version 1 only, still read): exactly the payload of a
+//          create_share record (model::encode)
+//   kind 3, a share link with its state (version 2, written): the create_share payload as
+//          a string (u32 length + bytes), then org, owner (strings), created_seq (u64),
+//          revoked_at (optional i64)
 // Encodings of the fields are those of mutation records. Items may come in any order.
 #include <cstddef>
 #include <functional>
@@ -20,7 +24,17 @@
 
 namespace mixtape::model {
 
-using snapshot_item = std::variant<collection, create_share>;
+// A share link as a snapshot keeps it: the record that created it, who created it (the
+// collection's org and owner then; empty when read from a kind 2 item), the seq of that
+// record (orders a collection's links; 0 from a kind 2 item) and when it was revoked.
+struct share_state {
+  create_share link;
+  std::string org, owner;
+  std::uint64_t created_seq = 0;
+  std::optional<core::unix_seconds> revoked_at;
+};
+
+using snapshot_item = std::variant<collection, share_state>;
 
 void append_snapshot_item(std::string& out, const collection& c);
 // The same item, with the tracks taken from `track_at(i)` for i in 0 .. track_count - 1
@@ -28,7 +42,9 @@ void append_snapshot_item(std::string& out, const collection& c);
 using snapshot_track = std::pair<std::string_view, core::unix_seconds>;  // track_id, added_at
 void append_snapshot_item(std::string& out, const collection& c, std::size_t track_count,
                           const std::function<snapshot_track(std::size_t i)>& track_at);
-void append_snapshot_item(std::string& out, const create_share& s);
+void append_snapshot_item(std::string& out, const share_state& s);
+// A kind 2 item, as version 1 snapshots hold them (for tests of reading old snapshots).
+void append_v1_share_item(std::string& out, const create_share& s);
 
 // Decodes `body` item by item and passes each to `f` with its byte offset in the body.
 // A malformed item (unknown kind, bad length, undecodable payload) is corrupt_data with
@@ -42,7 +58,7 @@ struct collection_view {
   collection fields;
   std::vector<snapshot_track> tracks;
 };
-using snapshot_item_view = std::variant<collection_view, create_share>;
+using snapshot_item_view = std::variant<collection_view, share_state>;
 
 // How many collections and track references a body holds, read without decoding the
 // tracks (a load sizes its tables with it). Stops at a malformed item: loading reports it.

@@ -35,6 +35,10 @@ core::problem collection_not_found() {
   return {core::errc::not_found, "collection_id", "Music collection not found or not owned by caller"};
 }
 
+core::problem share_not_found() {
+  return {core::errc::not_found, "share_id", "Share link not found or not created by caller"};
+}
+
 core::problem journal_unavailable() {
   return {core::errc::unavailable, "", "writes are refused: the journal is unavailable"};
 }

@@ -46,6 +46,8 @@ class collections {
   reply list(const caller& who, std::size_t limit, std::size_t offset) const;
   reply list_tracks(const caller& who, std::string_view id, std::size_t limit, std::size_t offset) const;
   reply resolve_share(std::string_view token) const;
+  // {"collection_id","items":[{"id","visibility","expires_at","created_at","revoked_at"}...]}.
+  reply list_shares(const caller& who, std::string_view id) const;
 
   void create(const caller& who, std::string_view body, reply_fn done);
   void update(const caller& who, std::string_view id, std::string_view body, reply_fn done);
@@ -54,6 +56,8 @@ class collections {
   void remove_track(const caller& who, std::string_view id, std::string_view track_id, reply_fn done);
   void reorder(const caller& who, std::string_view id, std::string_view body, reply_fn done);
   void share(const caller& who, std::string_view id, std::string_view body, reply_fn done);
+  // Revokes a link `who` created; 404 (field share_id) for any other id. Idempotent.
+  void revoke_share(const caller& who, std::string_view share_id, reply_fn done);
 
   // Sets the base of share URLs. Not thread-safe: call before serving.
   void set_public_url(std::string url) { options_.public_url = std::move(url); }
@@ -76,6 +80,7 @@ class collections {
 
 // Problems shared by the use cases (and the API layer's tests).
 core::problem collection_not_found();
+core::problem share_not_found();  // field "share_id": the envelope's details name it
 core::problem journal_unavailable();
 
 }  // namespace mixtape::service

@@ -1,6 +1,7 @@
 // Listing, track membership and order, and share links.
 #include <span>
 
+#include "core/identifiers.hpp"
 #include "core/ids.hpp"
 #include "core/sha256.hpp"
 #include "model/collection.hpp"
@@ -99,14 +100,20 @@ void collections::share(const caller& who, std::string_view id, std::string_view
     return done(collection_not_found());
   const core::unix_seconds now = options_.now();
   model::create_share m;
-  m.share_id = std::string{core::share_prefix} + core::random_hex(6);
+  do m.share_id = std::string{core::share_prefix} + core::random_hex(6);
+  while (store_.share_id_in_use(m.share_id));
   m.collection_id = std::string{id};
   const std::string token = core::random_base64url(32);  // 256 bits; only its hash is kept
   m.token_sha256 = core::sha256(token);
   m.visibility = req.value().visibility;
   if (const auto days = req.value().expires_in_days) m.expires_at = now + core::unix_seconds{*days} * 86'400;
   m.at = now;
-  store::share_link link{m.share_id, m.collection_id, m.visibility, m.expires_at, now};
+  store::share_link link;
+  link.id = m.share_id;
+  link.collection_id = m.collection_id;
+  link.visibility = m.visibility;
+  link.expires_at = m.expires_at;
+  link.created_at = now;
   std::string url = options_.public_url + "/v1/music/shared/" + token;
   commit(std::move(m),
          [link = std::move(link), token, url = std::move(url)](store::outcome o) -> reply {
@@ -122,6 +129,40 @@ void collections::share(const caller& who, std::string_view id, std::string_view
            append_share_state(out, link);
            out += '}';
            return out;
+         },
+         std::move(done));
+}
+
+reply collections::list_shares(const caller& who, std::string_view id) const {
+  std::string items;
+  const bool visible = store_.visit_shares(id, who.org, who.principal, [&](const store::share_link& link) {
+    if (!items.empty()) items += ',';
+    items += '{';
+    append_share_fields(items, link);
+    items += ",\"revoked_at\":";
+    append_nullable_time(items, link.revoked_at);
+    items += '}';
+  });
+  if (!visible) return collection_not_found();
+  std::string out = "{\"collection_id\":";
+  model::append_json_string(out, id);
+  out += ",\"items\":[";
+  out += items;
+  out += "]}";
+  return out;
+}
+
+void collections::revoke_share(const caller& who, std::string_view share_id, reply_fn done) {
+  static constexpr std::string_view revoked = "Share link revoked.";
+  if (!core::is_share_id(share_id)) return done(share_not_found());
+  const auto link = store_.find_share_by_id(share_id, who.org, who.principal);
+  if (!link) return done(share_not_found());
+  std::string id{share_id};
+  if (link->revoked_at) return done(success_body(id, revoked));  // nothing to write
+  commit(model::revoke_share{id, options_.now()},
+         [id](store::outcome o) -> reply {
+           if (o == store::outcome::not_found) return share_not_found();
+           return success_body(id, revoked);
          },
          std::move(done));
 }

@@ -102,7 +102,8 @@ outcome collection_store::apply(const model::mutation& m, std::uint64_t seq, std
                      [&](const model::add_tracks& x) { return apply_add_tracks(x, tracks_added); },
                      [&](const model::remove_track& x) { return apply_remove_track(x); },
                      [&](const model::reorder_tracks& x) { return apply_reorder(x); },
-                     [&](const model::create_share& x) { return apply_share(x); },
+                     [&](const model::create_share& x) { return apply_share(x, seq); },
+                     [&](const model::revoke_share& x) { return apply_revoke(x); },
                  },
                  m);
   // Ids released to zero are freed once no snapshot copy can hold them (track_ids.hpp).
@@ -241,17 +242,42 @@ outcome collection_store::apply_reorder(const model::reorder_tracks& m) {
   });
 }
 
-outcome collection_store::apply_share(const model::create_share& m) {
+outcome collection_store::apply_share(const model::create_share& m, std::uint64_t seq) {
   const auto id = model::collection_number(m.collection_id);
-  if (!id || !contains(*id)) return outcome::not_found;
-  share_link link{m.share_id, m.collection_id, m.visibility, m.expires_at, m.at};
+  if (!id) return outcome::not_found;
+  const owner_index::owner* creator = nullptr;
+  {
+    const shard& s = shard_of(*id);
+    std::lock_guard lock{s.mutex};
+    if (const entry* e = find(s, *id)) creator = e->head.owner;
+  }
+  if (!creator) return outcome::not_found;
+  share_link link{m.share_id, m.collection_id, m.visibility, m.expires_at, m.at, creator, seq, std::nullopt};
   std::lock_guard lock{shares_mutex_};
   const std::string key = hash_key(m.token_sha256);
-  if (shares_.contains(key)) return outcome::unchanged;
+  if (shares_.contains(key) || share_hashes_.contains(m.share_id)) return outcome::unchanged;
   capture_shares();
-  ++linked_ids_[*id];
-  shares_.emplace(key, std::move(link));
+  insert_share(key, std::move(link), *id);
   return outcome::applied;
+}
+
+outcome collection_store::apply_revoke(const model::revoke_share& m) {
+  std::lock_guard lock{shares_mutex_};
+  const auto hash = share_hashes_.find(m.share_id);
+  if (hash == share_hashes_.end()) return outcome::not_found;
+  share_link& link = shares_.at(hash->second);
+  if (link.revoked_at) return outcome::unchanged;
+  capture_shares();
+  link.revoked_at = m.at;
+  return outcome::applied;
+}
+
+bool collection_store::insert_share(const std::string& hash_key, share_link link, std::uint64_t collection_number) {
+  if (shares_.contains(hash_key) || share_hashes_.contains(link.id)) return false;
+  share_hashes_.emplace(link.id, hash_key);
+  linked_ids_[collection_number].push_back(link.id);
+  shares_.emplace(hash_key, std::move(link));
+  return true;
 }
 
 bool collection_store::append_json(std::string& out, std::string_view id, std::string_view org,

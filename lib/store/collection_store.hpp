@@ -55,6 +55,11 @@ struct share_link {
   model::share_visibility visibility = model::share_visibility::link_only;
   std::optional<core::unix_seconds> expires_at;
   core::unix_seconds created_at = 0;
+  // Who created it: the collection's (org, owner) when the link was made (interned by the
+  // store; null only for a link of a version 1 snapshot whose collection was gone).
+  const owner_index::owner* creator = nullptr;
+  std::uint64_t created_seq = 0;  // seq of its create_share record (0 from a version 1 snapshot)
+  std::optional<core::unix_seconds> revoked_at;
 };
 
 struct shared_view {
@@ -128,6 +133,16 @@ class collection_store {
   // When the collection exists, `tracks` is called for each of its tracks, in order.
   std::optional<shared_view> find_share(const std::array<unsigned char, 32>& token_hash,
                                         const track_visitor& tracks) const;
+
+  // Whether a share link has this id (a new link must take another).
+  bool share_id_in_use(std::string_view share_id) const;
+  // The link `share_id` when (org, owner) created it, revoked or not; nullopt otherwise.
+  std::optional<share_link> find_share_by_id(std::string_view share_id, std::string_view org,
+                                             std::string_view owner) const;
+  // Calls `f` for each link of collection `id`, revoked ones too, newest first, when `id` is
+  // visible to (org, owner); returns whether it was. `f` runs without any lock held.
+  bool visit_shares(std::string_view id, std::string_view org, std::string_view owner,
+                    const std::function<void(const share_link&)>& f) const;
 
   std::size_t size() const;
   std::size_t share_count() const;
@@ -232,7 +247,12 @@ class collection_store {
   outcome apply_add_tracks(const model::add_tracks& m, std::size_t& added);
   outcome apply_remove_track(const model::remove_track& m);
   outcome apply_reorder(const model::reorder_tracks& m);
-  outcome apply_share(const model::create_share& m);
+  outcome apply_share(const model::create_share& m, std::uint64_t seq);
+  outcome apply_revoke(const model::revoke_share& m);
+  // Indexes a link (shares_mutex_ held or quiescent); false when its token hash or id is taken.
+  bool insert_share(const std::string& hash_key, share_link link, std::uint64_t collection_number);
+  // Links loaded without a creator (version 1 snapshots) take their collection's owner.
+  void resolve_share_creators();
   // Calls change(id number, entry) under the entry's shard lock, after capture() (a change
   // may follow); not_found when there is no such collection.
   outcome change_entry(std::string_view id, const std::function<outcome(std::uint64_t, entry&)>& change);
@@ -249,7 +269,8 @@ class collection_store {
   track_ids track_ids_;  // the texts every shard's track lists refer to
   mutable std::mutex shares_mutex_;
   std::unordered_map<std::string, share_link> shares_;  // raw 32-byte token hash -> link
-  std::unordered_map<std::uint64_t, std::size_t> linked_ids_;  // collection id number -> links
+  std::unordered_map<std::string, std::string> share_hashes_;  // share id -> its token hash key
+  std::unordered_map<std::uint64_t, std::vector<std::string>> linked_ids_;  // collection id number -> share ids
   std::uint64_t shares_captured_epoch_ = 0;  // guarded by shares_mutex_, as in `shard`
   std::string shares_captured_;              // guarded by shares_mutex_
   std::uint64_t snapshot_cut_seq_ = 0;  // of the snapshot in progress: set before snapshot_epoch_

@@ -17,8 +17,9 @@
 namespace mixtape::store {
 namespace {
 
-model::create_share share_record(const std::string& hash, const share_link& link) {
-  model::create_share s;
+model::share_state share_record(const std::string& hash, const share_link& link) {
+  model::share_state st;
+  model::create_share& s = st.link;
   s.share_id = link.id;
   s.collection_id = link.collection_id;
   for (std::size_t i = 0; i < s.token_sha256.size() && i < hash.size(); ++i)
@@ -26,7 +27,17 @@ model::create_share share_record(const std::string& hash, const share_link& link
   s.visibility = link.visibility;
   s.expires_at = link.expires_at;
   s.at = link.created_at;
-  return s;
+  if (link.creator) {
+    st.org = link.creator->org;
+    st.owner = link.creator->principal;
+  }
+  st.created_seq = link.created_seq;
+  st.revoked_at = link.revoked_at;
+  return st;
+}
+
+std::string hash_key_of(const std::array<unsigned char, 32>& h) {
+  return {reinterpret_cast<const char*>(h.data()), h.size()};
 }
 
 core::problem duplicate(std::string_view what, std::size_t offset) {
@@ -136,13 +147,14 @@ core::status collection_store::load_snapshot(std::string_view body) {
   reserve(size() + counts.collections);
   track_ids_.reserve(track_ids_.size() + counts.tracks);  // at most that many distinct; release_spare_capacity() trims
   auto loaded = model::for_each_snapshot_view(body, [&](model::snapshot_item_view&& item, std::size_t offset) -> core::status {
-    if (auto* share = std::get_if<model::create_share>(&item)) {
-      share_link link{share->share_id, share->collection_id, share->visibility, share->expires_at, share->at};
-      const std::string key{reinterpret_cast<const char*>(share->token_sha256.data()), share->token_sha256.size()};
-      const auto linked = model::collection_number(link.collection_id);
-      if (!linked) return not_a_collection_id(link.collection_id, offset);
-      ++linked_ids_[*linked];
-      if (!shares_.try_emplace(key, std::move(link)).second) return duplicate("share link", offset);
+    if (auto* share = std::get_if<model::share_state>(&item)) {
+      const model::create_share& m = share->link;
+      const auto linked = model::collection_number(m.collection_id);
+      if (!linked) return not_a_collection_id(m.collection_id, offset);
+      const owner_index::owner* creator = share->org.empty() ? nullptr : owners_.intern(share->org, share->owner);
+      share_link link{m.share_id, m.collection_id, m.visibility, m.expires_at, m.at,
+                      creator,    share->created_seq, share->revoked_at};
+      if (!insert_share(hash_key_of(m.token_sha256), std::move(link), *linked)) return duplicate("share link", offset);
       return core::success();
     }
     const auto& view = std::get<model::collection_view>(item);
@@ -161,7 +173,18 @@ core::status collection_store::load_snapshot(std::string_view body) {
   std::sort(to_index.begin(), to_index.end(),
             [](const indexed& a, const indexed& b) { return a.created_seq < b.created_seq; });
   for (const auto& x : to_index) owners_.insert(*x.owner, x.created_seq, x.id);  // even after a refusal:
-  return loaded;                                                                    // entries and index agree
+  resolve_share_creators();                                                         // entries and index agree
+  return loaded;
+}
+
+void collection_store::resolve_share_creators() {
+  for (auto& [hash, link] : shares_) {
+    if (link.creator) continue;
+    const auto number = model::collection_number(link.collection_id);
+    if (!number) continue;
+    const entry* e = find(shard_of(*number), *number);
+    if (e) link.creator = e->head.owner;  // the only principal that could have shared it
+  }
 }
 
 }  // namespace mixtape::store

@@ -59,6 +59,10 @@ BOOST_AUTO_TEST_CASE(every_route_matches_with_its_parts) {
   BOOST_TEST((m && m->id == route_id::order));
   m = match_route(path("/c1/share"));
   BOOST_TEST((m && m->id == route_id::share));
+  m = match_route(path("/c1/shares"));
+  BOOST_TEST((m && m->id == route_id::shares && m->collection == "c1"));
+  m = match_route("/v1/music/org_abc123/share/mslink_0123456789ab");
+  BOOST_TEST((m && m->id == route_id::share_link && m->org == "org_abc123" && m->share == "mslink_0123456789ab"));
   m = match_route("/v1/music/shared/tok-en_1");
   BOOST_TEST((m && m->id == route_id::shared && m->token == "tok-en_1" && m->org.empty()));
   for (const char* p : {"/healthz", "/readyz", "/metrics"}) {
@@ -83,7 +87,8 @@ BOOST_AUTO_TEST_CASE(edge_paths_match_no_route) {
         std::string{"/v1/Music/org_abc123/collections"}, std::string{"//v1/music/org_abc123/collections"},
         std::string{"v1/music/org_abc123/collections"}, std::string{""}, std::string{"/"},
         std::string{"/healthz/"}, std::string{"/metrics/x"}, std::string{"/v2/music/org_abc123/collections"},
-        std::string{"/v1/music/org_abc123/collections/a/tracks/b/c/d/e"}})
+        std::string{"/v1/music/org_abc123/collections/a/tracks/b/c/d/e"}, std::string{"/v1/music/org_abc123/share"},
+        std::string{"/v1/music/org_abc123/share/s/x"}, path("/c1/shares/x")})
     BOOST_TEST(!match_route(p).has_value(), p);
 }
 
@@ -104,6 +109,8 @@ BOOST_AUTO_TEST_CASE(allowed_methods_match_the_allow_header) {
       {route_id::healthz, {method::get, method::head}, "GET, HEAD"},
       {route_id::readyz, {method::get, method::head}, "GET, HEAD"},
       {route_id::metrics, {method::get, method::head}, "GET, HEAD"},
+      {route_id::shares, {method::get, method::head}, "GET, HEAD"},
+      {route_id::share_link, {method::delete_}, "DELETE"},
   };
   const method all[] = {method::get,   method::head,    method::post,    method::put,
                         method::patch, method::delete_, method::options, method::other};

@@ -137,6 +137,34 @@ BOOST_AUTO_TEST_CASE(find_matches_the_key_only) {
   BOOST_TEST(keyset{}.find(alice_key) == nullptr);
 }
 
+BOOST_AUTO_TEST_CASE(a_key_may_carry_its_own_rate_limit) {
+  const std::string base = R"("principal": "p", "organizations": ["org_x"])";
+  const auto keys = keyset::parse(file_of({entry("k1", "a", base + R"(, "rate_limit": {"per_minute": 120, "burst": 10})"),
+                                           entry("k2", "b", base + R"(, "rate_limit": {"per_minute": 0})"),
+                                           entry("k3", "c", base)}));
+  BOOST_REQUIRE(keys.ok());
+  const auto& e = keys->entries();
+  BOOST_REQUIRE(e[0].rate_limit.has_value());
+  BOOST_TEST(e[0].rate_limit->per_minute == 120u);
+  BOOST_TEST(e[0].rate_limit->burst == 10u);
+  BOOST_TEST(!e[1].rate_limit->limited());  // 0: exempt from --rate-limit
+  BOOST_TEST(!e[2].rate_limit.has_value());
+  const auto again = keyset::parse(keys->to_json());  // `keys add` rewrites the file: limits stay
+  BOOST_REQUIRE(again.ok());
+  BOOST_TEST(again->entries()[0].rate_limit->burst == 10u);
+  BOOST_TEST(again->entries()[1].rate_limit->per_minute == 0u);
+  BOOST_TEST(!again->entries()[2].rate_limit.has_value());
+  const auto bad = [&](const std::string& limit, const std::string& needle) {
+    expect_rejected(file_of({entry("k", "a", base + R"(, "rate_limit": )" + limit)}), needle);
+  };
+  bad("60", "\"rate_limit\" must be an object");
+  bad(R"({"burst": 5})", "missing \"per_minute\"");
+  bad(R"({"per_minute": -1})", "\"per_minute\" must be an integer between 0 and 1000000");
+  bad(R"({"per_minute": 1.5})", "\"per_minute\" must be an integer");
+  bad(R"({"per_minute": 10, "burst": 0})", "\"burst\" must be an integer between 1 and 1000000");
+  bad(R"({"per_minute": 10, "window": 5})", "unknown field \"window\"");
+}
+
 BOOST_AUTO_TEST_CASE(to_json_round_trips_through_parse) {
   const auto keys = keyset::parse(file_of({alice(), bob()})).value();
   const std::string text = keys.to_json();

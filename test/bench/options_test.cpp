@@ -264,4 +264,13 @@ BOOST_AUTO_TEST_CASE(usage_documents_the_track_flags_and_scenarios) {
     BOOST_TEST(usage().find(word) != std::string::npos, word);
 }
 
+BOOST_AUTO_TEST_CASE(source_addresses_spread_connections_over_loopback_addresses) {
+  BOOST_TEST(parse_keyed({}).value().source_addresses == 0u);  // off
+  const auto r = parse_keyed({"--source-addresses", "16"});
+  BOOST_REQUIRE(r.ok());
+  BOOST_TEST(r.value().source_addresses == 16u);
+  BOOST_TEST(!parse_keyed({"--source-addresses", "0"}).ok());
+  BOOST_TEST(!parse_keyed({"--source-addresses", "x"}).ok());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -82,6 +82,7 @@ json::object check_clean_run(const bench_result& r) {
   const auto& errors = o.at("errors").as_object();
   BOOST_TEST(errors.size() == 1u, "errors: " << json::serialize(errors));
   BOOST_TEST(int_of(errors.at("transport")) == 0);
+  BOOST_TEST(int_of(o.at("rate_limited")) == 0);
   BOOST_TEST(int_of(o.at("unsent")) == 0);
   const auto& lat = o.at("latency_us").as_object();
   BOOST_TEST(int_of(lat.at("p50")) <= int_of(lat.at("p99")));
@@ -187,6 +188,7 @@ BOOST_AUTO_TEST_CASE(reorder_run_sends_all_the_prepared_ids) {
 }
 
 BOOST_AUTO_TEST_CASE(resolve_run_opens_public_links_without_a_key) {
+  restart({"--share-rate-limit", "0"});  // measured without the per-IP limit
   BOOST_REQUIRE(process->started());
   const auto r = run_bench(track_run(*this, {"--scenario", "resolve"}));
   const auto o = check_track_run(r);
@@ -195,7 +197,22 @@ BOOST_AUTO_TEST_CASE(resolve_run_opens_public_links_without_a_key) {
   // Every request was a 200 (check_clean_run): the tokens opened their links without a key.
 }
 
+BOOST_AUTO_TEST_CASE(resolve_against_the_share_limit_reports_429s_as_rate_limited) {
+  restart({"--share-rate-limit", "60", "--share-rate-burst", "5"});
+  BOOST_REQUIRE(process->started());
+  const auto r = run_bench(track_run(*this, {"--scenario", "resolve", "--source-addresses", "2"}));
+  BOOST_TEST_INFO("stderr: " << r.err);
+  BOOST_TEST_REQUIRE(r.exit_code == 0);
+  const auto o = json::parse(r.out).as_object();
+  const auto limited = int_of(o.at("rate_limited"));
+  BOOST_TEST(limited > 0);
+  // Two source addresses, two buckets of 5, a token a second back: the rest were refused.
+  BOOST_TEST(int_of(o.at("requests")) - limited <= 2 * 5 + 2 * 3);
+  BOOST_TEST(o.at("errors").as_object().size() == 1u, r.out);  // 429s are not errors
+}
+
 BOOST_AUTO_TEST_CASE(mixed_run_of_every_track_operation_has_no_errors) {
+  restart({"--share-rate-limit", "0"});
   BOOST_REQUIRE(process->started());
   const auto o = check_track_run(run_bench(track_run(
       *this, {"--mix", "get=1,update=1,list=1,add-track=2,remove-track=2,tracks=2,reorder=1,resolve=2", "--connections",

@@ -322,13 +322,17 @@ BOOST_AUTO_TEST_CASE(json_report_has_the_contract_fields) {
   const auto t0 = bench_clock::now();
   r.stats.account({{}, 200}, t0, t0 + std::chrono::microseconds(150));
   r.stats.account({{}, 503}, t0, t0 + std::chrono::microseconds(250));
+  r.stats.account({{}, 429}, t0, t0 + std::chrono::microseconds(50));
   const auto v = boost::json::parse(format_json(r)).as_object();
+  BOOST_TEST(v.at("rate_limited").to_number<std::int64_t>() == 1);
+  BOOST_TEST(!v.at("errors").as_object().contains("429"));  // a 429 is the limit working, reported apart
+  BOOST_TEST(format_table(r).find("rate-limited 1") != std::string::npos);
   BOOST_TEST(v.at("scenario").as_string() == "get");
   BOOST_TEST(v.at("connections").to_number<std::int64_t>() == 64);
   BOOST_TEST(v.at("duration_s").to_number<double>() == 2.0);
   BOOST_TEST(v.at("rate").is_null());
-  BOOST_TEST(v.at("requests").to_number<std::int64_t>() == 2);
-  BOOST_TEST(v.at("throughput_rps").to_number<double>() == 1.0);
+  BOOST_TEST(v.at("requests").to_number<std::int64_t>() == 3);
+  BOOST_TEST(v.at("throughput_rps").to_number<double>() == 1.5);
   BOOST_TEST(v.at("errors").at("503").to_number<std::int64_t>() == 1);
   BOOST_TEST(v.at("errors").at("transport").to_number<std::int64_t>() == 0);
   BOOST_TEST(v.at("tracks").to_number<std::int64_t>() == 0);

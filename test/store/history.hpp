@@ -33,7 +33,8 @@ class history {
     if (roll < 67) return model::add_tracks{id, {track, "mtrack_" + std::to_string(pick(12)), "mtrack_x"}, now_, 8};
     if (roll < 77) return model::remove_track{id, track, now_};
     if (roll < 87) return model::reorder_tracks{id, {track, "mtrack_" + std::to_string(pick(12))}, now_};
-    return share(id);
+    if (roll < 95 || tokens_.empty()) return share(id);
+    return model::revoke_share{"mslink_" + std::to_string(pick(static_cast<unsigned>(tokens_.size()) + 1)), now_};
   }
 
   // (org, owner) of each collection id ever created.
@@ -101,6 +102,12 @@ inline std::string dump(const store::collection_store& s, const history& h) {
     s.append_json(out, id, who.first, who.second);
     s.visit_tracks(id, who.first, who.second, 0, SIZE_MAX, [&](const store::track_view& t) {
       out += " " + std::string{t.track_id} + "@" + std::to_string(t.added_at);
+    });
+    s.visit_shares(id, who.first, who.second, [&](const store::share_link& link) {
+      out += " link " + link.id + " seq " + std::to_string(link.created_seq) + " revoked " +
+             std::to_string(link.revoked_at.value_or(-1));
+      const auto by_id = s.find_share_by_id(link.id, who.first, who.second);
+      out += by_id && by_id->id == link.id ? " owned" : " not owned";
     });
   }
   for (const auto& token : h.tokens()) {

@@ -142,8 +142,8 @@ BOOST_AUTO_TEST_CASE(snapshot_items_round_trip_every_field) {
   c.updated_at = 99;
   c.created_seq = 1ull << 40;
   c.tracks = {{"mtrack_a", 7}, {"mtrack_b", -1}};
-  model::create_share sh{"mslink_1", c.id, {}, model::share_visibility::public_, 123, 45};
-  sh.token_sha256[31] = 0xff;
+  model::share_state sh{{"mslink_1", c.id, {}, model::share_visibility::public_, 123, 45}, "org_x", "usr_a", 77, 99};
+  sh.link.token_sha256[31] = 0xff;
   std::string body;
   model::append_snapshot_item(body, c);
   model::append_snapshot_item(body, sh);
@@ -163,9 +163,13 @@ BOOST_AUTO_TEST_CASE(snapshot_items_round_trip_every_field) {
   BOOST_TEST(c2.created_seq == c.created_seq);
   BOOST_REQUIRE(c2.tracks.size() == 2u);
   BOOST_TEST(c2.tracks[1].added_at == -1);
-  const auto& sh2 = std::get<model::create_share>(items[1]);
-  BOOST_TEST((sh2.token_sha256 == sh.token_sha256));
-  BOOST_TEST(*sh2.expires_at == 123);
+  const auto& sh2 = std::get<model::share_state>(items[1]);
+  BOOST_TEST((sh2.link.token_sha256 == sh.link.token_sha256));
+  BOOST_TEST(*sh2.link.expires_at == 123);
+  BOOST_TEST(sh2.org == "org_x");
+  BOOST_TEST(sh2.owner == "usr_a");
+  BOOST_TEST(sh2.created_seq == 77u);
+  BOOST_TEST(*sh2.revoked_at == 99);
   BOOST_TEST(offsets[0] == 0u);
 }
 
@@ -177,7 +181,7 @@ BOOST_AUTO_TEST_CASE(snapshot_items_are_counted_without_decoding_tracks) {
   b.tracks = {{"mtrack_c", 3}};
   std::string body;
   model::append_snapshot_item(body, a);
-  model::append_snapshot_item(body, model::create_share{"mslink_1", a.id, {}, model::share_visibility::public_, {}, 4});
+  model::append_v1_share_item(body, model::create_share{"mslink_1", a.id, {}, model::share_visibility::public_, {}, 4});
   model::append_snapshot_item(body, b);
   const auto counts = model::count_snapshot_items(body);
   BOOST_TEST(counts.collections == 2u);

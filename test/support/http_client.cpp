@@ -26,11 +26,16 @@ boost::json::value http_reply::json() const { return boost::json::parse(body); }
 struct http_client::impl {
   asio::io_context ioc;
   std::uint16_t port;
+  std::string source;  // empty: any
   std::optional<tcp::socket> socket;
   beast::flat_buffer buffer;
 
   void connect() {
     socket.emplace(ioc);
+    if (!source.empty()) {
+      socket->open(tcp::v4());
+      socket->bind({asio::ip::make_address(source), 0});
+    }
     socket->connect({asio::ip::make_address("127.0.0.1"), port});
     socket->set_option(tcp::no_delay(true));
     buffer.clear();
@@ -38,6 +43,9 @@ struct http_client::impl {
 };
 
 http_client::http_client(std::uint16_t port) : impl_(std::make_unique<impl>()) { impl_->port = port; }
+http_client::http_client(std::uint16_t port, const std::string& source_address) : http_client(port) {
+  impl_->source = source_address;
+}
 http_client::~http_client() = default;
 
 http_reply http_client::request(const std::string& method, const std::string& target, const std::string& body,

@@ -26,6 +26,8 @@ struct http_reply {
 class http_client {
  public:
   explicit http_client(std::uint16_t port);
+  // Connects from `source_address` (e.g. "127.3.2.1": Linux's loopback takes all of 127/8).
+  http_client(std::uint16_t port, const std::string& source_address);
   ~http_client();
   // Sends one request; reconnects first if the previous reply closed the connection.
   // A JSON body gets Content-Type application/json unless `headers` sets one.

@@ -65,7 +65,8 @@ json::object object_of(const model::create_share& m) {
 
 std::string type_name(std::uint8_t type) {
   static constexpr const char* names[] = {"create_collection", "update_collection", "delete_collection", "add_track",
-                                          "remove_track",      "reorder_tracks",    "create_share",      "add_tracks"};
+                                          "remove_track",      "reorder_tracks",    "create_share",      "add_tracks",
+                                          "revoke_share"};
   if (type >= 1 && type <= std::size(names)) return names[type - 1];
   return "type_" + std::to_string(type);
 }
@@ -93,6 +94,7 @@ std::string describe(const model::mutation& m) {
             return json::object{
                 {"collection_id", x.collection_id}, {"track_ids", ids}, {"at", time(x.at)}, {"limit", x.limit}};
           },
+          [](const model::revoke_share& x) { return json::object{{"share_id", x.share_id}, {"at", time(x.at)}}; },
       },
       m);
   return json::serialize(o);
