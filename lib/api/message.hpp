@@ -1,5 +1,6 @@
 #pragma once
 // The API layer's view of HTTP: plain structs, filled and consumed by lib/http.
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,11 @@ struct request {
   std::string_view request_id;  // the client's X-Request-Id, if any
   std::string_view body;
   bool body_too_large = false;  // the body exceeded the limit and was not read
+  std::string_view origin;                  // a browser's Origin (CORS)
+  std::string_view cors_request_method;     // Access-Control-Request-Method: a preflight
+  std::string_view if_match;                // conditional requests (SPEC §8)
+  std::string_view if_none_match;
+  std::string_view idempotency_key;
 };
 
 inline constexpr std::string_view json_content_type = "application/json; charset=utf-8";
@@ -29,6 +35,14 @@ struct response {
   std::string_view content_type = json_content_type;
   std::string_view allow;   // for 405
   std::string retry_after;  // for 429/503 when set
+  std::uint64_t etag = 0;   // the collection version sent as ETag: "N"; 0: no ETag
+  bool replayed = false;    // Idempotent-Replayed: true
+  // CORS (api/cors.hpp): `cors_origin` is echoed as Access-Control-Allow-Origin when set
+  // (a view of the request's Origin, valid until the response is sent); a preflight also
+  // gets the route's methods in `cors_methods`, the others the exposed headers.
+  bool vary_origin = false;  // CORS is on: the answer depends on Origin
+  std::string_view cors_origin;
+  std::string_view cors_methods;  // non-empty: this is a preflight answer
 };
 
 // Receives the response exactly once, possibly on another thread than the caller's.

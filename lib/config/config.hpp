@@ -38,6 +38,9 @@ struct server_config {
   std::chrono::seconds body_timeout{30};
   std::chrono::seconds idle_timeout{60};
   std::chrono::seconds drain_timeout{10};
+  std::vector<std::string> cors_origins;  // exact origins, or the one entry "*"; empty: CORS off
+  std::chrono::seconds idempotency_ttl{86'400};  // how long an Idempotency-Key is remembered
+  std::size_t idempotency_keys = 100'000;        // how many are remembered at most
 
   std::string keys_path() const { return keys_file.empty() ? data_dir + "/keys.json" : keys_file; }
 };

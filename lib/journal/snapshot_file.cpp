@@ -92,7 +92,7 @@ core::result<snapshot_contents> read_snapshot_file(const std::string& path) {
   if (buf.size() < fixed) return damaged(path, "only " + std::to_string(buf.size()) + " bytes");
   if (buf.substr(0, snapshot_magic.size()) != snapshot_magic) return damaged(path, "bad magic");
   const std::uint32_t version = detail::get_u32(buf, 8);
-  if (version != snapshot_version) return damaged(path, "unsupported version " + std::to_string(version));
+  if (version < oldest_snapshot_version || version > snapshot_version) return damaged(path, "unsupported version " + std::to_string(version));
   const std::uint64_t body_length = detail::get_u64(buf, buf.size() - snapshot_footer_size);
   if (body_length != buf.size() - fixed)
     return damaged(path, "footer says " + std::to_string(body_length) + " body bytes, the file holds " +

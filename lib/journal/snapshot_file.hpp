@@ -21,7 +21,10 @@
 namespace mixtape::journal {
 
 inline constexpr std::string_view snapshot_magic{"MIXTAPES", 8};
-inline constexpr std::uint32_t snapshot_version = 1;
+// Version 2 writes collections with their version (item kind 3); version 1 files (kind 1)
+// are still read, each collection then taking its creation's sequence as its version.
+inline constexpr std::uint32_t snapshot_version = 2;
+inline constexpr std::uint32_t oldest_snapshot_version = 1;
 inline constexpr std::size_t snapshot_header_size = 24;
 inline constexpr std::size_t snapshot_footer_size = 12;
 
