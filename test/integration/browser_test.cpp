@@ -129,6 +129,17 @@ struct browser_page {
 
 BOOST_AUTO_TEST_SUITE(browser)
 
+// No browser needed: what the page runs is the seeds' code, only the base URL changed.
+BOOST_AUTO_TEST_CASE(the_page_runs_the_seed_examples_verbatim_but_for_the_base_url) {
+  const std::string html = page(8080, "KEY");
+  for (const auto* example : {&seed_examples::js_create, &seed_examples::js_update}) {
+    const std::string adapted = replace_all(*example, "https://api.aitronos.com", "http://127.0.0.1:8080");
+    BOOST_TEST(adapted != *example);
+    BOOST_TEST(html.find(adapted) != std::string::npos);
+  }
+  BOOST_TEST(html.find("https://api.aitronos.com") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(seed_fetch_examples_work_from_an_allowed_origin, *boost::unit_test::precondition(browser_available())) {
   browser_page b;
   const auto result = page_result(dump_dom(b.allowed.origin() + "/app.html", b.browser_dir));
