@@ -6,6 +6,7 @@
 #include "auth/keys.hpp"
 #include "core/log.hpp"
 #include "core/log_buffer.hpp"
+#include "core/secret_file.hpp"
 #include "data_dir.hpp"
 #include "http/server.hpp"
 #include "durability/engine.hpp"
@@ -59,6 +60,8 @@ api::gauges gauges_of(const store::collection_store& store, durability::engine& 
   g.compaction_failures = cs.failures;
   g.snapshot_seq = cs.snapshot_seq;
   g.last_compaction_ms = cs.last_duration_ms;
+  g.idempotency_keys = store.remembered_count();
+  g.idempotency_keys_forgotten = store.remembered_forgotten_early();
   return g;
 }
 
@@ -118,18 +121,23 @@ int serve(const config::server_config& cfg) {
   auto keys = auth::keyset::load(keys_path);
   if (!keys) return fail(keys.error().message);
 
+  auto secret = core::load_or_create_secret(cfg.data_dir + "/" + core::secret_file_name);
+  if (!secret) return fail(secret.error().message);
   store::collection_store store;
+  store.set_idempotency_limit(cfg.idempotency_keys);  // before recovery: replay remembers keys
   auto engine = durability::engine::open(durability_options_of(cfg), store);
   if (!engine) return fail(engine.error().message);
   journal::writer& writer = engine.value()->writer();
 
   service::options svc_options;
   svc_options.max_tracks = cfg.max_tracks;
+  svc_options.idempotency_ttl_seconds = cfg.idempotency_ttl.count();
+  svc_options.secret = secret.value();
   service::collections svc{store, writer, svc_options};
   auth::key_store key_store{std::move(keys).value()};
   http::server* server_ptr = nullptr;
   api::router router{svc, key_store, [&] { return gauges_of(store, *engine.value(), server_ptr); },
-                     cfg.access_log, rate_limits_of(cfg)};
+                     cfg.access_log, rate_limits_of(cfg), api::cors_policy{cfg.cors_origins}};
   http::server server{server_options_of(cfg), router};
   server_ptr = &server;
   if (const auto err = server.listen())

@@ -7,7 +7,10 @@
 # Under CI (CI set) warnings are errors.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./tools/install-deps.sh nodejs  # node runs the seeds' JavaScript examples against the server
+# node runs the seeds' JavaScript examples against the server; chromium runs them in a browser
+# page on another origin (test/integration/browser_test.cpp), which must not be skipped here.
+./tools/install-deps.sh nodejs chromium
+export MIXTAPE_REQUIRE_BROWSER=1
 ./tools/check-deps.sh
 build="B-test"
 sanitize="${MIXTAPE_SANITIZE:-OFF}"

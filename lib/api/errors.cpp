@@ -43,6 +43,11 @@ kind_info info(error_kind k) noexcept {
       return {500, "INTERNAL_ERROR", "server_error", "An internal error occurred."};
     case error_kind::unavailable:
       return {503, "SERVICE_UNAVAILABLE", "server_error", "The service is temporarily unavailable."};
+    case error_kind::precondition_failed:
+      return {412, "PRECONDITION_FAILED", "client_error", "The resource has changed since it was read."};
+    case error_kind::idempotency_conflict:
+      return {409, "IDEMPOTENCY_CONFLICT", "client_error",
+              "A request with this Idempotency-Key is still in progress."};
   }
   return {500, "INTERNAL_ERROR", "server_error", "An internal error occurred."};
 }
@@ -57,6 +62,8 @@ error_kind kind_of(core::errc e) noexcept {
     case core::errc::not_found: return error_kind::resource_not_found;
     case core::errc::collection_full: return error_kind::collection_full;
     case core::errc::unavailable: return error_kind::unavailable;
+    case core::errc::precondition_failed: return error_kind::precondition_failed;
+    case core::errc::idempotency_conflict: return error_kind::idempotency_conflict;
     default: return error_kind::internal;
   }
 }

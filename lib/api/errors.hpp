@@ -23,6 +23,8 @@ enum class error_kind {
   rate_limited,            // 429 RATE_LIMITED
   internal,                // 500 INTERNAL_ERROR
   unavailable,             // 503 SERVICE_UNAVAILABLE
+  precondition_failed,     // 412 PRECONDITION_FAILED
+  idempotency_conflict,    // 409 IDEMPOTENCY_CONFLICT
 };
 
 unsigned status_of(error_kind k) noexcept;

@@ -1,5 +1,6 @@
 // Dispatch of an authorized request to its use case, and the unauthenticated routes.
 #include "api/errors.hpp"
+#include "api/etag.hpp"
 #include "api/query.hpp"
 #include "api/responses.hpp"
 #include "api/router.hpp"
@@ -13,13 +14,20 @@ std::optional<response> router::dispatch(const route_match& m, const request& re
   const bool creates = (m.id == route_id::collections || m.id == route_id::share) && req.verb == method::post;
   const unsigned ok_status = creates ? 201 : 200;
   const auto id = m.id == route_id::share_link ? m.share : m.collection;  // the id a 404 names
-  // Reads (and refusals) answer now.
+  // Reads (and refusals) answer now; a read whose ETag the client holds is a 304.
   const auto now = [&](service::reply r) -> std::optional<response> {
     auto res = to_response(std::move(r), ok_status, id, std::move(trace_id));
+    if (res.etag != 0 && !req.if_none_match.empty() && none_match_hits(req.if_none_match, res.etag)) {
+      res.status = 304;
+      res.body.clear();
+    }
     if (limit) set_rate_headers(res, *limit);
     finish(ctx, res);
     return res;
   };
+  service::conditions when;
+  if (!req.if_match.empty()) when.if_match = if_match_versions(req.if_match);
+  when.idempotency_key = req.idempotency_key;
   // Writes answer when the journal has them: maybe on the journal thread, so capture by value.
   const auto when_durable = [&] {
     return [this, ctx, later, ok_status, id = std::string{id}, trace_id, limit](service::reply r) {
@@ -31,20 +39,20 @@ std::optional<response> router::dispatch(const route_match& m, const request& re
   };
   switch (m.id) {
     case route_id::collections:
-      if (req.verb == method::post) return service_.create(who, req.body, when_durable()), std::nullopt;
+      if (req.verb == method::post) return service_.create(who, req.body, when_durable(), when), std::nullopt;
       if (auto p = parse_page(query, 50, 100)) return now(service_.list(who, p->limit, p->offset));
       else return now(std::move(p).error());
     case route_id::collection:
       if (req.verb == method::get) return now(service_.get(who, id));
-      if (req.verb == method::patch) return service_.update(who, id, req.body, when_durable()), std::nullopt;
-      return service_.remove(who, id, when_durable()), std::nullopt;
+      if (req.verb == method::patch) return service_.update(who, id, req.body, when_durable(), when), std::nullopt;
+      return service_.remove(who, id, when_durable(), when), std::nullopt;
     case route_id::tracks:
-      if (req.verb == method::post) return service_.add_track(who, id, req.body, when_durable()), std::nullopt;
+      if (req.verb == method::post) return service_.add_track(who, id, req.body, when_durable(), when), std::nullopt;
       if (auto p = parse_page(query, 200, 500)) return now(service_.list_tracks(who, id, p->limit, p->offset));
       else return now(std::move(p).error());
-    case route_id::track: return service_.remove_track(who, id, m.track, when_durable()), std::nullopt;
-    case route_id::order: return service_.reorder(who, id, req.body, when_durable()), std::nullopt;
-    case route_id::share: return service_.share(who, id, req.body, when_durable()), std::nullopt;
+    case route_id::track: return service_.remove_track(who, id, m.track, when_durable(), when), std::nullopt;
+    case route_id::order: return service_.reorder(who, id, req.body, when_durable(), when), std::nullopt;
+    case route_id::share: return service_.share(who, id, req.body, when_durable(), when), std::nullopt;
     case route_id::shares: return now(service_.list_shares(who, id));
     case route_id::share_link: return service_.revoke_share(who, id, when_durable()), std::nullopt;
     default: return now(core::problem{core::errc::internal, "", "unrouted"});

@@ -22,6 +22,11 @@ struct request {
   bool body_too_large = false;  // the body exceeded the limit and was not read
   std::string_view x_forwarded_for;         // the last X-Forwarded-For field (the nearest proxy's)
   std::array<unsigned char, 16> peer{};     // the TCP peer, IPv4 as ::ffff:a.b.c.d
+  std::string_view origin;                  // a browser's Origin (CORS)
+  std::string_view cors_request_method;     // Access-Control-Request-Method: a preflight
+  std::string_view if_match;                // conditional requests (SPEC §8)
+  std::string_view if_none_match;
+  std::string_view idempotency_key;
 };
 
 inline constexpr std::string_view json_content_type = "application/json; charset=utf-8";
@@ -37,6 +42,14 @@ struct response {
   std::uint32_t rate_limit = 0;
   std::uint32_t rate_remaining = 0;
   std::int64_t rate_reset = 0;
+  std::uint64_t etag = 0;   // the collection version sent as ETag: "N"; 0: no ETag
+  bool replayed = false;    // Idempotent-Replayed: true
+  // CORS (api/cors.hpp): `cors_origin` is echoed as Access-Control-Allow-Origin when set
+  // (a view of the request's Origin, valid until the response is sent); a preflight also
+  // gets the route's methods in `cors_methods`, the others the exposed headers.
+  bool vary_origin = false;  // CORS is on: the answer depends on Origin
+  std::string_view cors_origin;
+  std::string_view cors_methods;  // non-empty: this is a preflight answer
 };
 
 // Receives the response exactly once, possibly on another thread than the caller's.

@@ -86,6 +86,8 @@ std::string metrics::render(const gauges& g) const {
       {"mixtape_last_compaction_milliseconds", g.last_compaction_ms},
       {"mixtape_log_lines_dropped_total", g.log_lines_dropped},
       {"mixtape_rate_limit_tracked_ips", g.rate_limit_tracked_ips},
+      {"mixtape_idempotency_keys", g.idempotency_keys},
+      {"mixtape_idempotency_keys_forgotten_total", g.idempotency_keys_forgotten},
   };
   for (const auto& [name, value] : plain) {
     const bool counter = name.ends_with("_total");

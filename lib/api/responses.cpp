@@ -17,7 +17,9 @@ response to_response(service::reply&& reply, unsigned ok_status, std::string_vie
                      std::string trace_id) {
   if (reply.ok()) {
     response r;
-    r.status = ok_status;
+    r.status = reply.status != 0 ? reply.status : ok_status;
+    r.etag = reply.version;
+    r.replayed = reply.replayed;
     r.body = std::move(reply).value();
     r.request_id = std::move(trace_id);
     return r;

@@ -75,12 +75,13 @@ bool is_sane_request_id(std::string_view id) noexcept {
 }
 
 router::router(service::collections& service, auth::key_store& keys, std::function<gauges()> gauges_of,
-               bool access_log, rate_limit_options limits)
+               bool access_log, rate_limit_options limits, cors_policy cors)
     : service_(service),
       keys_(keys),
       gauges_of_(std::move(gauges_of)),
       limiter_(std::move(limits)),
-      access_log_(access_log) {}
+      access_log_(access_log),
+      cors_(std::move(cors)) {}
 
 response router::rate_limited(route_id route, const core::rate_verdict& v, std::string_view who,
                               const std::string& trace_id) {
@@ -104,12 +105,22 @@ std::optional<response> router::handle(const request& received, const respond_fn
   const auto path = received.target.substr(0, qmark);
   const auto query = qmark == std::string_view::npos ? std::string_view{} : received.target.substr(qmark + 1);
   const auto m = match_route(path);
-  const request_context ctx{m ? std::optional{m->id} : std::nullopt, received.verb, start};
+  const bool cors_on = cors_.enabled();
+  const request_context ctx{m ? std::optional{m->id} : std::nullopt, received.verb, start, cors_on,
+                            cors_on && cors_.allows(received.origin) ? received.origin : std::string_view{}};
   const auto done = [&](response r) -> std::optional<response> {
     finish(ctx, r);
     return r;
   };
   if (!m) return done(error_response(error_kind::route_not_found, "No route matches this path", "{}", trace_id));
+  // A CORS preflight from an allowed origin, before any key (a browser sends none with it).
+  if (received.verb == method::options && !ctx.cors_origin.empty() && !received.cors_request_method.empty()) {
+    response r;
+    r.status = 204;
+    r.request_id = std::move(trace_id);
+    r.cors_methods = allowed_methods(m->id);
+    return done(std::move(r));
+  }
   if (!method_allowed(m->id, received.verb)) {
     auto r = error_response(error_kind::method_not_allowed, "Method not allowed for this route", "{}", trace_id);
     r.allow = allowed_methods(m->id);
@@ -149,11 +160,20 @@ std::optional<response> router::handle(const request& received, const respond_fn
 }
 
 void router::refused(const response& r, std::chrono::steady_clock::time_point start) {
-  finish({std::nullopt, method::other, start}, r);
+  account({std::nullopt, method::other, start, false, {}}, r);
 }
 
-// Every response passes through here once: count it by route and status, time it, log it.
-void router::finish(const request_context& ctx, const response& r) {
+// Every routed response passes through here once.
+void router::finish(const request_context& ctx, response& r) {
+  if (ctx.cors_on) {
+    r.vary_origin = true;
+    r.cors_origin = ctx.cors_origin;
+  }
+  account(ctx, r);
+}
+
+// Count a response by route and status, time it, log it.
+void router::account(const request_context& ctx, const response& r) {
   const auto elapsed = std::chrono::steady_clock::now() - ctx.start;
   metrics_.record(ctx.route, r.status, elapsed);
   if (access_log_) log_request(ctx.verb, ctx.route, r, elapsed);

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 
+#include "api/cors.hpp"
 #include "api/message.hpp"
 #include "api/metrics.hpp"
 #include "api/rate_limiter.hpp"
@@ -20,7 +21,7 @@ class router {
   // `gauges_of` is called when /metrics is rendered.
   // `limits`: the rate limits to enforce (none by default).
   router(service::collections& service, auth::key_store& keys, std::function<gauges()> gauges_of,
-         bool access_log = false, rate_limit_options limits = {});
+         bool access_log = false, rate_limit_options limits = {}, cors_policy cors = {});
 
   // Handles `req`. Returns the response when it is ready at once (reads, refusals);
   // otherwise returns nullopt and calls `later` exactly once with it — maybe before
@@ -42,6 +43,8 @@ class router {
     std::optional<route_id> route;
     method verb;
     std::chrono::steady_clock::time_point start;
+    bool cors_on = false;          // the answer varies with Origin
+    std::string_view cors_origin;  // the request's Origin when allowed (a view into the request)
   };
   std::optional<response> dispatch(const route_match& m, const request& req, std::string_view query,
                                    const service::caller& who, std::string trace_id, const request_context& ctx,
@@ -50,7 +53,9 @@ class router {
   // The 429 for a refused verdict, counted under the route.
   response rate_limited(route_id route, const core::rate_verdict& v, std::string_view who,
                         const std::string& trace_id);
-  void finish(const request_context& ctx, const response& r);
+  // Adds the CORS headers `ctx` calls for, then accounts for the response.
+  void finish(const request_context& ctx, response& r);
+  void account(const request_context& ctx, const response& r);
 
   service::collections& service_;
   auth::key_store& keys_;
@@ -59,6 +64,7 @@ class router {
   rate_limiter limiter_;
   std::atomic<bool> draining_{false};
   bool access_log_;
+  cors_policy cors_;
 };
 
 // The client's X-Request-Id when it is a sane token (1..128 of [A-Za-z0-9._:-]).

@@ -44,6 +44,9 @@ struct server_config {
   core::rate_limit share_rate{60, 30};    // --share-rate-limit / --share-rate-burst: per client IP
   std::size_t share_rate_max_ips = 65'536;         // --share-rate-max-ips: IP buckets held at most
   std::vector<core::ip_range> trusted_proxies;     // --trusted-proxies: whose X-Forwarded-For counts
+  std::vector<std::string> cors_origins;  // exact origins, or the one entry "*"; empty: CORS off
+  std::chrono::seconds idempotency_ttl{86'400};  // how long an Idempotency-Key is remembered
+  std::size_t idempotency_keys = 100'000;        // how many are remembered at most
 
   std::string keys_path() const { return keys_file.empty() ? data_dir + "/keys.json" : keys_file; }
 };

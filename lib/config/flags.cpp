@@ -1,5 +1,8 @@
 #include "config/flags.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "core/flag_values.hpp"
 
 namespace mixtape::config {
@@ -32,6 +35,38 @@ status public_url(server_config& c, const std::string& flag, const std::string& 
     return bad(flag, "--public-url must be an absolute http:// or https:// URL with a host");
   c.public_url = v;
   while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+  return core::success();
+}
+
+// "https://app.example:8443": a scheme, a host, maybe a port; no path, no trailing '/'.
+bool is_origin(std::string_view o) {
+  const auto scheme_end = o.find("://");
+  if (scheme_end == std::string_view::npos || scheme_end == 0) return false;
+  for (const char c : o.substr(0, scheme_end))
+    if (!std::isalpha(static_cast<unsigned char>(c))) return false;
+  const auto host = o.substr(scheme_end + 3);
+  if (host.empty() || host.front() == ':') return false;
+  for (const char c : host)
+    if (c <= ' ' || c > '~' || c == '/' || c == '?' || c == '#' || c == ',') return false;
+  return true;
+}
+
+status cors_origins(server_config& c, const std::string& flag, const std::string& v) {
+  c.cors_origins.clear();
+  if (v == "*") {
+    c.cors_origins.push_back(v);
+    return core::success();
+  }
+  std::size_t start = 0;
+  while (start <= v.size() && !v.empty()) {
+    const auto comma = std::min(v.find(',', start), v.size());
+    const std::string origin = v.substr(start, comma - start);
+    if (!is_origin(origin))
+      return bad(flag, "--cors-origins takes * or a comma list of origins like https://app.example:8443, not '" +
+                           origin + "'");
+    c.cors_origins.push_back(origin);
+    start = comma + 1;
+  }
   return core::success();
 }
 
@@ -133,6 +168,14 @@ constexpr server_flag table[] = {
        c.trusted_proxies = std::move(*ranges);
        return core::success();
      }},
+    {{"--cors-origins"}, "LIST", "none",
+     "browser origins allowed to call the API (comma list, or *): preflights answered, CORS headers sent",
+     cors_origins},
+    {{"--idempotency-ttl"}, "SECONDS", "86400", "how long an Idempotency-Key's first answer is replayed",
+     [](C& c, S& f, S& v) { return integer(c.idempotency_ttl, f, v, 1, 30 * 86'400); }},
+    {{"--idempotency-keys"}, "N", "100000",
+     "Idempotency-Keys remembered at most; past it the oldest are forgotten first",
+     [](C& c, S& f, S& v) { return integer(c.idempotency_keys, f, v, 1, 10'000'000); }},
 };
 
 std::string flag_and_metavar(const server_flag& f) {

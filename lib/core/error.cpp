@@ -15,6 +15,8 @@ class category final : public std::error_category {
       case errc::io_error: return "i/o error";
       case errc::corrupt_data: return "corrupt data";
       case errc::internal: return "internal error";
+      case errc::precondition_failed: return "precondition failed";
+      case errc::idempotency_conflict: return "idempotency conflict";
     }
     return "unknown mixtape error";
   }

@@ -15,6 +15,8 @@ enum class errc {
   io_error,           // a file operation failed
   corrupt_data,       // a journal/snapshot/keys file failed validation
   internal,           // 500: a bug; never exposes internals to clients
+  precondition_failed,   // 412: If-Match no longer matches the collection's version
+  idempotency_conflict,  // 409: the same Idempotency-Key is still in flight
 };
 
 const std::error_category& mixtape_category() noexcept;

@@ -1,6 +1,7 @@
 #include "core/sha256.hpp"
 
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
 
 #include "core/ids.hpp"
@@ -119,6 +120,26 @@ bool digests_equal(const digest& a, const digest& b) noexcept {
     diff = diff | (x ^ y);
   }
   return diff == 0;
+}
+
+digest hmac_sha256(std::string_view key, std::string_view message) {
+  constexpr std::size_t block = 64;
+  std::string k(block, '\0');
+  if (key.size() > block) {
+    const digest d = sha256(key);
+    std::copy(d.begin(), d.end(), k.begin());
+  } else {
+    std::copy(key.begin(), key.end(), k.begin());
+  }
+  std::string inner(block, '\0'), outer(block, '\0');
+  for (std::size_t i = 0; i < block; ++i) {
+    inner[i] = static_cast<char>(k[i] ^ 0x36);
+    outer[i] = static_cast<char>(k[i] ^ 0x5c);
+  }
+  inner.append(message);
+  const digest inner_digest = sha256(inner);
+  outer.append(reinterpret_cast<const char*>(inner_digest.data()), inner_digest.size());
+  return sha256(outer);
 }
 
 }  // namespace mixtape::core

@@ -15,4 +15,7 @@ bool parse_digest_hex(std::string_view hex, digest& out) noexcept;
 // Compares in time independent of where the digests differ.
 bool digests_equal(const digest& a, const digest& b) noexcept;
 
+// HMAC-SHA256 (RFC 2104; test vectors of RFC 4231). Any key length.
+digest hmac_sha256(std::string_view key, std::string_view message);
+
 }  // namespace mixtape::core

@@ -54,9 +54,23 @@ api::request to_api(const request_reader& reader, const std::array<unsigned char
       case bhttp::field::content_type:
         if (r.content_type.empty()) r.content_type = f->value();
         break;
+      case bhttp::field::origin:
+        if (r.origin.empty()) r.origin = f->value();
+        break;
+      case bhttp::field::access_control_request_method:
+        if (r.cors_request_method.empty()) r.cors_request_method = f->value();
+        break;
+      case bhttp::field::if_match:
+        if (r.if_match.empty()) r.if_match = f->value();
+        break;
+      case bhttp::field::if_none_match:
+        if (r.if_none_match.empty()) r.if_none_match = f->value();
+        break;
       case bhttp::field::unknown:
         if (r.x_api_key.empty() && equals_lower(f->name_string(), "x-api-key")) r.x_api_key = f->value();
         else if (r.request_id.empty() && equals_lower(f->name_string(), "x-request-id")) r.request_id = f->value();
+        else if (r.idempotency_key.empty() && equals_lower(f->name_string(), "idempotency-key"))
+          r.idempotency_key = f->value();
         else if (equals_lower(f->name_string(), "x-forwarded-for")) r.x_forwarded_for = f->value();  // the last
         break;
       default: break;

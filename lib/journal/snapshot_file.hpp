@@ -21,8 +21,10 @@
 namespace mixtape::journal {
 
 inline constexpr std::string_view snapshot_magic{"MIXTAPES", 8};
-// The version written. 2 added share links with their creator and revocation (item kind 3);
-// version 1 files (kind 2 share items) are still read.
+// The version written. 2 added share links with their creator and revocation (item kind 3),
+// collections with their version (kind 4) and remembered Idempotency-Keys (kind 5);
+// version 1 files (kinds 1 and 2) are still read, each collection then taking its
+// creation's sequence as its version.
 inline constexpr std::uint32_t snapshot_version = 2;
 inline constexpr std::uint32_t oldest_snapshot_version = 1;
 inline constexpr std::size_t snapshot_header_size = 24;

@@ -91,6 +91,19 @@ void fields(M& m, F& f) {
   f(m.at);
 }
 
+// guarded_write: if_match u64, principal, key (strings), request digest (32 bytes),
+// expires_at i64, then the inner record: type u8 and payload (a string).
+template <class M, class F> requires is<M, guarded_write>
+void stamp_fields(M& m, F& f) {
+  f(m.if_match);
+  f(m.idempotency.principal);
+  f(m.idempotency.key);
+  f(m.idempotency.request_sha256);
+  f(m.idempotency.expires_at);
+}
+
+core::result<mutation> decode_guarded(std::string_view payload);
+
 core::problem corrupt(std::string message) {
   return core::problem{core::errc::corrupt_data, "", std::move(message)};
 }
@@ -105,6 +118,23 @@ core::result<mutation> decode_as(std::string_view payload) {
   return mutation{std::move(m)};
 }
 
+core::result<mutation> decode_guarded(std::string_view payload) {
+  guarded_write g;
+  reader r(payload);
+  stamp_fields(g, r);
+  std::uint8_t inner_type = 0;
+  std::string inner;
+  r(inner_type);
+  r(inner);
+  if (!r.ok()) return corrupt(r.error());
+  if (!r.at_end()) return corrupt("trailing bytes after record payload");
+  if (inner_type == record_type(mutation{guarded_write{}})) return corrupt("a guarded write inside a guarded write");
+  auto m = decode(inner_type, inner);
+  if (!m) return std::move(m).error();
+  g.inner = std::make_shared<const mutation>(std::move(m).value());
+  return mutation{std::move(g)};
+}
+
 }  // namespace
 
 std::uint8_t record_type(const mutation& m) noexcept {
@@ -114,11 +144,42 @@ std::uint8_t record_type(const mutation& m) noexcept {
 std::string encode(const mutation& m) {
   std::string out;
   writer w(out);
-  std::visit([&](const auto& alt) { fields(alt, w); }, m);
+  if (const auto* g = std::get_if<guarded_write>(&m)) {
+    stamp_fields(*g, w);
+    w(record_type(*g->inner));
+    w(encode(*g->inner));
+    return out;
+  }
+  std::visit(
+      [&](const auto& alt) {
+        if constexpr (!std::is_same_v<std::decay_t<decltype(alt)>, guarded_write>) fields(alt, w);
+      },
+      m);
   return out;
 }
 
-static_assert(std::variant_size_v<mutation> == 9, "decode() must list every alternative");
+core::unix_seconds time_of(const mutation& m) noexcept {
+  return std::visit(
+      [](const auto& alt) -> core::unix_seconds {
+        if constexpr (std::is_same_v<std::decay_t<decltype(alt)>, guarded_write>) return alt.inner ? time_of(*alt.inner) : 0;
+        else return alt.at;
+      },
+      m);
+}
+
+std::string_view target_collection(const mutation& m) noexcept {
+  return std::visit(
+      [](const auto& alt) -> std::string_view {
+        using T = std::decay_t<decltype(alt)>;
+        if constexpr (std::is_same_v<T, create_collection> || std::is_same_v<T, revoke_share>) return {};
+        else if constexpr (std::is_same_v<T, guarded_write>) return alt.inner ? target_collection(*alt.inner) : "";
+        else if constexpr (requires { alt.collection_id; }) return alt.collection_id;
+        else return alt.id;
+      },
+      m);
+}
+
+static_assert(std::variant_size_v<mutation> == 10, "decode() must list every alternative");
 
 core::result<mutation> decode(std::uint8_t type, std::string_view payload) {
   switch (type) {
@@ -131,6 +192,7 @@ core::result<mutation> decode(std::uint8_t type, std::string_view payload) {
     case 7: return decode_as<create_share>(payload);
     case 8: return decode_as<add_tracks>(payload);
     case 9: return decode_as<revoke_share>(payload);
+    case 10: return decode_guarded(payload);
     default: return corrupt("unknown record type " + std::to_string(type));
   }
 }

@@ -4,6 +4,7 @@
 // of mutations to an empty store always yields the same state.
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,8 +69,35 @@ struct revoke_share {
   core::unix_seconds at = 0;
 };
 
+struct guarded_write;
+
 using mutation = std::variant<create_collection, update_collection, delete_collection, add_track,
-                              remove_track, reorder_tracks, create_share, add_tracks, revoke_share>;
+                              remove_track, reorder_tracks, create_share, add_tracks, revoke_share,
+                              guarded_write>;
+
+// Who may replay a write's answer (SPEC §8, Idempotency-Key): the principal's key, with a
+// digest of the request it was first sent with, remembered until `expires_at`.
+struct idempotency_stamp {
+  std::string principal, key;  // key empty: the write carries no Idempotency-Key
+  std::array<unsigned char, 32> request_sha256{};
+  core::unix_seconds expires_at = 0;
+};
+
+// A write with conditions (record type 10): `inner` applies only when the collection it
+// writes to is at version `if_match` (0: unconditional), so the check runs in journal order,
+// at apply time, on replay too. `idempotency` travels with the write so that its answer can
+// be replayed after a restart. `inner` is never itself a guarded_write.
+struct guarded_write {
+  std::uint64_t if_match = 0;
+  idempotency_stamp idempotency;
+  std::shared_ptr<const mutation> inner;
+};
+
+// The collection a write changes: its id for every alternative but create_collection and
+// revoke_share (a guarded write: its inner write's), empty for those two.
+std::string_view target_collection(const mutation& m) noexcept;
+// The time a write happened (every alternative's `at`; a guarded write's inner one's).
+core::unix_seconds time_of(const mutation& m) noexcept;
 
 // The journal record type byte of each alternative: the variant index + 1. Stable on disk.
 std::uint8_t record_type(const mutation& m) noexcept;

@@ -1,5 +1,7 @@
 #include "model/snapshot_item.hpp"
 
+#include <type_traits>
+
 #include "model/binary_codec.hpp"
 
 namespace mixtape::model {
@@ -8,6 +10,19 @@ namespace {
 constexpr std::uint8_t kind_collection = 1;
 constexpr std::uint8_t kind_share_v1 = 2;
 constexpr std::uint8_t kind_share = 3;
+constexpr std::uint8_t kind_versioned_collection = 4;  // kind 1 and the version: written since snapshot version 2
+constexpr std::uint8_t kind_remembered_write = 5;
+
+template <class W, class F>
+void remembered_fields(W& w, F& f) {
+  f(w.stamp.principal);
+  f(w.stamp.key);
+  f(w.stamp.request_sha256);
+  f(w.stamp.expires_at);
+  f(w.record_type);
+  f(w.number);
+  f(w.text);
+}
 constexpr std::size_t item_prefix = 1 + 4;  // kind + length
 
 // Every field but the tracks, which come last.
@@ -23,6 +38,17 @@ void collection_head(C& c, F& f) {
   f(c.created_at);
   f(c.updated_at);
   f(c.created_seq);
+}
+
+bool is_collection(std::uint8_t kind) { return kind == kind_collection || kind == kind_versioned_collection; }
+
+// The fields before the tracks of a collection item of `kind`. A kind-1 item (an older
+// snapshot) has no version: its collection keeps its creation's, a number as durable.
+template <class C, class F>
+void collection_fields(std::uint8_t kind, C& c, F& f) {
+  collection_head(c, f);
+  if (kind == kind_versioned_collection) f(c.version);
+  else if constexpr (!std::is_const_v<C>) c.version = c.created_seq;
 }
 
 // Appends kind | length | payload, where `fill` writes the payload at the end of `out`.
@@ -70,10 +96,18 @@ core::result<snapshot_item_view> decode_item(std::uint8_t kind, std::string_view
     s.link = std::get<create_share>(std::move(m).value());
     return snapshot_item_view{std::move(s)};
   }
-  if (kind != kind_collection) return bad_item(offset, "unknown item kind " + std::to_string(kind));
+  if (kind == kind_remembered_write) {
+    remembered_write w;
+    detail::reader r{payload};
+    remembered_fields(w, r);
+    if (!r.ok()) return bad_item(offset, r.error());
+    if (!r.at_end()) return bad_item(offset, "trailing bytes after the remembered write");
+    return snapshot_item_view{std::move(w)};
+  }
+  if (!is_collection(kind)) return bad_item(offset, "unknown item kind " + std::to_string(kind));
   collection_view c;
   detail::reader r{payload};
-  collection_head(c.fields, r);
+  collection_fields(kind, c.fields, r);
   r.tracks(c.tracks);
   if (!r.ok()) return bad_item(offset, r.error());
   if (!r.at_end()) return bad_item(offset, "trailing bytes after the collection");
@@ -89,9 +123,9 @@ void append_snapshot_item(std::string& out, const collection& c) {
 
 void append_snapshot_item(std::string& out, const collection& c, std::size_t track_count,
                           const std::function<snapshot_track(std::size_t)>& track_at) {
-  append_item(out, kind_collection, [&] {
+  append_item(out, kind_versioned_collection, [&] {
     detail::writer w{out};
-    collection_head(c, w);
+    collection_fields(kind_versioned_collection, c, w);
     w.count(track_count);
     for (std::size_t i = 0; i < track_count; ++i) {
       const auto [id, added_at] = track_at(i);
@@ -113,6 +147,13 @@ void append_v1_share_item(std::string& out, const create_share& s) {
   append_item(out, kind_share_v1, [&] { out += encode(mutation{s}); });
 }
 
+void append_snapshot_item(std::string& out, const remembered_write& w) {
+  append_item(out, kind_remembered_write, [&] {
+    detail::writer wr{out};
+    remembered_fields(w, wr);
+  });
+}
+
 snapshot_counts count_snapshot_items(std::string_view body) {
   snapshot_counts counts;
   collection head;  // decoded into again and again: its strings keep their capacity
@@ -120,9 +161,9 @@ snapshot_counts count_snapshot_items(std::string_view body) {
     std::uint32_t length = 0;
     for (int i = 3; i >= 0; --i) length = (length << 8) | static_cast<unsigned char>(body[pos + 1 + i]);
     if (length > body.size() - pos - item_prefix) break;
-    if (static_cast<std::uint8_t>(body[pos]) == kind_collection) {
+    if (const auto kind = static_cast<std::uint8_t>(body[pos]); is_collection(kind)) {
       detail::reader r{body.substr(pos + item_prefix, length)};
-      collection_head(head, r);
+      collection_fields(kind, head, r);
       std::uint32_t tracks = 0;
       r.track_count(tracks);
       if (!r.ok()) break;
@@ -154,6 +195,7 @@ core::status for_each_snapshot_item(std::string_view body,
                                     const std::function<core::status(snapshot_item&&, std::size_t)>& f) {
   return for_each_snapshot_view(body, [&](snapshot_item_view&& item, std::size_t offset) {
     if (auto* share = std::get_if<share_state>(&item)) return f(snapshot_item{std::move(*share)}, offset);
+    if (auto* w = std::get_if<remembered_write>(&item)) return f(snapshot_item{std::move(*w)}, offset);
     auto& view = std::get<collection_view>(item);
     view.fields.tracks.reserve(view.tracks.size());
     for (const auto& [id, added_at] : view.tracks) view.fields.tracks.push_back({std::string{id}, added_at});

@@ -9,6 +9,11 @@
 //   kind 3, a share link with its state (version 2, written): the create_share payload as
 //          a string (u32 length + bytes), then org, owner (strings), created_seq (u64),
 //          revoked_at (optional i64)
+//   kind 4, a collection with its version: kind 1's fields up to created_seq, then version
+//          (u64), then the tracks. Written since snapshot version 2; kind 1 is still read.
+//   kind 5, a remembered Idempotency-Key (remembered_write): principal, key (strings),
+//          request digest (32 bytes), expires_at (i64), record_type (u8), number (u64),
+//          text (string). Version 2.
 // Encodings of the fields are those of mutation records. Items may come in any order.
 #include <cstddef>
 #include <functional>
@@ -34,7 +39,16 @@ struct share_state {
   std::optional<core::unix_seconds> revoked_at;
 };
 
-using snapshot_item = std::variant<collection, share_state>;
+// What an Idempotency-Key's first write left to replay its answer (service/idempotency.cpp
+// renders it again from these and the request, which the digest pins).
+struct remembered_write {
+  idempotency_stamp stamp;       // principal, key, request digest, expiry
+  std::uint8_t record_type = 0;  // of the write: create_collection, add_track(s) or create_share
+  std::uint64_t number = 0;      // add_tracks: how many it added; create, share: its time
+  std::string text;              // create: the collection id; share: the share id
+};
+
+using snapshot_item = std::variant<collection, share_state, remembered_write>;
 
 void append_snapshot_item(std::string& out, const collection& c);
 // The same item, with the tracks taken from `track_at(i)` for i in 0 .. track_count - 1
@@ -45,6 +59,7 @@ void append_snapshot_item(std::string& out, const collection& c, std::size_t tra
 void append_snapshot_item(std::string& out, const share_state& s);
 // A kind 2 item, as version 1 snapshots hold them (for tests of reading old snapshots).
 void append_v1_share_item(std::string& out, const create_share& s);
+void append_snapshot_item(std::string& out, const remembered_write& w);
 
 // Decodes `body` item by item and passes each to `f` with its byte offset in the body.
 // A malformed item (unknown kind, bad length, undecodable payload) is corrupt_data with
@@ -58,7 +73,7 @@ struct collection_view {
   collection fields;
   std::vector<snapshot_track> tracks;
 };
-using snapshot_item_view = std::variant<collection_view, share_state>;
+using snapshot_item_view = std::variant<collection_view, share_state, remembered_write>;
 
 // How many collections and track references a body holds, read without decoding the
 // tracks (a load sizes its tables with it). Stops at a malformed item: loading reports it.

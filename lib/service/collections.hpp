@@ -9,10 +9,15 @@
 // reply is produced right after its own apply, before any later mutation applies.
 #include <cstdint>
 #include <functional>
+#include <mutex>
+#include <optional>
+#include <unordered_set>
+#include <vector>
 #include <string>
 #include <string_view>
 
 #include "core/clock.hpp"
+#include "core/secret_file.hpp"
 #include "core/result.hpp"
 #include "journal/writer.hpp"
 #include "model/mutation.hpp"
@@ -26,8 +31,21 @@ struct caller {
   std::string principal;
 };
 
-// A JSON response body, or the problem to report.
-using reply = core::result<std::string>;
+// A JSON response body, or the problem to report; with what the HTTP layer sends beside it.
+struct reply : core::result<std::string> {
+  using core::result<std::string>::result;
+  std::uint64_t version = 0;  // the collection's version after the request (its ETag); 0: none
+  bool replayed = false;      // the remembered answer to an Idempotency-Key (SPEC §8)
+  unsigned status = 0;        // when replayed: the status first answered
+};
+
+// The conditions a write comes with (SPEC §8).
+struct conditions {
+  // The versions of If-Match (strong tags only); nullopt when absent or "*" (the collection
+  // must exist, as for any write). Empty: nothing can match, the write is a 412.
+  std::optional<std::vector<std::uint64_t>> if_match;
+  std::string_view idempotency_key;  // empty: none
+};
 // Receives a write's reply exactly once: either before the call returns (validation
 // failure, nothing to change) or later on the journal thread. It must not block.
 using reply_fn = std::function<void(reply)>;
@@ -36,6 +54,8 @@ struct options {
   std::uint32_t max_tracks = 10'000;
   std::string public_url = "http://127.0.0.1:8080";  // base of share URLs, no trailing '/'
   std::function<core::unix_seconds()> now = core::now_seconds;
+  std::int64_t idempotency_ttl_seconds = 86'400;  // --idempotency-ttl: how long a key is remembered
+  core::secret secret{};  // keys the tokens of shares made with an Idempotency-Key (secret.key)
 };
 
 class collections {
@@ -49,13 +69,20 @@ class collections {
   // {"collection_id","items":[{"id","visibility","expires_at","created_at","revoked_at"}...]}.
   reply list_shares(const caller& who, std::string_view id) const;
 
-  void create(const caller& who, std::string_view body, reply_fn done);
-  void update(const caller& who, std::string_view id, std::string_view body, reply_fn done);
-  void remove(const caller& who, std::string_view id, reply_fn done);
-  void add_track(const caller& who, std::string_view id, std::string_view body, reply_fn done);
-  void remove_track(const caller& who, std::string_view id, std::string_view track_id, reply_fn done);
-  void reorder(const caller& who, std::string_view id, std::string_view body, reply_fn done);
-  void share(const caller& who, std::string_view id, std::string_view body, reply_fn done);
+  // Every write to a collection honours `when.if_match`: a collection at another version is
+  // a 412 and nothing changes, checked when the write applies (in journal order).
+  void create(const caller& who, std::string_view body, reply_fn done, const conditions& when = {});
+  void update(const caller& who, std::string_view id, std::string_view body, reply_fn done,
+              const conditions& when = {});
+  void remove(const caller& who, std::string_view id, reply_fn done, const conditions& when = {});
+  void add_track(const caller& who, std::string_view id, std::string_view body, reply_fn done,
+                 const conditions& when = {});
+  void remove_track(const caller& who, std::string_view id, std::string_view track_id, reply_fn done,
+                    const conditions& when = {});
+  void reorder(const caller& who, std::string_view id, std::string_view body, reply_fn done,
+               const conditions& when = {});
+  void share(const caller& who, std::string_view id, std::string_view body, reply_fn done,
+             const conditions& when = {});
   // Revokes a link `who` created; 404 (field share_id) for any other id. Idempotent.
   void revoke_share(const caller& who, std::string_view share_id, reply_fn done);
 
@@ -66,12 +93,43 @@ class collections {
   bool writable() const noexcept;
 
  private:
+  // What a write is guarded by: the version it needs (0: any) and its Idempotency-Key
+  // (stamp.key empty: none). Either makes it a model::guarded_write.
+  struct write_guard {
+    std::uint64_t if_match = 0;
+    model::idempotency_stamp idempotency;
+  };
   // Journals `m`; once durable applies it and calls done(respond(outcome)) on the journal
-  // thread, or done(503) when the journal refused it.
-  void commit(model::mutation m, std::function<reply(store::outcome)> respond, reply_fn done);
+  // thread, or done(503) when the journal refused it. A successful reply without a version
+  // gets the collection's version after the apply.
+  void commit(const caller& who, model::mutation m, const write_guard& guard,
+              std::function<reply(store::outcome)> respond, reply_fn done);
   // The same, and `respond` also gets how many tracks the mutation added.
-  void commit_counting(model::mutation m, std::function<reply(store::outcome, std::size_t)> respond,
-                       reply_fn done);
+  void commit_counting(const caller& who, model::mutation m, const write_guard& guard,
+                       std::function<reply(store::outcome, std::size_t)> respond, reply_fn done);
+
+  // --- Idempotency-Key (idempotency.cpp) ---
+  // Before a keyed write (`route` names the use case, `id` its collection, if any). Returns
+  // true when it answered `done` itself: the replay of the key's first answer, a 422 (a bad
+  // key, or the key used with another request), a 409 (the key in flight). Otherwise the
+  // write goes on: `stamp` is set, the key is in flight until `done` runs, which now
+  // releases it first (after the write's apply, so a retry then finds the remembered entry).
+  bool start_keyed(const caller& who, std::string_view route, std::string_view id, std::string_view body,
+                   const conditions& when, reply_fn& done, model::idempotency_stamp& stamp);
+  // The first answer, rendered again from what was remembered and the (same) request.
+  reply replay(const caller& who, const model::remembered_write& w, std::string_view id,
+               std::string_view body) const;
+  // The token of a share made under `stamp`: an HMAC under the server's secret, so that a
+  // replay recomputes it while only its hash is stored.
+  std::string keyed_share_token(const model::idempotency_stamp& stamp) const;
+  std::string share_url(std::string_view token) const;
+
+  mutable std::mutex keyed_mutex_;
+  std::unordered_set<std::string> keys_in_flight_;  // guarded by keyed_mutex_
+  // The version a write must find (0: any) given the collection's `current` one, or the 412.
+  static core::result<std::uint64_t> expected_version(const conditions& when, std::uint64_t current);
+  // `body` as a reply carrying the collection's current version.
+  reply with_version(reply r, const caller& who, std::string_view id) const;
 
   store::collection_store& store_;
   journal::writer& journal_;
@@ -82,5 +140,6 @@ class collections {
 core::problem collection_not_found();
 core::problem share_not_found();  // field "share_id": the envelope's details name it
 core::problem journal_unavailable();
+core::problem precondition_failed();
 
 }  // namespace mixtape::service

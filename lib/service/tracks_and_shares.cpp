@@ -57,19 +57,26 @@ reply collections::list(const caller& who, std::size_t limit, std::size_t offset
 reply collections::list_tracks(const caller& who, std::string_view id, std::size_t limit,
                                std::size_t offset) const {
   std::string out;
-  if (!append_tracks_body(out, store_, id, who.org, who.principal, limit, offset)) return collection_not_found();
-  return out;
+  std::uint64_t version = 0;
+  if (!append_tracks_body(out, store_, id, who.org, who.principal, limit, offset, &version))
+    return collection_not_found();
+  reply r{std::move(out)};
+  r.version = version;
+  return r;
 }
 
 void collections::remove_track(const caller& who, std::string_view id, std::string_view track_id,
-                               reply_fn done) {
+                               reply_fn done, const conditions& when) {
   if (!model::is_track_id(track_id))
     return done(core::problem::validation("track_id", model::track_id_problem("track_id")));
   std::string track{track_id};
   const auto probe = store_.probe_tracks(id, who.org, who.principal, std::span{&track, 1});
   if (!probe) return done(collection_not_found());
-  if (probe->new_ids == 1) return done(success_body(track, "Track removed from collection."));  // absent
-  commit(model::remove_track{std::string{id}, track, options_.now()},
+  const auto expected = expected_version(when, probe->version);
+  if (!expected) return done(expected.error());
+  if (probe->new_ids == 1)  // absent
+    return done(with_version(success_body(track, "Track removed from collection."), who, id));
+  commit(who, model::remove_track{std::string{id}, track, options_.now()}, {expected.value(), {}},
          [track](store::outcome o) -> reply {
            if (o == store::outcome::not_found) return collection_not_found();
            return success_body(track, "Track removed from collection.");
@@ -77,15 +84,19 @@ void collections::remove_track(const caller& who, std::string_view id, std::stri
          std::move(done));
 }
 
-void collections::reorder(const caller& who, std::string_view id, std::string_view body, reply_fn done) {
+void collections::reorder(const caller& who, std::string_view id, std::string_view body, reply_fn done,
+                          const conditions& when) {
   auto req = model::parse_reorder(body);
   if (!req) return done(std::move(req).error());
   auto ids = std::move(req.value().ordered_track_ids);
+  const auto current = store_.version_of(id, who.org, who.principal);
   const auto changes = store_.reorder_changes(id, who.org, who.principal, ids);
-  if (!changes) return done(collection_not_found());
+  if (!changes || !current) return done(collection_not_found());
+  const auto expected = expected_version(when, *current);
+  if (!expected) return done(expected.error());
   std::string cid{id};
-  if (!*changes) return done(success_body(cid, "Collection reordered."));
-  commit(model::reorder_tracks{cid, std::move(ids), options_.now()},
+  if (!*changes) return done(with_version(success_body(cid, "Collection reordered."), who, id));
+  commit(who, model::reorder_tracks{cid, std::move(ids), options_.now()}, {expected.value(), {}},
          [cid](store::outcome o) -> reply {
            if (o == store::outcome::not_found) return collection_not_found();
            return success_body(cid, "Collection reordered.");
@@ -93,42 +104,34 @@ void collections::reorder(const caller& who, std::string_view id, std::string_vi
          std::move(done));
 }
 
-void collections::share(const caller& who, std::string_view id, std::string_view body, reply_fn done) {
+void collections::share(const caller& who, std::string_view id, std::string_view body, reply_fn done,
+                        const conditions& when) {
+  model::idempotency_stamp stamp;
+  if (!when.idempotency_key.empty() && start_keyed(who, "share", id, body, when, done, stamp)) return;
   auto req = model::parse_share(body);
   if (!req) return done(std::move(req).error());
-  if (!store_.inspect(id, who.org, who.principal, [](const model::collection&) {}))
-    return done(collection_not_found());
+  const auto current = store_.version_of(id, who.org, who.principal);
+  if (!current) return done(collection_not_found());
+  const auto expected = expected_version(when, *current);
+  if (!expected) return done(expected.error());
   const core::unix_seconds now = options_.now();
   model::create_share m;
   do m.share_id = std::string{core::share_prefix} + core::random_hex(6);
   while (store_.share_id_in_use(m.share_id));
   m.collection_id = std::string{id};
-  const std::string token = core::random_base64url(32);  // 256 bits; only its hash is kept
+  // 256 bits, random, or under a key an HMAC a replay recomputes; only its hash is kept.
+  const std::string token = stamp.key.empty() ? core::random_base64url(32) : keyed_share_token(stamp);
   m.token_sha256 = core::sha256(token);
   m.visibility = req.value().visibility;
   if (const auto days = req.value().expires_in_days) m.expires_at = now + core::unix_seconds{*days} * 86'400;
   m.at = now;
-  store::share_link link;
-  link.id = m.share_id;
-  link.collection_id = m.collection_id;
-  link.visibility = m.visibility;
-  link.expires_at = m.expires_at;
-  link.created_at = now;
-  std::string url = options_.public_url + "/v1/music/shared/" + token;
-  commit(std::move(m),
+  store::share_link link{m.share_id, m.collection_id, m.visibility, m.expires_at, now, nullptr, 0, std::nullopt};
+  std::string url = share_url(token);
+  commit(who, std::move(m), {expected.value(), std::move(stamp)},
          [link = std::move(link), token, url = std::move(url)](store::outcome o) -> reply {
            if (o == store::outcome::not_found) return collection_not_found();
-           // The SPEC's field order: id, token, url, target_type, visibility, expires_at, created_at.
-           std::string out = "{\"id\":";
-           model::append_json_string(out, link.id);
-           out += ",\"token\":";
-           model::append_json_string(out, token);
-           out += ",\"url\":";
-           model::append_json_string(out, url);
-           out += ",\"target_type\":\"collection\"";
-           append_share_state(out, link);
-           out += '}';
-           return out;
+           if (o != store::outcome::applied) return core::problem{core::errc::internal, "", "share token collision"};
+           return detail::share_created_body(link, token, url);
          },
          std::move(done));
 }
@@ -159,12 +162,29 @@ void collections::revoke_share(const caller& who, std::string_view share_id, rep
   if (!link) return done(share_not_found());
   std::string id{share_id};
   if (link->revoked_at) return done(success_body(id, revoked));  // nothing to write
-  commit(model::revoke_share{id, options_.now()},
+  commit(who, model::revoke_share{id, options_.now()}, {},
          [id](store::outcome o) -> reply {
            if (o == store::outcome::not_found) return share_not_found();
            return success_body(id, revoked);
          },
          std::move(done));
+}
+
+std::string collections::share_url(std::string_view token) const {
+  return options_.public_url + "/v1/music/shared/" + std::string{token};
+}
+
+std::string detail::share_created_body(const store::share_link& link, std::string_view token, std::string_view url) {
+  std::string out = "{\"id\":";
+  model::append_json_string(out, link.id);
+  out += ",\"token\":";
+  model::append_json_string(out, token);
+  out += ",\"url\":";
+  model::append_json_string(out, url);
+  out += ",\"target_type\":\"collection\"";
+  append_share_state(out, link);
+  out += '}';
+  return out;
 }
 
 reply collections::resolve_share(std::string_view token) const {

@@ -38,7 +38,8 @@ void append_list_body(std::string& out, const store::collection_store& store, st
 }
 
 bool append_tracks_body(std::string& out, const store::collection_store& store, std::string_view id,
-                        std::string_view org, std::string_view owner, std::size_t limit, std::size_t offset) {
+                        std::string_view org, std::string_view owner, std::size_t limit, std::size_t offset,
+                        std::uint64_t* version) {
   const std::size_t start = out.size();
   out.reserve(start + 128 + std::min<std::size_t>(limit, 500) * 112);  // an item is ~100 bytes
   out += "{\"collection_id\":";
@@ -46,6 +47,7 @@ bool append_tracks_body(std::string& out, const store::collection_store& store, 
   out += ",\"items\":[";
   core::unix_seconds last_time = -1;  // tracks added together share a time: render it once
   std::string time_text;
+  std::uint64_t read_version = 0;
   const bool visible = store.visit_tracks(id, org, owner, offset, limit, [&](const store::track_view& t) {
     if (t.position != offset) out += ',';
     out += "{\"track_id\":";
@@ -60,7 +62,8 @@ bool append_tracks_body(std::string& out, const store::collection_store& store, 
     out += ",\"added_at\":\"";
     out += time_text;
     out += "\"}";
-  });
+  }, read_version);
+  if (version) *version = read_version;
   if (!visible) {
     out.resize(start);
     return false;

@@ -17,8 +17,10 @@ void append_list_body(std::string& out, const store::collection_store& store, st
                       std::string_view owner, std::size_t limit, std::size_t offset);
 
 // {"collection_id":ID,"items":[{"track_id","position","added_at"}...],"limit":L,"offset":O};
-// false (nothing appended) when the collection is not visible to (org, owner).
+// false (nothing appended) when the collection is not visible to (org, owner). `version`, when
+// given, is set to the collection's version as of the tracks read.
 bool append_tracks_body(std::string& out, const store::collection_store& store, std::string_view id,
-                        std::string_view org, std::string_view owner, std::size_t limit, std::size_t offset);
+                        std::string_view org, std::string_view owner, std::size_t limit, std::size_t offset,
+                        std::uint64_t* version = nullptr);
 
 }  // namespace mixtape::service

@@ -62,13 +62,14 @@ model::collection collection_store::materialize(std::uint64_t id, const collecti
   c.created_at = h.created_at;
   c.updated_at = h.updated_at;
   c.created_seq = h.created_seq;
+  c.version = h.version;
   return c;
 }
 
 std::optional<collection_store::entry> collection_store::make_entry(const model::collection& c,
                                                                     std::span<const model::snapshot_track> tracks,
                                                                     const owner_index::owner* owner) {
-  entry e{{model::render(c), owner, c.created_at, c.updated_at, c.created_seq}, nullptr};
+  entry e{{model::render(c), owner, c.created_at, c.updated_at, c.created_seq, c.version}, nullptr};
   if (tracks.empty()) return e;
   e.tracks = std::make_unique<track_list>();
   e.tracks->reserve(tracks.size());
@@ -93,8 +94,49 @@ outcome collection_store::apply(const model::mutation& m, std::uint64_t seq) {
 
 outcome collection_store::apply(const model::mutation& m, std::uint64_t seq, std::size_t& tracks_added) {
   tracks_added = 0;
-  const outcome result =
-      std::visit(overloaded{
+  applying_seq_ = seq;
+  const outcome result = std::holds_alternative<model::guarded_write>(m)
+                             ? apply_guarded(std::get<model::guarded_write>(m), seq, tracks_added)
+                             : apply_one(m, seq, tracks_added);
+  // Ids released to zero are freed once no snapshot copy can hold them (track_ids.hpp).
+  if (snapshot_epoch_.load() == 0) track_ids_.flush_released();
+  return result;
+}
+
+// The version check and the write run on the applier thread, one mutation after another:
+// no other write can come between them (live or on replay).
+outcome collection_store::apply_guarded(const model::guarded_write& g, std::uint64_t seq, std::size_t& tracks_added) {
+  if (!g.inner || std::holds_alternative<model::guarded_write>(*g.inner)) return outcome::unchanged;  // never made
+  if (g.if_match != 0) {
+    const auto number = model::collection_number(model::target_collection(*g.inner));
+    if (!number) return outcome::not_found;
+    const shard& s = shard_of(*number);
+    std::lock_guard lock{s.mutex};
+    const entry* e = find(s, *number);
+    if (!e) return outcome::not_found;
+    if (e->head.version != g.if_match) return outcome::precondition_failed;
+  }
+  const outcome result = apply_one(*g.inner, seq, tracks_added);
+  if (!g.idempotency.key.empty() && (result == outcome::applied || result == outcome::unchanged)) {
+    model::remembered_write w{g.idempotency, model::record_type(*g.inner), 0, {}};
+    if (const auto* c = std::get_if<model::create_collection>(g.inner.get())) {
+      w.number = static_cast<std::uint64_t>(c->at);
+      w.text = c->id;
+    } else if (const auto* s = std::get_if<model::create_share>(g.inner.get())) {
+      w.number = static_cast<std::uint64_t>(s->at);
+      w.text = s->share_id;
+    } else {
+      w.number = tracks_added;
+    }
+    std::lock_guard lock{shares_mutex_};
+    capture_shares();
+    remembered_.remember(std::move(w), model::time_of(*g.inner));
+  }
+  return result;
+}
+
+outcome collection_store::apply_one(const model::mutation& m, std::uint64_t seq, std::size_t& tracks_added) {
+  return std::visit(overloaded{
                      [&](const model::create_collection& x) { return apply_create(x, seq); },
                      [&](const model::update_collection& x) { return apply_update(x); },
                      [&](const model::delete_collection& x) { return apply_delete(x); },
@@ -104,11 +146,9 @@ outcome collection_store::apply(const model::mutation& m, std::uint64_t seq, std
                      [&](const model::reorder_tracks& x) { return apply_reorder(x); },
                      [&](const model::create_share& x) { return apply_share(x, seq); },
                      [&](const model::revoke_share& x) { return apply_revoke(x); },
+                     [&](const model::guarded_write&) { return outcome::unchanged; },  // see apply_guarded
                  },
                  m);
-  // Ids released to zero are freed once no snapshot copy can hold them (track_ids.hpp).
-  if (snapshot_epoch_.load() == 0) track_ids_.flush_released();
-  return result;
 }
 
 outcome collection_store::apply_create(const model::create_collection& m, std::uint64_t seq) {
@@ -118,7 +158,7 @@ outcome collection_store::apply_create(const model::create_collection& m, std::u
   // first, index the collection after it is in its shard.
   const owner_index::owner* owner = owners_.intern(m.org, m.owner);
   entry e{{model::render(m.id, m.name, m.description, m.cover_track_id, m.cover_image_url, m.at, m.at), owner,
-           m.at, m.at, seq},
+           m.at, m.at, seq, seq},
           nullptr};
   {
     shard& s = shard_of(*id);
@@ -138,7 +178,9 @@ outcome collection_store::change_entry(std::string_view id,
   entry* e = find(s, *number);
   if (!e) return outcome::not_found;
   capture(s);
-  return change(*number, *e);
+  const outcome result = change(*number, *e);
+  if (result == outcome::applied) e->head.version = applying_seq_;
+  return result;
 }
 
 outcome collection_store::modify(std::string_view id, const std::function<outcome(model::collection&)>& change) {
@@ -286,6 +328,21 @@ bool collection_store::append_json(std::string& out, std::string_view id, std::s
                       [&](std::uint64_t, const entry& e) { model::append_json(out, e.head.json, e.track_count()); });
 }
 
+bool collection_store::append_json(std::string& out, std::string_view id, std::string_view org,
+                                   std::string_view owner, std::uint64_t& version) const {
+  return with_visible(id, org, owner, [&](std::uint64_t, const entry& e) {
+    model::append_json(out, e.head.json, e.track_count());
+    version = e.head.version;
+  });
+}
+
+std::optional<std::uint64_t> collection_store::version_of(std::string_view id, std::string_view org,
+                                                          std::string_view owner) const {
+  std::optional<std::uint64_t> version;
+  with_visible(id, org, owner, [&](std::uint64_t, const entry& e) { version = e.head.version; });
+  return version;
+}
+
 bool collection_store::inspect(std::string_view id, std::string_view org, std::string_view owner,
                                const std::function<void(const model::collection&)>& f) const {
   return with_visible(id, org, owner, [&](std::uint64_t number, const entry& e) { f(materialize(number, e.head)); });
@@ -340,6 +397,28 @@ void collection_store::release_spare_capacity() {
 }
 
 std::size_t collection_store::distinct_tracks() const { return track_ids_.size(); }
+
+std::optional<model::remembered_write> collection_store::find_remembered(std::string_view principal,
+                                                                        std::string_view key,
+                                                                        core::unix_seconds now) const {
+  std::lock_guard lock{shares_mutex_};
+  return remembered_.find(principal, key, now);
+}
+
+void collection_store::set_idempotency_limit(std::size_t max_entries) {
+  std::lock_guard lock{shares_mutex_};
+  remembered_.set_max_entries(max_entries);
+}
+
+std::size_t collection_store::remembered_count() const {
+  std::lock_guard lock{shares_mutex_};
+  return remembered_.size();
+}
+
+std::uint64_t collection_store::remembered_forgotten_early() const {
+  std::lock_guard lock{shares_mutex_};
+  return remembered_.forgotten_early();
+}
 
 std::size_t collection_store::share_count() const {
   std::lock_guard lock{shares_mutex_};

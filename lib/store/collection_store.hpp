@@ -36,6 +36,7 @@
 #include "model/collection.hpp"
 #include "model/mutation.hpp"
 #include "model/snapshot_item.hpp"
+#include "store/idempotency_table.hpp"
 #include "store/owner_index.hpp"
 #include "store/track_ids.hpp"
 #include "store/track_list.hpp"
@@ -47,6 +48,7 @@ enum class outcome {
   unchanged,  // valid, but nothing to change (e.g. a track already present)
   not_found,  // the collection does not exist (any more)
   full,       // the track limit in the mutation was reached
+  precondition_failed,  // a guarded write's If-Match version no longer matched: nothing changed
 };
 
 struct share_link {
@@ -82,6 +84,7 @@ using track_visitor = std::function<void(const track_view&)>;
 struct track_probe {
   std::size_t count = 0;    // tracks held
   std::size_t new_ids = 0;  // of the ids asked about, how many are not members
+  std::uint64_t version = 0;  // the collection's version as probed
 };
 
 class collection_store {
@@ -99,6 +102,12 @@ class collection_store {
   // (org, owner). Returns whether it did.
   bool append_json(std::string& out, std::string_view id, std::string_view org,
                    std::string_view owner) const;
+  // The same, and sets `version` to the collection's version (SPEC §8: the journal sequence
+  // of its last change, tracks included; never reused, durable, the same after a restart).
+  bool append_json(std::string& out, std::string_view id, std::string_view org, std::string_view owner,
+                   std::uint64_t& version) const;
+  // The version of `id` when it is visible to (org, owner).
+  std::optional<std::uint64_t> version_of(std::string_view id, std::string_view org, std::string_view owner) const;
 
   // Calls `f(const model::collection&)` under the shard lock when `id` is visible to
   // (org, owner); its `tracks` are left empty (see probe_tracks, visit_tracks). `f` must
@@ -122,6 +131,9 @@ class collection_store {
   // Costs O((1 + limit) log n). Same rules for `f`.
   bool visit_tracks(std::string_view id, std::string_view org, std::string_view owner, std::size_t offset,
                     std::size_t limit, const track_visitor& f) const;
+  // The same, and sets `version` as append_json does, read under the same lock as the tracks.
+  bool visit_tracks(std::string_view id, std::string_view org, std::string_view owner, std::size_t offset,
+                    std::size_t limit, const track_visitor& f, std::uint64_t& version) const;
   // The track count of `id` and how many of `ids` it lacks; nullopt when not visible.
   std::optional<track_probe> probe_tracks(std::string_view id, std::string_view org, std::string_view owner,
                                           std::span<const std::string> ids) const;
@@ -143,6 +155,14 @@ class collection_store {
   // visible to (org, owner); returns whether it was. `f` runs without any lock held.
   bool visit_shares(std::string_view id, std::string_view org, std::string_view owner,
                     const std::function<void(const share_link&)>& f) const;
+  // The Idempotency-Key (principal, key) remembered by an earlier write, unless unknown or
+  // expired at `now` (see idempotency_table). Any thread.
+  std::optional<model::remembered_write> find_remembered(std::string_view principal, std::string_view key,
+                                                         core::unix_seconds now) const;
+  // How many keys may be remembered (the rest forgotten oldest first). Before serving.
+  void set_idempotency_limit(std::size_t max_entries);
+  std::size_t remembered_count() const;
+  std::uint64_t remembered_forgotten_early() const;
 
   std::size_t size() const;
   std::size_t share_count() const;
@@ -181,6 +201,7 @@ class collection_store {
     core::unix_seconds created_at = 0;
     core::unix_seconds updated_at = 0;
     std::uint64_t created_seq = 0;
+    std::uint64_t version = 0;  // seq of the last mutation that changed it (its create at first)
   };
   struct entry {
     collection_head head;
@@ -253,6 +274,9 @@ class collection_store {
   bool insert_share(const std::string& hash_key, share_link link, std::uint64_t collection_number);
   // Links loaded without a creator (version 1 snapshots) take their collection's owner.
   void resolve_share_creators();
+  // Applies one unguarded mutation; `seq` as in apply().
+  outcome apply_one(const model::mutation& m, std::uint64_t seq, std::size_t& tracks_added);
+  outcome apply_guarded(const model::guarded_write& g, std::uint64_t seq, std::size_t& tracks_added);
   // Calls change(id number, entry) under the entry's shard lock, after capture() (a change
   // may follow); not_found when there is no such collection.
   outcome change_entry(std::string_view id, const std::function<outcome(std::uint64_t, entry&)>& change);
@@ -271,11 +295,13 @@ class collection_store {
   std::unordered_map<std::string, share_link> shares_;  // raw 32-byte token hash -> link
   std::unordered_map<std::string, std::string> share_hashes_;  // share id -> its token hash key
   std::unordered_map<std::uint64_t, std::vector<std::string>> linked_ids_;  // collection id number -> share ids
+  idempotency_table remembered_;  // guarded by shares_mutex_, and in the shares' snapshot part
   std::uint64_t shares_captured_epoch_ = 0;  // guarded by shares_mutex_, as in `shard`
   std::string shares_captured_;              // guarded by shares_mutex_
   std::uint64_t snapshot_cut_seq_ = 0;  // of the snapshot in progress: set before snapshot_epoch_
   std::atomic<std::uint64_t> snapshot_epoch_{0};  // the snapshot in progress; 0: none
   std::uint64_t last_epoch_ = 0;                  // applier thread only
+  std::uint64_t applying_seq_ = 0;  // applier thread only: the seq of the mutation being applied
 };
 
 }  // namespace mixtape::store

@@ -22,6 +22,15 @@ bool collection_store::visit_tracks(std::string_view id, std::string_view org, s
   return with_visible(id, org, owner, [&](std::uint64_t, const entry& e) { visit_range(e, offset, limit, f); });
 }
 
+bool collection_store::visit_tracks(std::string_view id, std::string_view org, std::string_view owner,
+                                    std::size_t offset, std::size_t limit, const track_visitor& f,
+                                    std::uint64_t& version) const {
+  return with_visible(id, org, owner, [&](std::uint64_t, const entry& e) {
+    version = e.head.version;
+    visit_range(e, offset, limit, f);
+  });
+}
+
 void collection_store::visit_range(const entry& e, std::size_t offset, std::size_t limit,
                                    const track_visitor& f) const {
   if (!e.tracks) return;
@@ -38,6 +47,7 @@ std::optional<track_probe> collection_store::probe_tracks(std::string_view id, s
   with_visible(id, org, owner, [&](std::uint64_t, const entry& e) {
     probe.emplace();
     probe->count = e.track_count();
+    probe->version = e.head.version;
     probe->new_ids = e.tracks ? e.tracks->count_new(track_ids_, ids) : track_list{}.count_new(track_ids_, ids);
   });
   return probe;

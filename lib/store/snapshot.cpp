@@ -63,6 +63,7 @@ void collection_store::serialize(const std::vector<captured_entry>& entries, std
 
 void collection_store::serialize_shares(std::string& out) const {
   for (const auto& [hash, link] : shares_) model::append_snapshot_item(out, share_record(hash, link));
+  remembered_.for_each([&](const model::remembered_write& w) { model::append_snapshot_item(out, w); });
 }
 
 void collection_store::capture(shard& s) {
@@ -147,6 +148,10 @@ core::status collection_store::load_snapshot(std::string_view body) {
   reserve(size() + counts.collections);
   track_ids_.reserve(track_ids_.size() + counts.tracks);  // at most that many distinct; release_spare_capacity() trims
   auto loaded = model::for_each_snapshot_view(body, [&](model::snapshot_item_view&& item, std::size_t offset) -> core::status {
+    if (auto* w = std::get_if<model::remembered_write>(&item)) {
+      remembered_.remember(std::move(*w), 0);  // in the order written: oldest first
+      return core::success();
+    }
     if (auto* share = std::get_if<model::share_state>(&item)) {
       const model::create_share& m = share->link;
       const auto linked = model::collection_number(m.collection_id);

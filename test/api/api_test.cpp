@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "api/errors.hpp"
+#include "api/etag.hpp"
 #include "api/query.hpp"
 #include "api/responses.hpp"
 #include "api/router.hpp"
@@ -310,3 +311,27 @@ BOOST_AUTO_TEST_CASE(sane_ids_are_short_tokens) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Entity tags (api/etag.hpp): what If-None-Match and If-Match headers name.
+BOOST_AUTO_TEST_CASE(if_none_match_compares_weakly_and_takes_lists_and_star) {
+  using mixtape::api::none_match_hits;
+  BOOST_TEST(none_match_hits("\"42\"", 42));
+  BOOST_TEST(none_match_hits("W/\"42\"", 42));
+  BOOST_TEST(none_match_hits(" \"1\" ,\"42\"", 42));
+  BOOST_TEST(none_match_hits("*", 42));
+  BOOST_TEST(!none_match_hits("\"41\"", 42));
+  BOOST_TEST(!none_match_hits("42", 42));  // unquoted: not a tag
+  BOOST_TEST(!none_match_hits("\"42", 42));
+  BOOST_TEST(!none_match_hits("\"0x2a\"", 42));
+  BOOST_TEST(!none_match_hits("", 42));
+}
+
+BOOST_AUTO_TEST_CASE(if_match_keeps_strong_tags_only) {
+  using mixtape::api::if_match_versions;
+  BOOST_TEST(!if_match_versions("*").has_value());
+  BOOST_TEST((*if_match_versions("\"7\", \"9\"") == std::vector<std::uint64_t>{7, 9}));
+  BOOST_TEST(if_match_versions("W/\"7\"")->empty());  // weak never matches a write
+  BOOST_TEST(if_match_versions("garbage")->empty());
+  BOOST_TEST(if_match_versions("\"18446744073709551616\"")->empty());  // past u64
+  BOOST_TEST(if_match_versions("\"0\"")->empty());                     // no collection is at 0
+}

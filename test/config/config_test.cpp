@@ -259,3 +259,23 @@ BOOST_AUTO_TEST_CASE(an_invalid_variable_overridden_by_its_flag_is_ignored) {
   const auto r = parse_command_line({"--threads", "4"}, env_of({{"MIXTAPE_THREADS", "zero"}}));
   BOOST_TEST((r.ok() && r->serve.threads == 4u));
 }
+
+BOOST_AUTO_TEST_CASE(cors_origins_take_a_list_or_a_star_and_refuse_anything_else) {
+  BOOST_TEST(serve({}).cors_origins.empty());  // off by default
+  const auto c = serve({"--cors-origins", "https://app.example,http://127.0.0.1:5173"});
+  BOOST_TEST((c.cors_origins == std::vector<std::string>{"https://app.example", "http://127.0.0.1:5173"}));
+  BOOST_TEST((serve({}, {{"MIXTAPE_CORS_ORIGINS", "*"}}).cors_origins == std::vector<std::string>{"*"}));
+  for (const std::string bad : {"app.example", "https://app.example/", "https://app.example/path", "https://",
+                                "https://a.example,", ",https://a.example", "https://a b", "*,https://a.example"})
+    BOOST_TEST(failure({"--cors-origins", bad}).field == "--cors-origins", bad);
+}
+
+BOOST_AUTO_TEST_CASE(idempotency_flags_have_the_spec_defaults) {
+  const auto d = serve({});
+  BOOST_TEST(d.idempotency_ttl.count() == 86400);
+  BOOST_TEST(d.idempotency_keys == 100000u);
+  const auto c = serve({"--idempotency-ttl", "60", "--idempotency-keys", "10"});
+  BOOST_TEST(c.idempotency_ttl.count() == 60);
+  BOOST_TEST(c.idempotency_keys == 10u);
+  BOOST_TEST(failure({"--idempotency-ttl", "0"}).field == "--idempotency-ttl");
+}

@@ -82,3 +82,44 @@ BOOST_AUTO_TEST_CASE(digests_equal_compares_every_byte) {
   BOOST_TEST(!digests_equal(a, b));
   BOOST_TEST(!digests_equal(a, sha256("abd")));
 }
+
+namespace {
+std::string hex_of(const digest& d) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (const unsigned char b : d) (out += digits[b >> 4]) += digits[b & 15];
+  return out;
+}
+std::string unhex(std::string_view h) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < h.size(); i += 2) out += static_cast<char>(std::stoi(std::string{h.substr(i, 2)}, nullptr, 16));
+  return out;
+}
+}  // namespace
+
+// RFC 4231 section 4, test cases 1-4, 6 and 7 (case 5 truncates the output: not used here).
+BOOST_AUTO_TEST_CASE(hmac_sha256_matches_rfc_4231) {
+  struct vector {
+    std::string key, data, want;
+  };
+  const vector vectors[] = {
+      {std::string(20, '\x0b'), "Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"},
+      {"Jefe", "what do ya want for nothing?", "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"},
+      {std::string(20, '\xaa'), std::string(50, '\xdd'),
+       "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"},
+      {unhex("0102030405060708090a0b0c0d0e0f10111213141516171819"), std::string(50, '\xcd'),
+       "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"},
+      {std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First",
+       "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"},
+      {std::string(131, '\xaa'),
+       "This is a test using a larger than block-size key and a larger than block-size data. The key needs to be "
+       "hashed before being used by the HMAC algorithm.",
+       "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"},
+  };
+  for (const auto& v : vectors) BOOST_TEST(hex_of(hmac_sha256(v.key, v.data)) == v.want);
+  // Around the block size, where a key stops being used as is and is hashed first (Python's hmac).
+  BOOST_TEST(hex_of(hmac_sha256(std::string(64, 'k'), "m")) ==
+             "3b7a8d453e76edb519238a515105a57508d0f169f480ebeee120a9e7803289fa");
+  BOOST_TEST(hex_of(hmac_sha256(std::string(65, 'k'), "m")) ==
+             "c2d7d4c2256ddb097409ec0c67e1d58fa1a007fc6932cac0d892a525d08af7cc");
+}

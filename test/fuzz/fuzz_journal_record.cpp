@@ -33,6 +33,9 @@ constexpr std::string_view base_owner = "usr_a";
 
 // Every text of a record, to know whether its JSON must parse (JSON text is UTF-8).
 bool texts_are_utf8(const model::mutation& m) {
+  if (const auto* g = std::get_if<model::guarded_write>(&m))
+    return model::utf8_length(g->idempotency.principal) && model::utf8_length(g->idempotency.key) &&
+           (!g->inner || texts_are_utf8(*g->inner));
   std::vector<std::string_view> t;
   const auto add = [&](const std::optional<std::string>& o) {
     if (o) t.push_back(*o);

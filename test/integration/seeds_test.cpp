@@ -9,57 +9,12 @@
 #include <regex>
 
 #include "collections_support.hpp"
+#include "seed_examples.hpp"
 
 using namespace mixtape::test;
+using namespace mixtape::test::seed_examples;
 
 namespace {
-
-// The examples, verbatim from the seeds.
-const std::string curl_create = R"(curl -X POST "https://api.aitronos.com/v1/music/org_abc123/collections" \
-  -H "X-API-Key: $FREDDY_API_KEY" \
-  -H "Content-Type: application/json" \
-  -d '{
-    "name": "Focus Sessions",
-    "description": "Instrumental tracks for deep work"
-  }')";
-
-const std::string curl_update = R"(curl -X PATCH "https://api.aitronos.com/v1/music/org_abc123/collections/mcoll_4a1f9c7e2b8d" \
-  -H "X-API-Key: $FREDDY_API_KEY" \
-  -H "Content-Type: application/json" \
-  -d '{ "name": "Deep Work", "description": null }')";
-
-const std::string js_create = R"(const apiKey = process.env.FREDDY_API_KEY;
-
-const response = await fetch('https://api.aitronos.com/v1/music/org_abc123/collections', {
-  method: 'POST',
-  headers: {
-    'X-API-Key': apiKey,
-    'Content-Type': 'application/json',
-  },
-  body: JSON.stringify({
-    name: 'Focus Sessions',
-    description: 'Instrumental tracks for deep work',
-  }),
-});
-
-const collection = await response.json();
-console.log(collection.id);
-)";
-
-const std::string js_update = R"(const apiKey = process.env.FREDDY_API_KEY;
-
-const response = await fetch('https://api.aitronos.com/v1/music/org_abc123/collections/mcoll_4a1f9c7e2b8d', {
-  method: 'PATCH',
-  headers: {
-    'X-API-Key': apiKey,
-    'Content-Type': 'application/json',
-  },
-  body: JSON.stringify({ name: 'Deep Work', description: null }),
-});
-
-const collection = await response.json();
-console.log(collection.name);
-)";
 
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
   for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))

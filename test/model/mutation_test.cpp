@@ -47,9 +47,20 @@ bool operator==(const create_share& a, const create_share& b) {
                   a.at) == std::tie(b.share_id, b.collection_id, b.token_sha256, b.visibility,
                                     b.expires_at, b.at);
 }
+bool operator==(const idempotency_stamp& a, const idempotency_stamp& b) {
+  return std::tie(a.principal, a.key, a.request_sha256, a.expires_at) ==
+         std::tie(b.principal, b.key, b.request_sha256, b.expires_at);
+}
+bool operator==(const guarded_write& a, const guarded_write& b) {
+  return a.if_match == b.if_match && a.idempotency == b.idempotency && a.inner && b.inner && *a.inner == *b.inner;
+}
 }  // namespace mixtape::model
 
 namespace {
+
+mutation guarded(std::uint64_t if_match, idempotency_stamp stamp, mutation inner) {
+  return guarded_write{if_match, std::move(stamp), std::make_shared<const mutation>(std::move(inner))};
+}
 
 std::array<unsigned char, 32> sample_hash() {
   std::array<unsigned char, 32> h{};
@@ -86,6 +97,11 @@ std::vector<mutation> samples() {
   v.push_back(create_share{"mslink_0123456789ab", "mcoll_4a1f9c7e2b8d", {},
                            share_visibility::link_only, std::nullopt, 1});
   v.push_back(revoke_share{"mslink_0123456789ab", 1782642700});
+  v.push_back(guarded(42, {}, update_collection{"mcoll_4a1f9c7e2b8d", "n", std::nullopt, std::nullopt, std::nullopt, 3}));
+  v.push_back(guarded(0, {"usr_alice", "key-1", sample_hash(), 1782729000},
+                      create_collection{"mcoll_000000000001", "org_a", "usr_alice", "n", std::nullopt, std::nullopt,
+                                        std::nullopt, 1782642600}));
+  v.push_back(guarded(7, {"usr_alice", "k", {}, -1}, add_tracks{"mcoll_4a1f9c7e2b8d", {"mtrack_a"}, 2, 10}));
   return v;
 }
 
@@ -108,6 +124,23 @@ BOOST_AUTO_TEST_CASE(record_types_are_stable) {
   BOOST_TEST(record_type(create_share{}) == 7);
   BOOST_TEST(record_type(add_tracks{}) == 8);
   BOOST_TEST(record_type(revoke_share{}) == 9);
+  BOOST_TEST(record_type(guarded_write{}) == 10);
+  BOOST_TEST(record_type(guarded_write{}) == std::variant_size_v<mutation>);  // appended last
+}
+
+BOOST_AUTO_TEST_CASE(a_guarded_write_inside_a_guarded_write_is_corrupt) {
+  const mutation inner = guarded(1, {}, delete_collection{"mcoll_x", 1});
+  const mutation outer = guarded_write{2, {}, std::make_shared<const mutation>(inner)};
+  BOOST_TEST(is_corrupt(decode(record_type(outer), encode(outer))));
+}
+
+BOOST_AUTO_TEST_CASE(guarded_writes_name_their_inner_target_and_time) {
+  const mutation g = guarded(1, {}, add_track{"mcoll_4a1f9c7e2b8d", "mtrack_a", 77, 10});
+  BOOST_TEST(target_collection(g) == "mcoll_4a1f9c7e2b8d");
+  BOOST_TEST(time_of(g) == 77);
+  BOOST_TEST(target_collection(create_collection{"mcoll_4a1f9c7e2b8d", "o", "w", "n", {}, {}, {}, 1}).empty());
+  BOOST_TEST(target_collection(revoke_share{"mslink_0123456789ab", 1}).empty());
+  BOOST_TEST(target_collection(update_collection{"mcoll_x", {}, {}, {}, {}, 1}) == "mcoll_x");
 }
 
 BOOST_AUTO_TEST_CASE(every_alternative_round_trips) {
@@ -150,7 +183,7 @@ BOOST_AUTO_TEST_CASE(trailing_bytes_are_corrupt) {
 
 BOOST_AUTO_TEST_CASE(unknown_record_types_are_corrupt) {
   const std::string payload = encode(delete_collection{"mcoll_x", 1});
-  for (int type : {0, 100, 127, 255})  // types 1.. are taken as mutations are added
+  for (int type : {0, 8, static_cast<int>(std::variant_size_v<mutation>) + 1, 127, 255})
     BOOST_TEST(is_corrupt(decode(static_cast<std::uint8_t>(type), payload)), type);
 }
 

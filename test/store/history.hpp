@@ -22,6 +22,22 @@ class history {
 
   // The next mutation: mostly valid, some for deleted or unknown collections, some no-ops.
   model::mutation next() {
+    model::mutation m = next_unguarded();
+    ++calls_;
+    // Some writes come guarded (SPEC §8): by a version, mostly stale (nothing to change), or
+    // by an Idempotency-Key that the store remembers when the write succeeds.
+    const unsigned roll = pick(20);
+    if (roll >= 3 || std::holds_alternative<model::delete_collection>(m)) return m;
+    model::guarded_write g;
+    if (roll == 0) g.if_match = pick(calls_ + 1) + 1;
+    else g.idempotency = {"usr_" + std::to_string(pick(3)), "key" + std::to_string(stamps_.size()), {},
+                          now_ + pick(60)};
+    if (!g.idempotency.key.empty()) stamps_.push_back(g.idempotency);
+    g.inner = std::make_shared<const model::mutation>(std::move(m));
+    return g;
+  }
+
+  model::mutation next_unguarded() {
     now_ += pick(3);
     const unsigned roll = pick(100);
     if (owner_of_.empty() || roll < 18) return create();
@@ -40,6 +56,7 @@ class history {
   // (org, owner) of each collection id ever created.
   const std::map<std::string, std::pair<std::string, std::string>>& owners() const { return owner_of_; }
   const std::vector<std::array<unsigned char, 32>>& tokens() const { return tokens_; }
+  const std::vector<model::idempotency_stamp>& stamps() const { return stamps_; }
 
  private:
   unsigned pick(unsigned n) { return std::uniform_int_distribution<unsigned>(0, n - 1)(rng_); }
@@ -88,6 +105,8 @@ class history {
   unsigned created_ = 0;
   std::map<std::string, std::pair<std::string, std::string>> owner_of_;
   std::vector<std::array<unsigned char, 32>> tokens_;
+  std::vector<model::idempotency_stamp> stamps_;
+  unsigned calls_ = 0;
 };
 
 // Everything a client could read: each owner's listing, each collection with its tracks,
@@ -100,6 +119,7 @@ inline std::string dump(const store::collection_store& s, const history& h) {
   for (const auto& [id, who] : h.owners()) {
     out += '\n';
     s.append_json(out, id, who.first, who.second);
+    out += " v" + std::to_string(s.version_of(id, who.first, who.second).value_or(0));
     s.visit_tracks(id, who.first, who.second, 0, SIZE_MAX, [&](const store::track_view& t) {
       out += " " + std::string{t.track_id} + "@" + std::to_string(t.added_at);
     });
@@ -124,7 +144,14 @@ inline std::string dump(const store::collection_store& s, const history& h) {
            " " + std::to_string(v->collection_exists) + " " + v->name + " " + v->description.value_or("-");
     out += tracks;
   }
-  return out + "\n" + std::to_string(s.size()) + " " + std::to_string(s.share_count());
+  for (const auto& stamp : h.stamps()) {
+    const auto w = s.find_remembered(stamp.principal, stamp.key, 0);
+    out += "\n" + stamp.key + (w ? " " + std::to_string(w->record_type) + " " + std::to_string(w->number) + " " + w->text +
+                                        " " + std::to_string(w->stamp.expires_at)
+                                  : " -");
+  }
+  return out + "\n" + std::to_string(s.size()) + " " + std::to_string(s.share_count()) + " " +
+         std::to_string(s.remembered_count());
 }
 
 // Takes a whole snapshot of `s` (as the compactor does, on this thread) and returns its body.

@@ -66,13 +66,29 @@ json::object object_of(const model::create_share& m) {
 std::string type_name(std::uint8_t type) {
   static constexpr const char* names[] = {"create_collection", "update_collection", "delete_collection", "add_track",
                                           "remove_track",      "reorder_tracks",    "create_share",      "add_tracks",
-                                          "revoke_share"};
+                                          "revoke_share",      "guarded_write"};
   if (type >= 1 && type <= std::size(names)) return names[type - 1];
   return "type_" + std::to_string(type);
 }
 
-std::string describe(const model::mutation& m) {
-  const json::object o = std::visit(
+static json::object object_of(const model::mutation& m);
+
+static json::object object_of(const model::guarded_write& g) {
+  json::object o{{"if_match", g.if_match}};
+  if (!g.idempotency.key.empty())
+    o["idempotency"] = json::object{{"principal", g.idempotency.principal},
+                                    {"key", g.idempotency.key},
+                                    {"request_sha256", hex(g.idempotency.request_sha256)},
+                                    {"expires_at", time(g.idempotency.expires_at)}};
+  if (g.inner) {
+    o["inner_type"] = type_name(model::record_type(*g.inner));
+    o["inner"] = object_of(*g.inner);
+  }
+  return o;
+}
+
+static json::object object_of(const model::mutation& m) {
+  return std::visit(
       overloaded{
           [](const model::create_collection& x) { return object_of(x); },
           [](const model::update_collection& x) { return object_of(x); },
@@ -95,19 +111,23 @@ std::string describe(const model::mutation& m) {
                 {"collection_id", x.collection_id}, {"track_ids", ids}, {"at", time(x.at)}, {"limit", x.limit}};
           },
           [](const model::revoke_share& x) { return json::object{{"share_id", x.share_id}, {"at", time(x.at)}}; },
+          [](const model::guarded_write& x) { return object_of(x); },
       },
       m);
-  return json::serialize(o);
 }
+
+std::string describe(const model::mutation& m) { return json::serialize(object_of(m)); }
 
 core::result<std::string> summarize_snapshot(const std::string& path) {
   auto snap = journal::read_snapshot_file(path);
   if (!snap) return std::move(snap).error();
-  std::uint64_t collections = 0, tracks = 0, shares = 0;
+  std::uint64_t collections = 0, tracks = 0, shares = 0, keys = 0;
   auto st = model::for_each_snapshot_item(snap->body, [&](model::snapshot_item&& item, std::size_t) {
     if (const auto* c = std::get_if<model::collection>(&item)) {
       ++collections;
       tracks += c->tracks.size();
+    } else if (std::holds_alternative<model::remembered_write>(item)) {
+      ++keys;
     } else {
       ++shares;
     }
@@ -116,7 +136,7 @@ core::result<std::string> summarize_snapshot(const std::string& path) {
   if (!st) return core::problem{core::errc::corrupt_data, "", path + ": damaged snapshot: " + st.error().message};
   return "covered_seq=" + std::to_string(snap->covered_seq) + " bytes=" + std::to_string(std::filesystem::file_size(path)) +
          " collections=" + std::to_string(collections) + " tracks=" + std::to_string(tracks) +
-         " share_links=" + std::to_string(shares);
+         " share_links=" + std::to_string(shares) + " idempotency_keys=" + std::to_string(keys);
 }
 
 }  // namespace mixtape::inspector
