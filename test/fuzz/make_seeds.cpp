@@ -48,6 +48,7 @@ std::vector<model::mutation> history() {
       model::create_share{"mslink_00000000000c", coll, token2, model::share_visibility::link_only, std::nullopt,
                           1700001000},
       model::add_tracks{coll, {"mtrack_4", "mtrack_5", "mtrack_1"}, 1700001100, 10000},
+      model::revoke_share{"mslink_00000000000a", 1700001200},
   };
 }
 
