@@ -7,7 +7,16 @@
 # Under CI (CI set) warnings are errors.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./tools/install-deps.sh nodejs  # node runs the seeds' JavaScript examples against the server
+# node runs the seeds' JavaScript examples and, with npm, the OpenAPI lint and contract tools
+# (test/contract); chromium loads the /docs page.
+# Debian's nodejs comes without npm (package npm); a nodejs that bundles it (NodeSource) would
+# conflict with that package, so it is only asked for when the command is missing.
+tools=(nodejs chromium)
+command -v npm >/dev/null || tools+=(npm)
+./tools/install-deps.sh "${tools[@]}"
+# The pinned npm packages of test/contract (its package-lock.json), into test/contract/node_modules.
+npm ci --prefix test/contract --ignore-scripts --no-audit --no-fund --loglevel=error
+export MIXTAPE_REQUIRE_NODE_TOOLS=1  # test/contract/run.sh: a missing tool fails, never skips
 ./tools/check-deps.sh
 build="B-test"
 sanitize="${MIXTAPE_SANITIZE:-OFF}"

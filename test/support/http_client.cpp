@@ -57,6 +57,7 @@ http_reply http_client::request(const std::string& method, const std::string& ta
   bhttp::write(*impl_->socket, req);
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(64u << 20);
+  if (req.method() == bhttp::verb::head) parser.skip(true);  // a HEAD answer has a length but no body
   bhttp::read(*impl_->socket, impl_->buffer, parser);
   auto res = parser.release();
   http_reply reply;
