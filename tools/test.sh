@@ -14,8 +14,13 @@ cd "$(dirname "$0")/.."
 tools=(nodejs chromium)
 command -v npm >/dev/null || tools+=(npm)
 ./tools/install-deps.sh "${tools[@]}"
-# The pinned npm packages of test/contract (its package-lock.json), into test/contract/node_modules.
-npm ci --prefix test/contract --ignore-scripts --no-audit --no-fund --loglevel=error
+# The pinned npm packages of test/contract (its package-lock.json), into test/contract/node_modules;
+# again only when the lockfile changed since the last install (npm ci takes ~1 min).
+stamp=test/contract/node_modules/.installed-from-lock
+if ! cmp -s test/contract/package-lock.json "$stamp"; then
+  npm ci --prefix test/contract --ignore-scripts --no-audit --no-fund --loglevel=error
+  cp test/contract/package-lock.json "$stamp"
+fi
 export MIXTAPE_REQUIRE_NODE_TOOLS=1  # test/contract/run.sh: a missing tool fails, never skips
 ./tools/check-deps.sh
 build="B-test"
