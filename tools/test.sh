@@ -7,10 +7,23 @@
 # Under CI (CI set) warnings are errors.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# node runs the seeds' JavaScript examples against the server; chromium runs them in a browser
-# page on another origin (test/integration/browser_test.cpp), which must not be skipped here.
-./tools/install-deps.sh nodejs chromium
+# node runs the seeds' JavaScript examples and, with npm, the OpenAPI lint and contract tools
+# (test/contract); chromium runs the seeds' fetch examples in a page on another origin
+# (test/integration/browser_test.cpp) and loads the /docs page; neither may be skipped here.
+# Debian's nodejs comes without npm (package npm); a nodejs that bundles it (NodeSource) would
+# conflict with that package, so it is only asked for when the command is missing.
+tools=(nodejs chromium)
+command -v npm >/dev/null || tools+=(npm)
+./tools/install-deps.sh "${tools[@]}"
 export MIXTAPE_REQUIRE_BROWSER=1
+# The pinned npm packages of test/contract (its package-lock.json), into test/contract/node_modules;
+# again only when the lockfile changed since the last install (npm ci takes ~1 min).
+stamp=test/contract/node_modules/.installed-from-lock
+if ! cmp -s test/contract/package-lock.json "$stamp"; then
+  npm ci --prefix test/contract --ignore-scripts --no-audit --no-fund --loglevel=error
+  cp test/contract/package-lock.json "$stamp"
+fi
+export MIXTAPE_REQUIRE_NODE_TOOLS=1  # test/contract/run.sh: a missing tool fails, never skips
 ./tools/check-deps.sh
 build="B-test"
 sanitize="${MIXTAPE_SANITIZE:-OFF}"

@@ -1,4 +1,5 @@
 // Dispatch of an authorized request to its use case, and the unauthenticated routes.
+#include "api/embedded.hpp"
 #include "api/errors.hpp"
 #include "api/etag.hpp"
 #include "api/query.hpp"
@@ -78,6 +79,17 @@ response router::handle_public(const route_match& m, const std::string& trace_id
       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
       break;
     }
+    // The document and the page are compiled in; a copy per request (~120 KB) is cheap next
+    // to how rarely they are fetched.
+    case route_id::openapi: r.body = embedded::openapi_json; break;
+    case route_id::docs:
+      r.body = embedded::docs_html;
+      r.content_type = "text/html; charset=utf-8";
+      break;
+    case route_id::docs_script:
+      r.body = embedded::docs_js;
+      r.content_type = "text/javascript; charset=utf-8";
+      break;
     case route_id::shared: {
       auto reply = service_.resolve_share(m.token);
       if (!reply) return error_response(error_kind::resource_not_found, "Share link not found", "{}", trace_id);

@@ -37,6 +37,9 @@ constexpr route_spec routes[route_count] = {
     {route_id::metrics, "/metrics", GET, false, body::standard},
     {route_id::shares, "/v1/music/{org}/collections/{id}/shares", GET, true, body::standard},
     {route_id::share_link, "/v1/music/{org}/share/{share_id}", DELETE, true, body::standard},
+    {route_id::openapi, "/openapi.json", GET, false, body::standard},
+    {route_id::docs, "/docs", GET, false, body::standard},
+    {route_id::docs_script, "/docs/reference.js", GET, false, body::standard},
 };
 
 constexpr bool table_is_indexed_by_id() {
@@ -85,6 +88,9 @@ std::optional<route_match> match_route(std::string_view path) noexcept {
   if (path == "/healthz") return route_match{route_id::healthz, {}, {}, {}, {}};
   if (path == "/readyz") return route_match{route_id::readyz, {}, {}, {}, {}};
   if (path == "/metrics") return route_match{route_id::metrics, {}, {}, {}, {}};
+  if (path == "/openapi.json") return route_match{route_id::openapi, {}, {}, {}, {}};
+  if (path == "/docs") return route_match{route_id::docs, {}, {}, {}, {}};
+  if (path == "/docs/reference.js") return route_match{route_id::docs_script, {}, {}, {}, {}};
   std::array<std::string_view, 7> s;
   const std::size_t n = split(path, s);
   if (n < 4 || n > 7 || s[0] != "v1" || s[1] != "music") return std::nullopt;

@@ -25,8 +25,11 @@ enum class route_id {
   metrics,
   shares,        // /v1/music/{org}/collections/{id}/shares (extension: a collection's links)
   share_link,    // /v1/music/{org}/share/{share_id}
+  openapi,       // /openapi.json: the embedded OpenAPI document
+  docs,          // /docs: the interactive reference page
+  docs_script,   // /docs/reference.js: its script
 };
-inline constexpr std::size_t route_count = 12;
+inline constexpr std::size_t route_count = 15;
 
 struct route_match {
   route_id id;
@@ -45,7 +48,7 @@ bool method_allowed(route_id r, method m) noexcept;
 std::string_view allowed_methods(route_id r) noexcept;
 // A short stable label for logs and metrics, e.g. "/v1/music/{org}/collections/{id}".
 std::string_view route_label(route_id r) noexcept;
-// False for the operational routes and share links, which answer without a key.
+// False for the operational routes, the reference and share links, which answer without a key.
 bool needs_key(route_id r) noexcept;
 // Whether `m` on `r` carries a JSON body (POST and PATCH do).
 bool takes_body(route_id r, method m) noexcept;

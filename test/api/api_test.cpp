@@ -66,9 +66,9 @@ BOOST_AUTO_TEST_CASE(every_route_matches_with_its_parts) {
   BOOST_TEST((m && m->id == route_id::share_link && m->org == "org_abc123" && m->share == "mslink_0123456789ab"));
   m = match_route("/v1/music/shared/tok-en_1");
   BOOST_TEST((m && m->id == route_id::shared && m->token == "tok-en_1" && m->org.empty()));
-  for (const char* p : {"/healthz", "/readyz", "/metrics"}) {
+  for (const char* p : {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/reference.js"}) {
     m = match_route(p);
-    BOOST_TEST((m && m->org.empty()), p);
+    BOOST_TEST((m && m->org.empty() && !needs_key(m->id) && route_label(m->id) == p), p);
   }
 }
 
@@ -87,7 +87,8 @@ BOOST_AUTO_TEST_CASE(edge_paths_match_no_route) {
         std::string{"/v1/music/org_abc123"}, std::string{"/v1/music/org_abc123/playlists"},
         std::string{"/v1/Music/org_abc123/collections"}, std::string{"//v1/music/org_abc123/collections"},
         std::string{"v1/music/org_abc123/collections"}, std::string{""}, std::string{"/"},
-        std::string{"/healthz/"}, std::string{"/metrics/x"}, std::string{"/v2/music/org_abc123/collections"},
+        std::string{"/healthz/"}, std::string{"/metrics/x"},
+        std::string{"/docs/"}, std::string{"/openapi.yaml"}, std::string{"/docs/other.js"}, std::string{"/v2/music/org_abc123/collections"},
         std::string{"/v1/music/org_abc123/collections/a/tracks/b/c/d/e"}, std::string{"/v1/music/org_abc123/share"},
         std::string{"/v1/music/org_abc123/share/s/x"}, path("/c1/shares/x")})
     BOOST_TEST(!match_route(p).has_value(), p);
@@ -112,6 +113,9 @@ BOOST_AUTO_TEST_CASE(allowed_methods_match_the_allow_header) {
       {route_id::metrics, {method::get, method::head}, "GET, HEAD"},
       {route_id::shares, {method::get, method::head}, "GET, HEAD"},
       {route_id::share_link, {method::delete_}, "DELETE"},
+      {route_id::openapi, {method::get, method::head}, "GET, HEAD"},
+      {route_id::docs, {method::get, method::head}, "GET, HEAD"},
+      {route_id::docs_script, {method::get, method::head}, "GET, HEAD"},
   };
   const method all[] = {method::get,   method::head,    method::post,    method::put,
                         method::patch, method::delete_, method::options, method::other};

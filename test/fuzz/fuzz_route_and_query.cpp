@@ -59,6 +59,9 @@ void check_route(std::string_view path) {
     case api::route_id::healthz: rebuilt = "/healthz"; break;
     case api::route_id::readyz: rebuilt = "/readyz"; break;
     case api::route_id::metrics: rebuilt = "/metrics"; break;
+    case api::route_id::openapi: rebuilt = "/openapi.json"; break;
+    case api::route_id::docs: rebuilt = "/docs"; break;
+    case api::route_id::docs_script: rebuilt = "/docs/reference.js"; break;
     case api::route_id::shared:
       FUZZ_CHECK(segment_ok(m->token), "a share token is one segment");
       rebuilt = "/v1/music/shared/" + std::string(m->token);

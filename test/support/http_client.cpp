@@ -5,9 +5,16 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
 
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace mixtape::test {
 namespace asio = boost::asio;
@@ -22,6 +29,52 @@ std::string http_reply::header(std::string_view name) const {
 }
 
 boost::json::value http_reply::json() const { return boost::json::parse(body); }
+
+namespace {
+
+// The contract test (test/contract) checks every exchange of the integration suite against
+// docs/openapi.yaml. When MIXTAPE_EXCHANGE_LOG_DIR is set, each exchange is appended to
+// DIR/<pid>.jsonl as one JSON object: method, target, request headers and body, status,
+// response headers and body. One file per process, so parallel tests never interleave.
+class exchange_recorder {
+ public:
+  static exchange_recorder& instance() {
+    static exchange_recorder r;
+    return r;
+  }
+  void record(const std::string& method, const std::string& target, const header_list& request_headers,
+              const std::string& request_body, const http_reply& reply) {
+    if (!out_.is_open()) return;
+    boost::json::object line{{"method", method},
+                             {"target", target},
+                             {"request_headers", headers_of(request_headers)},
+                             {"request_body", request_body},
+                             {"status", reply.status},
+                             {"response_headers", headers_of(reply.headers)},
+                             {"response_body", reply.body}};
+    const std::lock_guard lock{mutex_};
+    out_ << boost::json::serialize(line) << '\n';
+    out_.flush();
+  }
+
+ private:
+  exchange_recorder() {
+    const char* dir = std::getenv("MIXTAPE_EXCHANGE_LOG_DIR");
+    if (!dir || !*dir) return;
+    std::error_code ignored;  // an unwritable directory shows as no exchanges: the contract test fails
+    std::filesystem::create_directories(dir, ignored);
+    out_.open(std::string{dir} + "/" + std::to_string(::getpid()) + ".jsonl", std::ios::app);
+  }
+  static boost::json::array headers_of(const header_list& headers) {
+    boost::json::array a;
+    for (const auto& [k, v] : headers) a.push_back(boost::json::array{k, v});
+    return a;
+  }
+  std::mutex mutex_;
+  std::ofstream out_;
+};
+
+}  // namespace
 
 struct http_client::impl {
   asio::io_context ioc;
@@ -62,9 +115,12 @@ http_reply http_client::request(const std::string& method, const std::string& ta
   req.body() = body;
   if (!body.empty() || method == "POST" || method == "PATCH") req.prepare_payload();
   if (req.method() == bhttp::verb::unknown) req.method_string(method);
+  header_list sent;  // what the recorder reports: the request's header fields as written
+  for (const auto& f : req) sent.emplace_back(std::string{f.name_string()}, std::string{f.value()});
   bhttp::write(*impl_->socket, req);
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(64u << 20);
+  if (req.method() == bhttp::verb::head) parser.skip(true);  // a HEAD answer has a length but no body
   bhttp::read(*impl_->socket, impl_->buffer, parser);
   auto res = parser.release();
   http_reply reply;
@@ -73,6 +129,7 @@ http_reply http_client::request(const std::string& method, const std::string& ta
   for (const auto& f : res) reply.headers.emplace_back(std::string{f.name_string()}, std::string{f.value()});
   reply.closed = !res.keep_alive();
   if (reply.closed) impl_->socket.reset();
+  exchange_recorder::instance().record(method, target, sent, body, reply);
   return reply;
 }
 
