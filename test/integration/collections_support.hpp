@@ -54,6 +54,16 @@ inline http_reply add_tracks(live_server& s, const std::string& id, const std::v
   return s.call("POST", coll_url(s, id) + "/tracks", json::serialize(json::object{{"track_ids", a}}), key);
 }
 
+// Journals ~25 KB of track batches into `id` (320 tracks): past a server started with
+// `--compact-bytes 4096`, so a snapshot follows (wait for "compaction done").
+inline void write_past_a_compaction(live_server& s, const std::string& id) {
+  for (int round = 0; round < 8; ++round) {
+    std::vector<std::string> ids;
+    for (int i = 0; i < 40; ++i) ids.push_back("mtrack_r" + std::to_string(round) + "n" + std::to_string(i));
+    BOOST_REQUIRE_EQUAL(add_tracks(s, id, ids).status, 200u);
+  }
+}
+
 inline http_reply reorder(live_server& s, const std::string& id, const std::vector<std::string>& ids,
                           const std::string& key = alice_key) {
   json::array a;

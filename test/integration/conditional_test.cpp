@@ -204,11 +204,7 @@ BOOST_AUTO_TEST_CASE(versions_survive_a_restart_and_a_snapshot) {
   // A small --compact-bytes: enough writes to another collection make a snapshot.
   BOOST_REQUIRE_EQUAL(restart({"--compact-bytes", "4096"}), 0);
   const std::string filler = create("filler");
-  for (int round = 0; round < 8; ++round) {
-    std::vector<std::string> ids;
-    for (int i = 0; i < 40; ++i) ids.push_back("mtrack_r" + std::to_string(round) + "n" + std::to_string(i));
-    BOOST_REQUIRE_EQUAL(add_tracks(*this, filler, ids).status, 200u);
-  }
+  write_past_a_compaction(*this, filler);
   BOOST_REQUIRE(process->wait_for_stderr("compaction done"));
   BOOST_REQUIRE_EQUAL(restart(), 0);
   BOOST_TEST(etag_of(*this, a) == tag_a);

@@ -121,11 +121,7 @@ BOOST_AUTO_TEST_CASE(remembered_keys_survive_a_snapshot) {
   const auto created = keyed(*this, "POST", collections_url(), R"({"name":"Before the snapshot"})", "snap");
   BOOST_REQUIRE_EQUAL(created.status, 201u);
   const std::string filler = create("filler");
-  for (int round = 0; round < 8; ++round) {
-    std::vector<std::string> ids;
-    for (int i = 0; i < 40; ++i) ids.push_back("mtrack_r" + std::to_string(round) + "n" + std::to_string(i));
-    BOOST_REQUIRE_EQUAL(add_tracks(*this, filler, ids).status, 200u);
-  }
+  write_past_a_compaction(*this, filler);
   BOOST_REQUIRE(process->wait_for_stderr("compaction done"));
   kill_and_restart(*this);
   const auto again = keyed(*this, "POST", collections_url(), R"({"name":"Before the snapshot"})", "snap");
