@@ -18,6 +18,11 @@ command -v npm >/dev/null || tools+=(npm)
 export MIXTAPE_REQUIRE_BROWSER=1
 # The pinned npm packages of test/contract (its package-lock.json), into test/contract/node_modules;
 # again only when the lockfile changed since the last install (npm ci takes ~1 min).
+# Node's own CA list does not know a CA the machine trusts (a TLS-inspecting proxy's, say):
+# let it use the system bundle too.
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
 stamp=test/contract/node_modules/.installed-from-lock
 if ! cmp -s test/contract/package-lock.json "$stamp"; then
   npm ci --prefix test/contract --ignore-scripts --no-audit --no-fund --loglevel=error
