@@ -1,5 +1,7 @@
 #include "api/etag.hpp"
 
+#include "core/text.hpp"
+
 #include <charconv>
 
 namespace mixtape::api {
@@ -9,12 +11,6 @@ struct tag {
   bool weak = false;
   std::optional<std::uint64_t> version;  // nullopt: not a tag this server makes
 };
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 tag parse_tag(std::string_view s) {
   tag t;
@@ -35,7 +31,7 @@ template <class F>
 void for_each_tag(std::string_view header, F&& f) {
   while (!header.empty()) {
     const auto comma = header.find(',');
-    const auto element = trim(header.substr(0, comma));
+    const auto element = core::trim_blanks(header.substr(0, comma));
     if (!element.empty()) f(parse_tag(element));
     if (comma == std::string_view::npos) break;
     header.remove_prefix(comma + 1);
@@ -45,14 +41,14 @@ void for_each_tag(std::string_view header, F&& f) {
 }  // namespace
 
 bool none_match_hits(std::string_view header, std::uint64_t version) noexcept {
-  if (trim(header) == "*") return true;
+  if (core::trim_blanks(header) == "*") return true;
   bool hit = false;
   for_each_tag(header, [&](const tag& t) { hit = hit || t.version == version; });
   return hit;
 }
 
 std::optional<std::vector<std::uint64_t>> if_match_versions(std::string_view header) {
-  if (trim(header) == "*") return std::nullopt;
+  if (core::trim_blanks(header) == "*") return std::nullopt;
   std::vector<std::uint64_t> versions;
   for_each_tag(header, [&](const tag& t) {
     if (!t.weak && t.version && versions.size() < 64) versions.push_back(*t.version);

@@ -1,20 +1,16 @@
 #include "api/rate_limiter.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <cstring>
 
 namespace mixtape::api {
 namespace {
 
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // One X-Forwarded-For entry: an address, maybe "[v6]" or "v4:port" as some proxies write.
 std::optional<core::ip_address> forwarded_address(std::string_view item) {
-  item = trim(item);
+  item = core::trim_blanks(item);
   if (item.size() > 2 && item.front() == '[') {
     const auto close = item.find(']');
     return close == std::string_view::npos ? std::nullopt : core::parse_ip(item.substr(1, close - 1));

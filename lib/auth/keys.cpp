@@ -1,6 +1,8 @@
 // Key lookup and the request checks: presented key -> entry -> 401/403/allowed.
 #include "auth/keys.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <utility>
 
@@ -27,13 +29,6 @@ const key_entry* keyset::find(std::string_view presented) const noexcept {
 
 namespace {
 
-std::string_view trim(std::string_view s) noexcept {
-  const auto first = s.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t");
-  return s.substr(first, last - first + 1);
-}
-
 bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
@@ -44,14 +39,14 @@ bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
 }  // namespace
 
 std::string_view presented_key(std::string_view x_api_key, std::string_view authorization) noexcept {
-  if (const auto key = trim(x_api_key); !key.empty()) return key;
-  const auto value = trim(authorization);
+  if (const auto key = core::trim_blanks(x_api_key); !key.empty()) return key;
+  const auto value = core::trim_blanks(authorization);
   constexpr std::string_view scheme = "bearer";
   // "Bearer", at least one space, then the token (trimmed; empty means no key).
   if (value.size() <= scheme.size() || !iequals_ascii(value.substr(0, scheme.size()), scheme) ||
       value[scheme.size()] != ' ')
     return {};
-  return trim(value.substr(scheme.size()));
+  return core::trim_blanks(value.substr(scheme.size()));
 }
 
 decision authorize(const keyset& keys, std::string_view presented, std::string_view org) noexcept {

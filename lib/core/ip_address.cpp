@@ -1,5 +1,7 @@
 #include "core/ip_address.hpp"
 
+#include "core/text.hpp"
+
 #include <arpa/inet.h>
 
 #include <charconv>
@@ -7,15 +9,6 @@
 #include <string>
 
 namespace mixtape::core {
-namespace {
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
 
 ip_address ipv4_mapped(const std::array<unsigned char, 4>& v4) noexcept {
   ip_address a{};
@@ -62,10 +55,10 @@ std::optional<ip_range> parse_ip_range(std::string_view text) noexcept {
 
 std::optional<std::vector<ip_range>> parse_ip_ranges(std::string_view text) {
   std::vector<ip_range> out;
-  if (trim(text).empty()) return out;
+  if (trim_blanks(text).empty()) return out;
   while (true) {
     const auto comma = text.find(',');
-    const auto r = parse_ip_range(trim(text.substr(0, comma)));
+    const auto r = parse_ip_range(trim_blanks(text.substr(0, comma)));
     if (!r) return std::nullopt;
     out.push_back(*r);
     if (comma == std::string_view::npos) return out;
