@@ -69,7 +69,7 @@ http::server_options server_options_of(const config::server_config& cfg) {
   http::server_options o;
   o.host = cfg.listen_host;
   o.port = cfg.listen_port;
-  o.threads = cfg.threads ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
+  o.threads = cfg.io_threads();
   o.body_limits = {cfg.max_body_bytes, cfg.max_tracks};
   o.max_header_bytes = cfg.max_header_bytes;
   o.header_timeout = cfg.header_timeout;

@@ -1,5 +1,10 @@
 #include "config/config.hpp"
 
+#include <sched.h>
+
+#include <algorithm>
+#include <thread>
+
 #include "config/flags.hpp"
 #include "core/flag_values.hpp"
 
@@ -53,6 +58,14 @@ core::result<command> parse_keys_add(const std::vector<std::string>& args, const
 }
 
 }  // namespace
+
+unsigned server_config::usable_cores() noexcept {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0)
+    if (const int n = CPU_COUNT(&set); n > 0) return static_cast<unsigned>(n);
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 core::result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view text) {
   const auto colon = text.rfind(':');

@@ -24,7 +24,7 @@ struct server_config {
   std::uint16_t listen_port = 8080;
   std::string data_dir = "./data";
   std::string keys_file;  // empty: <data_dir>/keys.json
-  unsigned threads = 0;   // 0: one per core
+  unsigned threads = 0;   // 0: default_threads(usable_cores())
   fsync_mode fsync = fsync_mode::always;
   std::chrono::milliseconds fsync_interval{10};
   std::chrono::microseconds group_commit_wait{1000};  // always mode: see journal::writer::gather
@@ -49,6 +49,16 @@ struct server_config {
   std::size_t idempotency_keys = 100'000;        // how many are remembered at most
 
   std::string keys_path() const { return keys_file.empty() ? data_dir + "/keys.json" : keys_file; }
+  // --threads, or the default for this machine.
+  unsigned io_threads() const { return threads ? threads : default_threads(usable_cores()); }
+  // The I/O threads when --threads is not given: one fewer than `cores`, at least 1. The
+  // last core is left to the journal writer (group commit: apply, answer), the log flusher
+  // and the kernel's network work; a busy thread per core more than that only adds context
+  // switches (measured: bench/RESULTS.md, "Threads").
+  static unsigned default_threads(unsigned cores) noexcept { return cores > 1 ? cores - 1 : 1; }
+  // The CPUs this process may run on (its affinity mask: taskset, systemd's CPUAffinity=,
+  // a container's cpuset), else the online count; at least 1.
+  static unsigned usable_cores() noexcept;
 };
 
 // `mixtaped keys add --keys FILE --principal P --org O [--org O2 ...] [--capability C ...]`

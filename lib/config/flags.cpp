@@ -93,7 +93,7 @@ constexpr server_flag table[] = {
        c.keys_file = v;
        return core::success();
      }},
-    {{"--threads"}, "N", "number of cores", "I/O threads",
+    {{"--threads"}, "N", "cores - 1, at least 1", "I/O threads (the last core is left to the journal writer)",
      [](C& c, S& f, S& v) { return integer(c.threads, f, v, 1, 256); }},
     {{"--fsync"}, "MODE", "always",
      "always: acknowledge after fdatasync; batch: sync every interval; never: leave it to the OS",

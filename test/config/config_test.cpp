@@ -1,6 +1,8 @@
 // Configuration: defaults, MIXTAPE_* variables, flags (which win), both flag forms,
 // range errors that name the flag, and `keys add`.
 #define BOOST_TEST_MODULE config
+#include <sched.h>
+
 #include <boost/test/unit_test.hpp>
 
 #include <map>
@@ -37,6 +39,33 @@ core::problem failure(const std::vector<std::string>& args, env_map vars = {}) {
 }
 
 }  // namespace
+
+BOOST_AUTO_TEST_CASE(default_threads_leave_one_core_to_the_journal) {
+  BOOST_TEST(server_config::default_threads(1) == 1u);
+  BOOST_TEST(server_config::default_threads(2) == 1u);
+  BOOST_TEST(server_config::default_threads(8) == 7u);
+  BOOST_TEST(server_config::default_threads(0) == 1u);  // an unknown count
+  const unsigned cores = server_config::usable_cores();
+  BOOST_TEST(cores >= 1u);
+  BOOST_TEST(serve({}).io_threads() == server_config::default_threads(cores));
+  BOOST_TEST(serve({"--threads", "3"}).io_threads() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(usable_cores_follow_the_affinity_mask) {
+  cpu_set_t all;
+  CPU_ZERO(&all);
+  BOOST_REQUIRE(sched_getaffinity(0, sizeof all, &all) == 0);
+  BOOST_TEST(server_config::usable_cores() == static_cast<unsigned>(CPU_COUNT(&all)));
+  int first = 0;
+  while (!CPU_ISSET(first, &all)) ++first;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(first, &one);
+  BOOST_REQUIRE(sched_setaffinity(0, sizeof one, &one) == 0);
+  const unsigned pinned = server_config::usable_cores();
+  BOOST_REQUIRE(sched_setaffinity(0, sizeof all, &all) == 0);
+  BOOST_TEST(pinned == 1u);
+}
 
 BOOST_AUTO_TEST_CASE(defaults_match_the_spec) {
   const auto c = serve({});
