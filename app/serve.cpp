@@ -1,7 +1,6 @@
 #include "serve.hpp"
 
 #include <iostream>
-#include <thread>
 
 #include "auth/keys.hpp"
 #include "core/log.hpp"
