@@ -9,23 +9,13 @@
 
 #include "service/await_reply.hpp"
 #include "service/collections.hpp"
-#include "support/fake_journal_file.hpp"
+#include "service/held_journal_fixture.hpp"
 
 using namespace mixtape;
 
 namespace {
 
-struct keyed_fixture {
-  std::shared_ptr<test::fake_disk> file = std::make_shared<test::fake_disk>();
-  store::collection_store store{8};
-  journal::writer writer{test::make_fake(file), 1, {}};
-  service::collections svc{store, writer, service::options{3, "http://h", [] { return core::unix_seconds{1000}; }}};
-  service::caller alice{"org_x", "usr_alice"};
-
-  ~keyed_fixture() {
-    file->release_syncs();
-    writer.close();
-  }
+struct keyed_fixture : test::held_journal_fixture {
   service::reply create(const std::string& body, std::string_view key, const service::caller& who) {
     service::conditions when;
     when.idempotency_key = key;

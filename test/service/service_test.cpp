@@ -12,6 +12,7 @@
 #include "service/collections.hpp"
 #include "service/views.hpp"
 #include "service/await_reply.hpp"
+#include "service/held_journal_fixture.hpp"
 #include "support/fake_journal_file.hpp"
 #include "support/temp_dir.hpp"
 
@@ -19,19 +20,7 @@ using namespace mixtape;
 
 namespace {
 
-struct fixture {
-  // An in-memory journal file whose syncs can be held back or made to fail.
-  std::shared_ptr<test::fake_disk> file = std::make_shared<test::fake_disk>();
-  store::collection_store store{8};
-  journal::writer writer{test::make_fake(file), 1, {}};
-  service::collections svc{store, writer, service::options{3, "http://h", [] { return core::unix_seconds{1000}; }}};
-  service::caller alice{"org_x", "usr_alice"};
-
-  ~fixture() {
-    file->release_syncs();
-    writer.close();
-  }
-
+struct fixture : test::held_journal_fixture {
   // Runs a write use case and waits for its reply.
   template <class F>
   service::reply wait(F&& start) {
