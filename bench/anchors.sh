@@ -24,10 +24,7 @@ source bench/lib.sh
 trap bench_cleanup EXIT
 
 start_server "$WORK/m" "$@"
-api="http://127.0.0.1:$PORT/v1/music/org_local"
-ID=$(curl -sf -H "X-API-Key: $KEY" -H 'Content-Type: application/json' -X POST "$api/collections" \
-  -d '{"name":"Focus Sessions","description":"Instrumental tracks for deep work"}' |
-  grep -o 'mcoll_[0-9a-f]*')
+ID=$(sample_collection)
 URL="/v1/music/org_local/collections/$ID"
 BODY=$(curl -sf -H "X-API-Key: $KEY" "http://127.0.0.1:$PORT$URL")
 start_nginx "$NGINX_PORT" auto "default_type \"application/json; charset=utf-8\";
@@ -55,13 +52,12 @@ timed() {
 }
 # cost SERVER_TICKS CLIENT_SECONDS REQUESTS: "server X us, client Y us" per request.
 cost() { echo "server $(us_per_request "$1" "$3") us, client $(us_per_request "$(awk -v s="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { print s * hz }')" "$3") us"; }
-wrk_requests() { sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$WORK/out"; }
 NGINX_PIDS=$(pgrep -P "$(cat "$WORK/nginx.pid")" | tr '\n' ' ')
 for r in $(seq "$ROUNDS"); do
   read -r st ct < <(timed $NGINX_PIDS -- wrk -t1 -c64 -d5s "http://127.0.0.1:$NGINX_PORT$URL")
-  n=$(sed -n 's/Requests\/sec: *//p' "$WORK/out") ncost=$(cost "$st" "$ct" "$(wrk_requests)")
+  n=$(wrk_out_rps) ncost=$(cost "$st" "$ct" "$(wrk_out_requests)")
   read -r st ct < <(timed "$SERVER_PID" -- wrk -t1 -c64 -d5s -H "X-API-Key: $KEY" "http://127.0.0.1:$PORT$URL")
-  m=$(sed -n 's/Requests\/sec: *//p' "$WORK/out") mcost=$(cost "$st" "$ct" "$(wrk_requests)")
+  m=$(wrk_out_rps) mcost=$(cost "$st" "$ct" "$(wrk_out_requests)")
   get_ratios+=("$(ratio "$m" "$n")")
   echo "round $r: nginx $n ($ncost)  mixtape $m ($mcost)  ratio ${get_ratios[-1]}"
 done

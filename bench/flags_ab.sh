@@ -22,14 +22,12 @@ run_once() {
   rm -rf "$WORK/m" "$WORK/m.log"
   # shellcheck disable=SC2086 # FLAGS is a word list
   start_server "$WORK/m" $flags
-  id=$(curl -sf -H "X-API-Key: $KEY" -H 'Content-Type: application/json' -X POST \
-    "http://127.0.0.1:$PORT/v1/music/org_local/collections" \
-    -d '{"name":"Focus Sessions","description":"Instrumental tracks for deep work"}' | grep -o 'mcoll_[0-9a-f]*')
+  id=$(sample_collection)
   before=$(cpu_ticks "$SERVER_PID")
   if [ "$mode" = get ]; then
     wrk -t1 -c64 -d5s -H "X-API-Key: $KEY" "http://127.0.0.1:$PORT/v1/music/org_local/collections/$id" >"$WORK/out"
-    rps=$(sed -n 's/Requests\/sec: *//p' "$WORK/out")
-    n=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$WORK/out")
+    rps=$(wrk_out_rps)
+    n=$(wrk_out_requests)
   else
     "$B/bench/mixtape-bench" --url "http://127.0.0.1:$PORT" --key "$KEY" --json --warmup 0 \
       --scenario create --connections 64 --duration 5 >"$WORK/out" 2>/dev/null

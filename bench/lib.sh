@@ -42,6 +42,15 @@ rps() {
   errors=$(sed -n 's/.*"errors":{\([^}]*\)}.*/\1/p' <<<"$out")
   echo "$(field throughput_rps <<<"$out")$([ "$errors" = '"transport":0' ] || echo " (errors: $errors)")"
 }
+# sample_collection: creates one collection on the server at $PORT (with $KEY), prints its id.
+sample_collection() {
+  curl -sf -H "X-API-Key: $KEY" -H 'Content-Type: application/json' -X POST \
+    "http://127.0.0.1:$PORT/v1/music/org_local/collections" \
+    -d '{"name":"Focus Sessions","description":"Instrumental tracks for deep work"}' | grep -o 'mcoll_[0-9a-f]*'
+}
+# wrk_out_rps / wrk_out_requests: requests per second / requests done, from wrk's output in $WORK/out.
+wrk_out_rps() { sed -n 's/Requests\/sec: *//p' "$WORK/out"; }
+wrk_out_requests() { sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$WORK/out"; }
 # wrk_rps ARGS: wrk -t1 -c64 for 5 s (or $WRK_SECONDS), its requests per second.
 wrk_rps() { wrk -t1 -c64 -d"${WRK_SECONDS:-5}s" "$@" | sed -n 's/Requests\/sec: *//p'; }
 # start_nginx PORT WORKERS LOCATION_BODY: nginx without an access log, waits until it answers.
