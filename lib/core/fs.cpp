@@ -70,6 +70,20 @@ std::error_code write_all(int fd, std::string_view data) {
   return write_all(fd, data, written);
 }
 
+std::error_code pwrite_all(int fd, std::string_view data, std::uint64_t offset, std::size_t& written) {
+  written = 0;
+  while (written < data.size()) {
+    const ssize_t n = ::pwrite(fd, data.data() + written, data.size() - written, static_cast<off_t>(offset + written));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return last_error();
+    }
+    if (n == 0) return error_of(EIO);  // as write_all: never spin
+    written += static_cast<std::size_t>(n);
+  }
+  return {};
+}
+
 std::error_code sync_file(int fd) { return checked(retrying([&] { return ::fsync(fd); })); }
 
 std::error_code sync_file_data(int fd) { return checked(retrying([&] { return ::fdatasync(fd); })); }

@@ -70,6 +70,8 @@ unique_fd open(const std::string& path, int flags, std::error_code& ec, mode_t m
 // A partial write is left in the file on failure.
 std::error_code write_all(int fd, std::string_view data, std::size_t& written);
 std::error_code write_all(int fd, std::string_view data);
+// The same with pwrite(2) at `offset` (the file position is not used or moved).
+std::error_code pwrite_all(int fd, std::string_view data, std::uint64_t offset, std::size_t& written);
 
 // fsync(2) / fdatasync(2) of an open descriptor: on success everything written through
 // any descriptor of the file so far is durable (fdatasync: the data and the metadata

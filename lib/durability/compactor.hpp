@@ -28,7 +28,7 @@ struct compactor_options {
   std::uint64_t compact_bytes = 64ull << 20;
   std::chrono::milliseconds retry_delay{1000};  // after a failed snapshot; doubles each time
   std::chrono::milliseconds max_retry_delay{60'000};
-  journal::file_opener open_journal = journal::open_posix_file;   // the seams for tests
+  journal::file_opener open_journal = journal::open_journal_file;  // the seams for tests
   journal::file_opener open_snapshot = journal::open_posix_file;
 };
 

@@ -1,5 +1,6 @@
 #include "journal/reader.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -62,7 +63,12 @@ struct scan_result {
   std::uint64_t last_seq = 0;        // of its last record (0: none)
   std::uint64_t end = 0;             // where the valid prefix ends
   std::optional<std::uint64_t> next_valid;  // a valid record beyond `end` (corruption)
+  bool zero_tail = false;            // only zero bytes follow `end`: space the writer reserved
 };
+
+bool all_zero(std::string_view bytes) {
+  return std::all_of(bytes.begin(), bytes.end(), [](char c) { return c == '\0'; });
+}
 
 // Invariant while walking: every record before `end` is valid and their sequence
 // numbers strictly increase; `end` is the offset just past the last of them.
@@ -78,7 +84,9 @@ scan_result scan(std::string_view buf) {
     last = rec->seq;
     s.end += record_prefix_size + min_length + rec->payload.size();
   }
-  if (s.end < buf.size()) s.next_valid = valid_record_after(buf, s.end, last);
+  if (s.end == buf.size()) return s;
+  s.zero_tail = all_zero(buf.substr(s.end));
+  if (!s.zero_tail) s.next_valid = valid_record_after(buf, s.end, last);
   return s;
 }
 
@@ -186,7 +194,7 @@ core::result<recovery_report> recover(const std::string& path,
   if (auto st = check_header(path, buf); !st) return std::move(st).error();
 
   const scan_result s = scan(buf);
-  const bool damaged = s.next_valid.has_value() || (!last_file && s.end < buf.size());
+  const bool damaged = s.next_valid.has_value() || (!last_file && s.end < buf.size() && !s.zero_tail);
   if (damaged && mode == recovery_mode::strict) return corrupt(path, damage_message(s));
   if (before_replay) before_replay(s.records);
   std::optional<std::uint64_t> last;
@@ -202,7 +210,12 @@ core::result<recovery_report> recover(const std::string& path,
   report.records = s.records;
   report.last_seq = s.last_seq;
   report.valid_bytes = s.end;
-  if (s.end < buf.size()) {
+  if (s.zero_tail) {
+    report.reserved_bytes = buf.size() - s.end;
+    // The writer appends at the newest file's end, so that file is cut back to its records.
+    if (last_file && mode != recovery_mode::verify)
+      if (auto ec = fs::truncate_file_synced(path, s.end)) return io_problem(path, "truncate reserved space", ec);
+  } else if (s.end < buf.size()) {
     if (mode == recovery_mode::verify)
       report.cut_bytes = buf.size() - s.end;
     else if (auto st = cut(path, buf, s, damaged, report); !st)

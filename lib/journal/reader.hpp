@@ -27,8 +27,9 @@ enum class recovery_mode {
 struct recovery_report {
   std::uint64_t records = 0;
   std::uint64_t last_seq = 0;      // 0 when the file holds no record
-  std::uint64_t valid_bytes = 0;   // the file's length after recovery
+  std::uint64_t valid_bytes = 0;   // where the records end (the newest file's length after recovery)
   std::uint64_t cut_bytes = 0;     // bytes removed from the end (torn tail or repair)
+  std::uint64_t reserved_bytes = 0;  // zero bytes after the records (the writer's reserve, not damage)
   bool repaired = false;           // a --repair cut happened (a copy was kept)
   std::string damaged_copy;        // path of that copy
   bool header_missing = false;     // the file was shorter than a header (rewritten as empty,
@@ -36,7 +37,11 @@ struct recovery_report {
 };
 
 // Reads `path` (which must exist). For each valid record in order, calls `on_record`.
-// A record that is incomplete or fails its checksum is:
+// Zero bytes after the last valid record, to the end of the file, are the clean end of the
+// records (space open_journal_file reserves ahead of them), in any file: never damage and
+// never a torn tail. In the newest file they are cut off without a warning (the writer
+// appends at the file's end), except in verify mode.
+// Otherwise a record that is incomplete or fails its checksum is:
 //  - a torn tail when no valid record follows it anywhere in the file: the file is
 //    truncated to the end of the last valid record and a warning is logged;
 //  - corruption otherwise: see recovery_mode.

@@ -96,7 +96,9 @@ void writer::run() {
   }
   lock.unlock();
   // Closing with an empty queue: make a clean shutdown durable in every policy.
-  if (healthy_ && unsynced_)
+  if (!healthy_) return;
+  file_->release_reserve();
+  if (unsynced_)
     if (auto ec = sync_now()) poison("sync", ec);
 }
 
@@ -136,6 +138,7 @@ void writer::rotate(rotation r) {
     if (r.on_rotated) r.on_rotated(last_written_seq_);
     return;
   }
+  file_->release_reserve();
   if (unsynced_)
     if (auto ec = sync_now()) return poison("sync before rotation", ec);
   std::error_code ec;

@@ -1,7 +1,7 @@
 /* Real faults for the crash tests, injected with LD_PRELOAD into the real mixtaped.
  * Off unless MIXTAPE_FAULT_OP is set; then calls of that operation on files whose path
  * contains MIXTAPE_FAULT_PATH fail, once the file MIXTAPE_FAULT_TRIGGER exists:
- *   MIXTAPE_FAULT_OP       "fdatasync" or "write"
+ *   MIXTAPE_FAULT_OP       "fdatasync" or "write" (write(2) and pwrite(2))
  *   MIXTAPE_FAULT_ERRNO    the errno to fail with (default EIO)
  *   MIXTAPE_FAULT_PATH     a substring of the file's path (default ".journal")
  *   MIXTAPE_FAULT_TRIGGER  faults start once this file exists (so the test picks the moment)
@@ -45,19 +45,40 @@ static int fault_errno(void) {
   return e != NULL ? atoi(e) : EIO;
 }
 
+/* How many of `count` bytes a faulty write lets through: -1 to fail it with the fault's
+ * errno, else `count` (no fault) or half of it (the short write). */
+static ssize_t write_allowance(int fd, size_t count) {
+  if (!should_fail("write", fd)) return (ssize_t)count;
+  const char* s = getenv("MIXTAPE_FAULT_SHORT");
+  if (s != NULL && strcmp(s, "1") == 0 && !short_done && count > 1) {
+    short_done = 1;
+    return (ssize_t)(count / 2);
+  }
+  errno = fault_errno();
+  return -1;
+}
+
 ssize_t write(int fd, const void* buf, size_t count) {
   static ssize_t (*real)(int, const void*, size_t) = NULL;
   if (real == NULL) *(void**)(&real) = dlsym(RTLD_NEXT, "write"); /* POSIX's way: no cast warning */
-  if (should_fail("write", fd)) {
-    const char* s = getenv("MIXTAPE_FAULT_SHORT");
-    if (s != NULL && strcmp(s, "1") == 0 && !short_done && count > 1) {
-      short_done = 1;
-      return real(fd, buf, count / 2);
-    }
-    errno = fault_errno();
-    return -1;
-  }
-  return real(fd, buf, count);
+  const ssize_t n = write_allowance(fd, count);
+  return n < 0 ? -1 : real(fd, buf, (size_t)n);
+}
+
+/* The journal writes with pwrite(2) (pwrite64 is the same call on 64-bit glibc). */
+static ssize_t faulty_pwrite(const char* name, int fd, const void* buf, size_t count, off_t offset) {
+  ssize_t (*real)(int, const void*, size_t, off_t) = NULL;
+  *(void**)(&real) = dlsym(RTLD_NEXT, name);
+  const ssize_t n = write_allowance(fd, count);
+  return n < 0 ? -1 : real(fd, buf, (size_t)n, offset);
+}
+
+ssize_t pwrite(int fd, const void* buf, size_t count, off_t offset) {
+  return faulty_pwrite("pwrite", fd, buf, count, offset);
+}
+
+ssize_t pwrite64(int fd, const void* buf, size_t count, off_t offset) {
+  return faulty_pwrite("pwrite64", fd, buf, count, offset);
 }
 
 int fdatasync(int fd) {

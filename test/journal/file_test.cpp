@@ -2,6 +2,7 @@
 
 #include "journal/create.hpp"
 #include "journal/file.hpp"
+#include "journal/format.hpp"
 #include "journal/reader.hpp"
 #include "support.hpp"
 
@@ -28,6 +29,54 @@ BOOST_AUTO_TEST_CASE(posix_file_appends_at_the_end_and_tracks_its_size) {
   BOOST_TEST(!f->append("xy"));  // O_APPEND: lands after the cut
   BOOST_TEST(read_file(path) == header_bytes() + "axy");
   BOOST_TEST(!sync_directory(dir.path()));
+}
+
+BOOST_AUTO_TEST_CASE(journal_file_writes_over_zeros_it_reserves_ahead_and_releases_them) {
+  temp_dir dir;
+  const auto path = dir.file("r.journal");
+  BOOST_REQUIRE(create_journal_file(path).ok());
+  std::error_code ec;
+  auto f = open_journal_file(path, ec);
+  BOOST_REQUIRE(f != nullptr);
+  std::string records;
+  append_record(records, 1, 1, "first");
+  BOOST_TEST(!f->append(records));
+  BOOST_TEST(f->size() == header_size + records.size());
+  const auto reserved = fs::file_size(path);
+  BOOST_TEST(reserved >= f->size() + journal_reserve_bytes);
+  std::string on_disk = read_file(path);
+  BOOST_TEST(on_disk.substr(0, f->size()) == header_bytes() + records);
+  BOOST_TEST(on_disk.find_first_not_of('\0', f->size()) == std::string::npos);
+  // Records within the reserve do not grow the file; one past it extends the zeros again.
+  std::string more;
+  append_record(more, 1, 2, std::string(1000, 'm'));
+  BOOST_TEST(!f->append(more));
+  records += more;
+  BOOST_TEST(fs::file_size(path) == reserved);
+  std::string big;
+  append_record(big, 1, 3, std::string(journal_reserve_bytes, 'b'));
+  BOOST_TEST(!f->append(big));
+  records += big;
+  BOOST_TEST(f->size() == header_size + records.size());
+  BOOST_TEST(fs::file_size(path) >= f->size() + journal_reserve_bytes / 2);
+  BOOST_TEST(!f->sync());
+  // What a crash leaves (records, then zeros) recovers to the records, cut back to them.
+  std::uint64_t seen = 0;
+  const auto rep = recover(path, [&](const record_view&) { return ++seen, core::success(); }, recovery_mode::strict);
+  BOOST_REQUIRE(rep.ok());
+  BOOST_TEST(seen == 3u);
+  BOOST_TEST(rep->cut_bytes == 0u);
+  BOOST_TEST(rep->reserved_bytes > 0u);
+  BOOST_TEST(read_file(path) == header_bytes() + records);
+  // A clean end releases the reserve: the file ends at its last record.
+  auto g = open_journal_file(path, ec);
+  BOOST_REQUIRE(g != nullptr);
+  std::string last;
+  append_record(last, 1, 4, "last");
+  BOOST_TEST(!g->append(last));
+  BOOST_TEST(fs::file_size(path) > g->size());
+  g->release_reserve();
+  BOOST_TEST(read_file(path) == header_bytes() + records + last);
 }
 
 BOOST_AUTO_TEST_CASE(posix_file_errors_are_reported) {

@@ -197,7 +197,7 @@ BOOST_AUTO_TEST_CASE(repair_keeps_a_damaged_copy_and_cuts_at_the_damage) {
   BOOST_TEST(read_file(second->damaged_copy) == damaged);
 }
 
-BOOST_AUTO_TEST_CASE(preallocated_zero_tail_is_cut) {
+BOOST_AUTO_TEST_CASE(a_zero_tail_in_the_newest_file_is_the_writers_reserve_and_is_cut_quietly) {
   temp_dir dir;
   const auto path = dir.file("z.journal");
   const std::string full = journal_bytes(five);
@@ -206,8 +206,50 @@ BOOST_AUTO_TEST_CASE(preallocated_zero_tail_is_cut) {
   const auto rep = recover_into(path, r);
   BOOST_REQUIRE(rep.ok());
   BOOST_TEST(rep->records == 5u);
-  BOOST_TEST(rep->cut_bytes == 4096u);
-  BOOST_TEST(read_file(path) == full);
+  BOOST_TEST(rep->cut_bytes == 0u);  // not a torn tail
+  BOOST_TEST(rep->reserved_bytes == 4096u);
+  BOOST_TEST(!rep->repaired);
+  BOOST_TEST(read_file(path) == full);  // the writer appends at the end
+}
+
+BOOST_AUTO_TEST_CASE(a_zero_tail_in_an_older_file_is_no_damage_and_stays) {
+  temp_dir dir;
+  const auto path = dir.file("o.journal");
+  const std::string bytes = journal_bytes(five) + std::string(70000, '\0');
+  write_file(path, bytes);
+  const auto rep = recover(path, [](const record_view&) { return core::success(); }, recovery_mode::strict,
+                           /*last_file=*/false);
+  BOOST_REQUIRE(rep.ok());
+  BOOST_TEST(rep->records == 5u);
+  BOOST_TEST(rep->reserved_bytes == 70000u);
+  BOOST_TEST(read_file(path) == bytes);
+}
+
+BOOST_AUTO_TEST_CASE(zeros_then_a_valid_record_are_damage_not_a_reserve) {
+  temp_dir dir;
+  const auto path = dir.file("d.journal");
+  const std::string all = journal_bytes(five);
+  const std::string head = journal_bytes({five.begin(), five.begin() + 3});
+  write_file(path, head + std::string(64, '\0') + all.substr(head.size()));
+  replayed r;
+  const auto rep = recover_into(path, r);
+  BOOST_REQUIRE(!rep.ok());
+  BOOST_TEST((rep.error().code == core::errc::corrupt_data));
+}
+
+BOOST_AUTO_TEST_CASE(a_torn_record_in_the_reserve_is_a_torn_tail) {
+  temp_dir dir;
+  const auto path = dir.file("t.journal");
+  const std::string all = journal_bytes(five);
+  const std::string head = journal_bytes({five.begin(), five.begin() + 4});
+  const std::string torn = all.substr(head.size(), (all.size() - head.size()) / 2);
+  write_file(path, head + torn + std::string(8192, '\0'));
+  replayed r;
+  const auto rep = recover_into(path, r);
+  BOOST_REQUIRE(rep.ok());
+  BOOST_TEST(rep->records == 4u);
+  BOOST_TEST(rep->cut_bytes == torn.size() + 8192);
+  BOOST_TEST(read_file(path) == head);
 }
 
 BOOST_AUTO_TEST_CASE(file_shorter_than_a_header_becomes_an_empty_journal) {

@@ -63,6 +63,7 @@ bool dump_journal(const journal::numbered_file& f, bool last) {
   std::cout << name << ": " << report->records << " records, " << report->valid_bytes << " bytes";
   if (report->cut_bytes > 0)
     std::cout << ", torn tail at offset " << report->valid_bytes << " (" << report->cut_bytes << " bytes)";
+  if (report->reserved_bytes > 0) std::cout << ", then " << report->reserved_bytes << " reserved zero bytes";
   std::cout << '\n';
   return report->cut_bytes == 0;
 }
