@@ -6,6 +6,8 @@
 # generator; loopback only. Prints every run and the medians of each set. Used for
 # issue #12's access-log (part 1) and thread-count (part 3) comparisons.
 #   bench/flags_ab.sh ROUNDS "FLAGS A" "FLAGS B"     e.g.  bench/flags_ab.sh 5 "" "--access-log off"
+# Two builds instead (same flags): A_BIN=old/app/mixtaped B_BIN=new/app/mixtaped bench/flags_ab.sh 5 "" ""
+# (each defaults to $B/app/mixtaped). MODES="create" runs only the create rounds.
 # Needs a Release build in $B (default B-rel) and wrk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,12 +18,12 @@ WORK=$(mktemp -d /tmp/mixtape-ab.XXXXXX)
 source bench/lib.sh
 trap bench_cleanup EXIT
 
-# run_once MODE FLAGS: "REQ_PER_S SERVER_US_PER_REQUEST" of one run on a fresh server.
+# run_once MODE FLAGS BINARY: "REQ_PER_S SERVER_US_PER_REQUEST" of one run on a fresh server.
 run_once() {
   local mode=$1 flags=$2 id before n rps
   rm -rf "$WORK/m" "$WORK/m.log"
   # shellcheck disable=SC2086 # FLAGS is a word list
-  start_server "$WORK/m" $flags
+  MIXTAPED=$3 start_server "$WORK/m" $flags
   id=$(sample_collection)
   before=$(cpu_ticks "$SERVER_PID")
   if [ "$mode" = get ]; then
@@ -39,11 +41,12 @@ run_once() {
   rm -f "$WORK/key"  # the next directory prints its own key
 }
 
-for mode in get create; do
+A_BIN=${A_BIN:-$B/app/mixtaped} B_BIN=${B_BIN:-$B/app/mixtaped}
+for mode in ${MODES:-get create}; do
   a_rps=() b_rps=()
   for r in $(seq "$ROUNDS"); do
-    read -r ra ua < <(run_once "$mode" "$A")
-    read -r rb ub < <(run_once "$mode" "$BFLAGS")
+    read -r ra ua < <(run_once "$mode" "$A" "$A_BIN")
+    read -r rb ub < <(run_once "$mode" "$BFLAGS" "$B_BIN")
     a_rps+=("$ra") b_rps+=("$rb")
     echo "$mode round $r: [$A] $ra req/s (server $ua us)  [$BFLAGS] $rb req/s (server $ub us)  ratio $(ratio "$ra" "$rb")"
   done

@@ -11,13 +11,14 @@ bench_cleanup() {
   rm -rf "$WORK"
 }
 
-# start_server DIR [FLAGS...]: starts mixtaped on $PORT, waits for /readyz, sets KEY (the
-# key printed at the directory's first start; later starts reuse the one kept in $WORK/key).
+# start_server DIR [FLAGS...]: starts mixtaped ($MIXTAPED, default $B/app/mixtaped) on
+# $PORT, waits for /readyz, sets KEY (the key printed at the directory's first start; later
+# starts reuse the one kept in $WORK/key).
 start_server() {
   local dir=$1
   shift
   mkdir -p "$dir"
-  "$B/app/mixtaped" --listen "127.0.0.1:$PORT" --data-dir "$dir" "$@" >>"$dir.log" 2>&1 &
+  "${MIXTAPED:-$B/app/mixtaped}" --listen "127.0.0.1:$PORT" --data-dir "$dir" "$@" >>"$dir.log" 2>&1 &
   SERVER_PID=$!
   until curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null; do
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$dir.log"; exit 1; }
