@@ -1,4 +1,5 @@
 #include "core/log_buffer.hpp"
+#include "core/thread_name.hpp"
 
 #include <unistd.h>
 
@@ -66,6 +67,7 @@ struct sink {
   }
 
   void run() {
+    name_this_thread("mixtape-log");
     std::unique_lock lock{mutex};
     while (!stopping) {
       wake.wait_for(lock, flush_interval);

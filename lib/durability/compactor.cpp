@@ -8,6 +8,7 @@
 
 #include "core/fs.hpp"
 #include "core/log.hpp"
+#include "core/thread_name.hpp"
 #include "journal/create.hpp"
 #include "journal/data_files.hpp"
 
@@ -86,6 +87,7 @@ void compactor::on_rotated(std::uint64_t covered_seq) {
 }
 
 void compactor::run() {
+  core::name_this_thread("mixtape-compact");
   // Background work: when serving and snapshotting both want the CPU, serving wins (nice
   // 10 weighs about a tenth of a default thread; it still progresses under full load).
   // Linux applies it to this thread only. Failure changes nothing but speed.

@@ -17,6 +17,7 @@
 
 #include "core/log.hpp"
 #include "core/sd_notify.hpp"
+#include "core/thread_name.hpp"
 #include "http/worker.hpp"
 
 namespace mixtape::http {
@@ -182,7 +183,11 @@ void server::run(std::function<void()> on_hangup, const std::function<void()>& o
     asio::co_spawn(w->context, sweep_deadlines(*w), log_escape{"deadline sweep"});
   }
   std::vector<std::thread> threads;
-  for (auto& w : workers) threads.emplace_back([&ctx = w->context] { ctx.run(); });
+  for (std::size_t i = 0; i < workers.size(); ++i)
+    threads.emplace_back([&ctx = workers[i]->context, name = "mixtape-io" + std::to_string(i)] {
+      core::name_this_thread(name.c_str());
+      ctx.run();
+    });
   const auto watchdog = watchdog_interval();
   asio::steady_timer watchdog_timer{workers.front()->context};
   if (watchdog.count() > 0) asio::co_spawn(workers.front()->context, ping_watchdog(watchdog_timer, watchdog), log_escape{"watchdog"});

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/thread_name.hpp"
 #include "journal/format.hpp"
 
 namespace mixtape::journal {
@@ -70,6 +71,7 @@ writer_stats writer::stats() const {
 // file order and the completion order are both the sequence order. The mutex is never
 // held during I/O or a completion.
 void writer::run() {
+  core::name_this_thread("mixtape-journal");
   std::unique_lock lock(mutex_);
   while (wait_for_work(lock)) {
     if (rotation_ && !closing_) {  // between batches: everything written has completed

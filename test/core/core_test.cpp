@@ -1,12 +1,17 @@
 #define BOOST_TEST_MODULE core
 #include <boost/test/unit_test.hpp>
 
+#include <pthread.h>
+
 #include <set>
+#include <string>
+#include <thread>
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/result.hpp"
+#include "core/thread_name.hpp"
 
 using namespace mixtape::core;
 
@@ -59,4 +64,19 @@ BOOST_AUTO_TEST_CASE(result_holds_value_or_problem) {
   BOOST_TEST((bad.error().code == errc::validation_failed));
   const std::error_code ec = errc::unavailable;
   BOOST_TEST(ec.message() == "service unavailable");
+}
+
+BOOST_AUTO_TEST_CASE(a_thread_names_itself_cut_to_what_linux_keeps) {
+  std::string short_name, long_name;
+  std::thread([&] {
+    char got[32] = {};
+    name_this_thread("mixtape-test");
+    ::pthread_getname_np(::pthread_self(), got, sizeof got);
+    short_name = got;
+    name_this_thread("mixtape-a-very-long-thread-name");
+    ::pthread_getname_np(::pthread_self(), got, sizeof got);
+    long_name = got;
+  }).join();
+  BOOST_TEST(short_name == "mixtape-test");
+  BOOST_TEST(long_name == "mixtape-a-very-");
 }

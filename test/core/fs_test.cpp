@@ -135,6 +135,26 @@ BOOST_AUTO_TEST_CASE(write_all_writes_everything_to_a_pipe_and_to_a_file) {
   BOOST_TEST(mode_of(path) == 0600u);
 }
 
+BOOST_AUTO_TEST_CASE(pwrite_all_writes_at_its_offset_and_leaves_the_file_position) {
+  temp_dir dir;
+  const std::string path = dir.path() + "/at";
+  std::error_code ec;
+  fs::unique_fd fd = fs::open(path, O_WRONLY | O_CREAT | O_TRUNC, ec);
+  BOOST_TEST_REQUIRE(!ec);
+  std::size_t written = 0;
+  BOOST_TEST(!fs::pwrite_all(fd.get(), std::string(8, '.'), 0, written));
+  BOOST_TEST(!fs::pwrite_all(fd.get(), "mid", 2, written));
+  BOOST_TEST(written == 3u);
+  BOOST_TEST(!fs::pwrite_all(fd.get(), "end", 10, written));  // past the end: a hole of zeros
+  BOOST_TEST(!fs::write_all(fd.get(), "W"));                   // the position is still 0
+  BOOST_TEST(slurp(path) == std::string("W.mid...") + std::string(2, '\0') + "end");
+  int p[2];
+  BOOST_TEST_REQUIRE(::pipe2(p, O_CLOEXEC) == 0);
+  fs::unique_fd read_end{p[0]}, write_end{p[1]};
+  BOOST_TEST((fs::pwrite_all(write_end.get(), "x", 0, written) == std::errc::invalid_seek));
+  BOOST_TEST(written == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(a_write_that_cannot_happen_is_an_error_not_a_hang) {
   temp_dir dir;
   const std::string path = dir.path() + "/ro";
