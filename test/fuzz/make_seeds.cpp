@@ -178,6 +178,12 @@ int main(int argc, char** argv) {
                                      .add(snapshot, unfooted_snapshot)
                                      .add(journal_file, zero_crcs(journal_bytes(h, 9, 11)))},
       {"19-bad-magic", dir_seed{}.add(journal_file, "MIXTAPEX" + all.substr(8))},
+      // The writer's reserve (zeros after the records) in an older and in the newest file,
+      // and a torn record inside it.
+      {"20-reserved-zeros", dir_seed{}
+                                .add(journal_file, journal_bytes(h, 1, 6) + std::string(300, '\0'))
+                                .add(journal_file, journal_bytes(h, 7, 11) + std::string(200, '\0'))},
+      {"21-torn-in-reserve", dir_seed{}.add(journal_file, torn + std::string(100, '\0'))},
   };
   for (const auto& [name, seed] : seeds) write_file(dirs, name, seed.input());
   std::printf("wrote %zu record seeds to %s, %zu directory seeds to %s\n", h.size(), records.c_str(), seeds.size(),
