@@ -7,7 +7,8 @@
 # issue #12's access-log (part 1) and thread-count (part 3) comparisons.
 #   bench/flags_ab.sh ROUNDS "FLAGS A" "FLAGS B"     e.g.  bench/flags_ab.sh 5 "" "--access-log off"
 # Two builds instead (same flags): A_BIN=old/app/mixtaped B_BIN=new/app/mixtaped bench/flags_ab.sh 5 "" ""
-# (each defaults to $B/app/mixtaped). MODES="create" runs only the create rounds.
+# (each defaults to $B/app/mixtaped). MODES="create" runs only the create rounds;
+# CONNECTIONS=N sets the create clients (default 64).
 # Needs a Release build in $B (default B-rel) and wrk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +33,7 @@ run_once() {
     n=$(wrk_out_requests)
   else
     "$B/bench/mixtape-bench" --url "http://127.0.0.1:$PORT" --key "$KEY" --json --warmup 0 \
-      --scenario create --connections 64 --duration 5 >"$WORK/out" 2>/dev/null
+      --scenario create --connections "${CONNECTIONS:-64}" --duration 5 >"$WORK/out" 2>/dev/null
     rps=$(field throughput_rps <"$WORK/out")
     n=$(field requests <"$WORK/out")
   fi
