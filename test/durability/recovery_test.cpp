@@ -14,9 +14,8 @@ using durability::recovery_mode;
 
 namespace {
 
-// Where each record of a whole journal file starts, then the file's end (so entry i + 1
-// is also where record i ends).
-// Where each record starts, and last where the records end (before any zero tail).
+// Where each record of a whole journal file starts, then where the records end (so entry
+// i + 1 is also where record i ends), before any zero tail the writer reserved.
 std::vector<std::size_t> record_starts(const std::string& journal_bytes) {
   std::vector<std::size_t> at{journal::header_size};
   while (at.back() < journal_bytes.size() && journal::detail::get_u32(journal_bytes, at.back()) != 0)

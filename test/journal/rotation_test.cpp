@@ -6,6 +6,9 @@
 #include <semaphore>
 
 #include "core/error.hpp"
+#include "journal/create.hpp"
+#include "journal/file.hpp"
+#include "journal/format.hpp"
 #include "journal/reader.hpp"
 #include "journal/writer.hpp"
 #include "support.hpp"
@@ -186,4 +189,31 @@ BOOST_AUTO_TEST_CASE(a_rotation_with_no_record_in_the_current_file_keeps_it) {
   BOOST_TEST(opened == 0);
   BOOST_TEST(seqs_in(disk->data) == std::vector<std::uint64_t>{8}, boost::test_tools::per_element());
   BOOST_TEST(w.healthy());
+}
+
+// Real journal files keep zeros reserved after their records while open; a rotation cuts
+// the file it leaves, and a clean close the last one, back to their last record.
+BOOST_AUTO_TEST_CASE(a_rotated_and_a_closed_journal_file_end_at_their_last_record) {
+  temp_dir dir;
+  const auto first = dir.file("1.journal"), second = dir.file("2.journal");
+  BOOST_REQUIRE(create_journal_file(first).ok());
+  std::error_code ec;
+  writer w(open_journal_file(first, ec), 1, options(fsync_policy::always));
+  BOOST_TEST(!submit_and_wait(w, "one"));
+  BOOST_TEST(fs::file_size(first) > header_size + journal_reserve_bytes / 2);  // the reserve while open
+  std::promise<std::uint64_t> rotated;
+  rotation r;
+  r.open_next = [&](std::uint64_t, std::error_code& e) {
+    BOOST_REQUIRE(create_journal_file(second).ok());
+    return open_journal_file(second, e);
+  };
+  r.on_rotated = [&](std::uint64_t seq) { rotated.set_value(seq); };
+  BOOST_REQUIRE(w.request_rotation(std::move(r)));
+  BOOST_TEST(rotated.get_future().get() == 1u);
+  BOOST_TEST(!submit_and_wait(w, "two"));
+  w.close();
+  BOOST_TEST(fs::file_size(first) == journal_bytes({"one"}).size());
+  BOOST_TEST(fs::file_size(second) == journal_bytes({"two"}, 2).size());
+  BOOST_TEST((read_file(first) == journal_bytes({"one"})));  // (( )): no dump of a 1 MiB file
+  BOOST_TEST((read_file(second) == journal_bytes({"two"}, 2)));
 }
