@@ -48,6 +48,14 @@ std::size_t entries_in(const std::string& dir) {
 
 bool is_open(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
 
+// `path` opened for writing, created or emptied.
+fs::unique_fd open_truncated(const std::string& path) {
+  std::error_code ec;
+  fs::unique_fd fd = fs::open(path, O_WRONLY | O_CREAT | O_TRUNC, ec);
+  BOOST_TEST_REQUIRE(!ec);
+  return fd;
+}
+
 constexpr int no_seccomp = 100;
 
 // Runs `f` in a child process in which renameat2(2) fails with ENOSYS (a seccomp filter),
@@ -123,8 +131,7 @@ BOOST_AUTO_TEST_CASE(write_all_writes_everything_to_a_pipe_and_to_a_file) {
   temp_dir dir;
   const std::string path = dir.path() + "/out";
   std::error_code ec;
-  fs::unique_fd fd = fs::open(path, O_WRONLY | O_CREAT | O_TRUNC, ec);
-  BOOST_TEST_REQUIRE(!ec);
+  fs::unique_fd fd = open_truncated(path);
   const std::string big(1 << 20, 'x');
   BOOST_TEST(!fs::write_all(fd.get(), big, written));
   BOOST_TEST(written == big.size());
@@ -139,8 +146,7 @@ BOOST_AUTO_TEST_CASE(pwrite_all_writes_at_its_offset_and_leaves_the_file_positio
   temp_dir dir;
   const std::string path = dir.path() + "/at";
   std::error_code ec;
-  fs::unique_fd fd = fs::open(path, O_WRONLY | O_CREAT | O_TRUNC, ec);
-  BOOST_TEST_REQUIRE(!ec);
+  fs::unique_fd fd = open_truncated(path);
   std::size_t written = 0;
   BOOST_TEST(!fs::pwrite_all(fd.get(), std::string(8, '.'), 0, written));
   BOOST_TEST(!fs::pwrite_all(fd.get(), "mid", 2, written));
@@ -174,8 +180,7 @@ BOOST_AUTO_TEST_CASE(a_short_write_at_the_file_size_limit_is_reported_with_the_b
   temp_dir dir;
   const std::string path = dir.path() + "/limited";
   std::error_code ec;
-  fs::unique_fd fd = fs::open(path, O_WRONLY | O_CREAT | O_TRUNC, ec);
-  BOOST_TEST_REQUIRE(!ec);
+  fs::unique_fd fd = open_truncated(path);
 
   rlimit saved {};
   BOOST_TEST_REQUIRE(::getrlimit(RLIMIT_FSIZE, &saved) == 0);

@@ -13,11 +13,7 @@ using namespace journal_test;
 BOOST_AUTO_TEST_CASE(posix_file_appends_at_the_end_and_tracks_its_size) {
   temp_dir dir;
   const auto path = dir.file("f.journal");
-  BOOST_REQUIRE(create_journal_file(path).ok());
-  std::error_code ec;
-  auto f = open_posix_file(path, ec);
-  BOOST_REQUIRE(!ec);
-  BOOST_REQUIRE(f != nullptr);
+  auto f = new_journal_file(path);
   BOOST_TEST(f->size() == header_size);
   BOOST_TEST(!f->append("abc"));
   BOOST_TEST(!f->append(std::string(100000, 'd')));
@@ -34,10 +30,7 @@ BOOST_AUTO_TEST_CASE(posix_file_appends_at_the_end_and_tracks_its_size) {
 BOOST_AUTO_TEST_CASE(journal_file_writes_over_zeros_it_reserves_ahead_and_releases_them) {
   temp_dir dir;
   const auto path = dir.file("r.journal");
-  BOOST_REQUIRE(create_journal_file(path).ok());
-  std::error_code ec;
-  auto f = open_journal_file(path, ec);
-  BOOST_REQUIRE(f != nullptr);
+  auto f = new_journal_file(path, open_journal_file);
   std::string records;
   append_record(records, 1, 1, "first");
   BOOST_TEST(!f->append(records));
@@ -67,8 +60,9 @@ BOOST_AUTO_TEST_CASE(journal_file_writes_over_zeros_it_reserves_ahead_and_releas
   BOOST_TEST(seen == 3u);
   BOOST_TEST(rep->cut_bytes == 0u);
   BOOST_TEST(rep->reserved_bytes > 0u);
-  BOOST_TEST(read_file(path) == header_bytes() + records);
+  BOOST_TEST((read_file(path) == header_bytes() + records));  // (( )): no dump of a 1 MiB file
   // A clean end releases the reserve: the file ends at its last record.
+  std::error_code ec;
   auto g = open_journal_file(path, ec);
   BOOST_REQUIRE(g != nullptr);
   std::string last;
@@ -76,7 +70,7 @@ BOOST_AUTO_TEST_CASE(journal_file_writes_over_zeros_it_reserves_ahead_and_releas
   BOOST_TEST(!g->append(last));
   BOOST_TEST(fs::file_size(path) > g->size());
   g->release_reserve();
-  BOOST_TEST(read_file(path) == header_bytes() + records + last);
+  BOOST_TEST((read_file(path) == header_bytes() + records + last));
 }
 
 BOOST_AUTO_TEST_CASE(posix_file_errors_are_reported) {

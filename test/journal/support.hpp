@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "journal/create.hpp"
 #include "journal/encoding.hpp"
 #include "journal/file.hpp"
 #include "journal/format.hpp"
@@ -36,6 +37,17 @@ namespace mj = mixtape::journal;
 using mixtape::test::temp_dir;
 using mixtape::test::read_file;
 using mixtape::test::write_file;
+
+// Creates `path` as an empty journal (its header only) and opens it with `open`; throws
+// (failing the test) when either step fails.
+inline std::unique_ptr<mj::file> new_journal_file(
+    const std::string& path, std::unique_ptr<mj::file> (*open)(const std::string&, std::error_code&) = mj::open_posix_file) {
+  if (!mj::create_journal_file(path).ok()) throw std::runtime_error("cannot create " + path);
+  std::error_code ec;
+  auto f = open(path, ec);
+  if (!f || ec) throw std::runtime_error("cannot open " + path + ": " + ec.message());
+  return f;
+}
 
 inline std::string header_bytes() {
   std::string h;
