@@ -24,6 +24,23 @@ auto retrying(F call) {
 
 std::error_code checked(int rc) { return rc == 0 ? std::error_code{} : last_error(); }
 
+// The loop of write_all and pwrite_all: `step(done)` writes some of data[done..] and returns
+// what write(2) would. Retries EINTR and short writes; a step making no progress is EIO.
+template <class Step>
+std::error_code write_loop(std::string_view data, std::size_t& written, Step step) {
+  written = 0;
+  while (written < data.size()) {
+    const ssize_t n = step(written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return last_error();
+    }
+    if (n == 0) return error_of(EIO);  // no progress and no reason: give up, never spin
+    written += static_cast<std::size_t>(n);
+  }
+  return {};
+}
+
 }  // namespace
 
 void unique_fd::reset(int fd) noexcept {
@@ -46,17 +63,7 @@ unique_fd open(const std::string& path, int flags, std::error_code& ec, mode_t m
 namespace detail {
 
 std::error_code write_all_with(write_function write, int fd, std::string_view data, std::size_t& written) {
-  written = 0;
-  while (written < data.size()) {
-    const ssize_t n = write(fd, data.data() + written, data.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return last_error();
-    }
-    if (n == 0) return error_of(EIO);  // no progress and no reason: give up, never spin
-    written += static_cast<std::size_t>(n);
-  }
-  return {};
+  return write_loop(data, written, [&](std::size_t done) { return write(fd, data.data() + done, data.size() - done); });
 }
 
 }  // namespace detail
@@ -71,17 +78,9 @@ std::error_code write_all(int fd, std::string_view data) {
 }
 
 std::error_code pwrite_all(int fd, std::string_view data, std::uint64_t offset, std::size_t& written) {
-  written = 0;
-  while (written < data.size()) {
-    const ssize_t n = ::pwrite(fd, data.data() + written, data.size() - written, static_cast<off_t>(offset + written));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return last_error();
-    }
-    if (n == 0) return error_of(EIO);  // as write_all: never spin
-    written += static_cast<std::size_t>(n);
-  }
-  return {};
+  return write_loop(data, written, [&](std::size_t done) {
+    return ::pwrite(fd, data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
+  });
 }
 
 std::error_code sync_file(int fd) { return checked(retrying([&] { return ::fsync(fd); })); }
