@@ -39,14 +39,15 @@ inline constexpr std::uint64_t journal_reserve_bytes = 1u << 20;
 // Opens (creating with mode 0600 if needed) `path` for appending at its end, as the
 // journal's open file: records are written over zero bytes reserved ahead of them, so an
 // append rewrites blocks the file already has and its sync needs no change to the file's
-// length or block map (one device flush instead of a filesystem journal commit: measured
-// fdatasync p50 250-280 us -> 140-155 us on this VM's ext4). An append that would leave
-// less than half the reserve ahead first extends the zeros to a whole reserve past it (the
-// one sync after that pays for the new length). size() is where the records end; the file
-// on disk is longer by about the reserve in zero bytes, which readers treat as the clean end of
-// the records (docs/journal-format.md, §2). Extending the zeros is best effort: when it
-// fails (ENOSPC), the record is appended past the end as open_posix_file would.
-// Must be opened at the end of its records: recovery cuts the zero tail of the newest file.
+// length or block map (one device flush instead of a filesystem journal commit: a synced
+// 7,000-byte write ~320 us -> 100-134 us on this VM's ext4, bench/fsync_probe.sh). An
+// append that would leave less than half the reserve ahead first extends the zeros to a
+// whole reserve past it (the one sync after that pays for the new length). size() is
+// where the records end; the file on disk is longer by about the reserve in zero bytes,
+// which readers treat as the clean end of the records (docs/journal-format.md, §2).
+// Extending the zeros is best effort: when it fails (ENOSPC), the record is appended past
+// the end as open_posix_file would. Must be opened at the end of its records: recovery
+// cuts the zero tail of the newest file.
 std::unique_ptr<file> open_journal_file(const std::string& path, std::error_code& ec);
 
 // fsync(2) on a directory, so that a create or rename in it is durable: core::fs::sync_directory,
