@@ -21,10 +21,14 @@ if [ "${1:-}" = "--chromium" ]; then
 fi
 command -v node >/dev/null || missing "node is not installed"
 [ -d "$here/node_modules/ajv" ] || missing "the npm packages of test/contract are not installed"
-export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true  # the linter sends nothing anywhere
+# The linters send nothing anywhere.
+export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true SCARF_ANALYTICS=false DO_NOT_TRACK=1
 script="$1"
 shift
 case "$script" in
   redocly) exec node "$here/node_modules/@redocly/cli/bin/cli.js" "$@" ;;
+  spectral)
+    [ -d "$here/node_modules/@stoplight/spectral-cli" ] || missing "Spectral is not installed (npm ci in test/contract)"
+    exec node "$here/node_modules/@stoplight/spectral-cli/dist/index.js" "$@" ;;
   *) exec node "$here/$script" "$@" ;;
 esac
