@@ -79,16 +79,24 @@ response router::handle_public(const route_match& m, const std::string& trace_id
       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
       break;
     }
-    // The document and the page are compiled in; a copy per request (~120 KB) is cheap next
-    // to how rarely they are fetched.
+    // The document and the page's files are compiled in; a copy per request (~120 KB, Swagger
+    // UI's bundle ~1.8 MB) is cheap next to how rarely they are fetched.
     case route_id::openapi: r.body = embedded::openapi_json; break;
     case route_id::docs:
       r.body = embedded::docs_html;
       r.content_type = "text/html; charset=utf-8";
       break;
-    case route_id::docs_script:
-      r.body = embedded::docs_js;
+    case route_id::docs_init:
+      r.body = embedded::docs_init_js;
       r.content_type = "text/javascript; charset=utf-8";
+      break;
+    case route_id::docs_bundle:
+      r.body = embedded::swagger_ui_bundle_js;
+      r.content_type = "text/javascript; charset=utf-8";
+      break;
+    case route_id::docs_style:
+      r.body = embedded::swagger_ui_css;
+      r.content_type = "text/css; charset=utf-8";
       break;
     case route_id::shared: {
       auto reply = service_.resolve_share(m.token);

@@ -39,7 +39,9 @@ constexpr route_spec routes[route_count] = {
     {route_id::share_link, "/v1/music/{org}/share/{share_id}", DELETE, true, body::standard},
     {route_id::openapi, "/openapi.json", GET, false, body::standard},
     {route_id::docs, "/docs", GET, false, body::standard},
-    {route_id::docs_script, "/docs/reference.js", GET, false, body::standard},
+    {route_id::docs_init, "/docs/init.js", GET, false, body::standard},
+    {route_id::docs_bundle, "/docs/swagger-ui-bundle.js", GET, false, body::standard},
+    {route_id::docs_style, "/docs/swagger-ui.css", GET, false, body::standard},
 };
 
 constexpr bool table_is_indexed_by_id() {
@@ -90,7 +92,11 @@ std::optional<route_match> match_route(std::string_view path) noexcept {
   if (path == "/metrics") return route_match{route_id::metrics, {}, {}, {}, {}};
   if (path == "/openapi.json") return route_match{route_id::openapi, {}, {}, {}, {}};
   if (path == "/docs") return route_match{route_id::docs, {}, {}, {}, {}};
-  if (path == "/docs/reference.js") return route_match{route_id::docs_script, {}, {}, {}, {}};
+  if (path.starts_with("/docs/")) {
+    for (const auto r : {route_id::docs_init, route_id::docs_bundle, route_id::docs_style})
+      if (path == spec(r).label) return route_match{r, {}, {}, {}, {}};
+    return std::nullopt;
+  }
   std::array<std::string_view, 7> s;
   const std::size_t n = split(path, s);
   if (n < 4 || n > 7 || s[0] != "v1" || s[1] != "music") return std::nullopt;

@@ -26,10 +26,12 @@ enum class route_id {
   shares,        // /v1/music/{org}/collections/{id}/shares (extension: a collection's links)
   share_link,    // /v1/music/{org}/share/{share_id}
   openapi,       // /openapi.json: the embedded OpenAPI document
-  docs,          // /docs: the interactive reference page
-  docs_script,   // /docs/reference.js: its script
+  docs,          // /docs: the interactive reference page (Swagger UI, vendored)
+  docs_init,     // /docs/init.js: the page's own script, which starts Swagger UI
+  docs_bundle,   // /docs/swagger-ui-bundle.js: Swagger UI
+  docs_style,    // /docs/swagger-ui.css: its stylesheet
 };
-inline constexpr std::size_t route_count = 15;
+inline constexpr std::size_t route_count = 17;
 
 struct route_match {
   route_id id;

@@ -66,7 +66,8 @@ BOOST_AUTO_TEST_CASE(every_route_matches_with_its_parts) {
   BOOST_TEST((m && m->id == route_id::share_link && m->org == "org_abc123" && m->share == "mslink_0123456789ab"));
   m = match_route("/v1/music/shared/tok-en_1");
   BOOST_TEST((m && m->id == route_id::shared && m->token == "tok-en_1" && m->org.empty()));
-  for (const char* p : {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/reference.js"}) {
+  for (const char* p : {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/docs/init.js",
+                        "/docs/swagger-ui-bundle.js", "/docs/swagger-ui.css"}) {
     m = match_route(p);
     BOOST_TEST((m && m->org.empty() && !needs_key(m->id) && route_label(m->id) == p), p);
   }
@@ -88,7 +89,9 @@ BOOST_AUTO_TEST_CASE(edge_paths_match_no_route) {
         std::string{"/v1/Music/org_abc123/collections"}, std::string{"//v1/music/org_abc123/collections"},
         std::string{"v1/music/org_abc123/collections"}, std::string{""}, std::string{"/"},
         std::string{"/healthz/"}, std::string{"/metrics/x"},
-        std::string{"/docs/"}, std::string{"/openapi.yaml"}, std::string{"/docs/other.js"}, std::string{"/v2/music/org_abc123/collections"},
+        std::string{"/docs/"}, std::string{"/openapi.yaml"}, std::string{"/docs/other.js"}, std::string{"/docs/reference.js"},
+        std::string{"/docs/init.js/"}, std::string{"/docs/swagger-ui.css.map"}, std::string{"/docs/swagger-ui/LICENSE"},
+        std::string{"/v2/music/org_abc123/collections"},
         std::string{"/v1/music/org_abc123/collections/a/tracks/b/c/d/e"}, std::string{"/v1/music/org_abc123/share"},
         std::string{"/v1/music/org_abc123/share/s/x"}, path("/c1/shares/x")})
     BOOST_TEST(!match_route(p).has_value(), p);
@@ -115,7 +118,9 @@ BOOST_AUTO_TEST_CASE(allowed_methods_match_the_allow_header) {
       {route_id::share_link, {method::delete_}, "DELETE"},
       {route_id::openapi, {method::get, method::head}, "GET, HEAD"},
       {route_id::docs, {method::get, method::head}, "GET, HEAD"},
-      {route_id::docs_script, {method::get, method::head}, "GET, HEAD"},
+      {route_id::docs_init, {method::get, method::head}, "GET, HEAD"},
+      {route_id::docs_bundle, {method::get, method::head}, "GET, HEAD"},
+      {route_id::docs_style, {method::get, method::head}, "GET, HEAD"},
   };
   const method all[] = {method::get,   method::head,    method::post,    method::put,
                         method::patch, method::delete_, method::options, method::other};

@@ -1,8 +1,9 @@
 // Browser test of GET /docs in headless Chromium (puppeteer-core drives Debian's chromium):
 // starts mixtaped on 127.0.0.1, loads the page and fails on any request to a host that is not
 // loopback (the page must work offline), on any console error or page error, when an operation
-// of the document is missing from the page, or when "Try it" cannot send a request (GET
-// /healthz, then POST create collection with a key typed into the page). Saves a screenshot.
+// of the document is missing from the page (Swagger UI, vendored: docs/reference/), or when
+// "Try it out" cannot send a request (GET /healthz, then POST create collection with the key
+// entered once under Authorize). Saves a screenshot.
 //   CHROMIUM=/usr/bin/chromium node docs-page.mjs MIXTAPED SCREENSHOT.png  (run.sh --chromium sets it)
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -58,40 +59,84 @@ try {
 
   const res = await page.goto(`${origin}/docs`, { waitUntil: 'networkidle0' });
   if (res.status() !== 200) failures.push(`GET /docs: ${res.status()}`);
-  await page.waitForSelector('body[data-operations]', { timeout: 15000 });
+  // Swagger UI renders one .opblock per operation (and tag), id operations-<tag>-<operationId>.
+  await page.waitForSelector('.opblock', { timeout: 20000 });
 
-  // Every operation of the document the server serves is on the page.
+  // Every operation of the document the server serves is on the page, under its own id.
   const doc = await (await fetch(`${origin}/openapi.json`)).json();
   const expected = [];
   for (const [path, item] of Object.entries(doc.paths))
-    for (const m of ['get', 'head', 'post', 'put', 'patch', 'delete', 'options']) if (item[m]) expected.push(`${m.toUpperCase()} ${path}`);
-  const shown = await page.$$eval('section[data-operation]', (s) => s.map((e) => e.dataset.operation));
-  for (const op of expected) if (!shown.includes(op)) failures.push(`operation missing from the page: ${op}`);
-  const navLinks = await page.$$eval('nav a', (a) => a.length);
-  if (navLinks !== expected.length) failures.push(`navigation lists ${navLinks} operations, the document ${expected.length}`);
+    for (const m of ['get', 'head', 'post', 'put', 'patch', 'delete', 'options', 'trace'])
+      if (item[m]) expected.push({ op: `${m.toUpperCase()} ${path}`, id: `operations-${(item[m].tags || ['default'])[0]}-${item[m].operationId}` });
+  const blocks = await page.$$eval('.opblock', (bs) => bs.map((b) => ({
+    id: b.id,
+    op: `${(b.querySelector('.opblock-summary-method') || {}).textContent} ${(b.querySelector('.opblock-summary-path') || { dataset: {} }).dataset.path}`,
+  })));
+  const shownOps = new Set(blocks.map((b) => b.op));
+  const shownIds = new Set(blocks.map((b) => b.id));
+  for (const { op, id } of expected) {
+    if (!shownOps.has(op)) failures.push(`operation missing from the page: ${op}`);
+    if (!shownIds.has(id)) failures.push(`no #${id} on the page (${op})`);
+  }
+  if (blocks.length !== expected.length) failures.push(`the page shows ${blocks.length} operations, the document has ${expected.length}`);
+  // The reference needs nothing from outside: no online validator badge, no external stylesheet or script.
+  if (await page.$('.validator-badge, img[src^="http"]')) failures.push('the page shows a validator badge or a remote image');
 
-  // "Try it" sends real requests: one without a key, one with the key typed into the page.
-  const tryIt = async (operationId, fill) => {
-    const section = await page.$(`section#${operationId}`);
-    if (!section) return failures.push(`no section for ${operationId}`), null;
-    for (const [name, value] of Object.entries(fill || {})) {
-      const input = await section.$(`input[data-param="${name}"]`);
+  // "Try it out" sends real requests to this server: one without a key, then one with the key
+  // entered once under Authorize.
+  const tryIt = async (domId, params, body) => {
+    const sel = `#${domId}`;
+    const block = await page.$(sel);
+    if (!block) return failures.push(`no ${sel} on the page`), [];
+    if (!(await page.$(`${sel}.is-open`))) await page.click(`${sel} .opblock-summary-control`);
+    await page.waitForSelector(`${sel} .execute`, { timeout: 10000 }).catch(async () => {
+      await page.click(`${sel} .try-out__btn`);  // not already in "Try it out" mode
+      await page.waitForSelector(`${sel} .execute`, { timeout: 10000 });
+    });
+    for (const [name, value] of Object.entries(params || {})) {
+      const input = await page.$(`${sel} tr[data-param-name="${name}"] input`);
+      if (!input) return failures.push(`${domId}: no input for ${name}`), [];
       await input.click({ clickCount: 3 });
       await input.type(value);
     }
-    await (await section.$('button')).click();
-    await section.waitForSelector('pre.answer[data-status]', { timeout: 10000 });
-    return section.$eval('pre.answer', (p) => [Number(p.dataset.status), p.textContent]);
+    if (body !== undefined) {
+      const text = await page.$eval(`${sel} textarea.body-param__text`, (t) => t.value);
+      if (!text.includes(body)) failures.push(`${domId}: the body is not pre-filled with the example (${text})`);
+    }
+    await page.click(`${sel} .execute`);
+    const row = `${sel} .live-responses-table tbody tr.response`;
+    await page.waitForSelector(row, { timeout: 10000 });
+    return page.$eval(row, (r) => [
+      Number.parseInt(r.querySelector('.response-col_status').textContent, 10),
+      r.querySelector('.response-col_description').textContent,
+    ]);
   };
-  const [healthStatus] = (await tryIt('healthz')) || [];
+  const [healthStatus] = await tryIt('operations-operations-healthz');
   if (healthStatus !== 200) failures.push(`Try it GET /healthz: ${healthStatus}`);
-  await page.type('#api-key', key);
-  const [createStatus, createText] = (await tryIt('createCollection', { organization_id: 'org_docs' })) || [];
-  if (createStatus !== 201 || !createText.includes('mcoll_')) failures.push(`Try it POST create: ${createStatus} ${createText}`);
 
+  await page.click('.scheme-container .btn.authorize');
+  await page.waitForSelector('.modal-ux .auth-container', { timeout: 10000 });
+  const containers = await page.$$('.modal-ux .auth-container');
+  let authorized = false;
+  for (const c of containers) {
+    if (!(await c.evaluate((e) => e.textContent.includes('ApiKeyHeader')))) continue;
+    await (await c.$('input')).type(key);
+    await (await c.$('button.authorize')).click();
+    // Swagger UI then shows "Authorized", the value masked, and a "Logout" button.
+    await page.waitForFunction((e) => /Authorized/.test(e.querySelector('h6')?.textContent || ''), { timeout: 5000 }, c);
+    authorized = true;
+  }
+  if (!authorized) failures.push('no ApiKeyHeader form under Authorize');
+  await page.click('.modal-ux .btn-done');
+  await page.waitForSelector('.modal-ux', { hidden: true, timeout: 5000 });
+
+  const [createStatus, createText] = await tryIt('operations-collections-createCollection', { organization_id: 'org_docs' }, 'Late night drive');
+  if (createStatus !== 201 || !String(createText).includes('mcoll_')) failures.push(`Try it POST create: ${createStatus} ${createText}`);
+  const curl = await page.$eval('#operations-collections-createCollection .curl-command', (e) => e.textContent).catch(() => '');
+  if (!curl.includes('X-API-Key')) failures.push(`Try it POST create did not send X-API-Key: ${curl}`);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: screenshot });
-  console.log(`page lists ${shown.length} operations; Try it answered ${healthStatus} and ${createStatus}; screenshot ${screenshot}`);
+  console.log(`page lists ${blocks.length} operations; Try it answered ${healthStatus} and ${createStatus}; screenshot ${screenshot}`);
 } catch (e) {
   failures.push(`error: ${e.stack || e}`);
 } finally {
