@@ -123,7 +123,7 @@ targets = [
     "https://h/v1/music/shared/t?limit=0", "http://host", "/v1/music//collections", f"{C}/",
     "?limit=1&limit=2", "?offset=-1&limit=abc", "req_0123456789abcdef", "limit=50&offset=7&x=y",
     f"{C}/{ID}/shares?limit=5", "/v1/music/org_1/share/shr_0123456789abcdef", "/openapi.json", "/docs",
-    "/docs/reference.js",
+    "/docs/init.js", "/docs/swagger-ui.css",
 ]
 for i, t in enumerate(targets):
     write("fuzz_route_and_query", f"target-{i:02d}", bytes([(i * 37) & 0xff]) + t.encode())
