@@ -48,6 +48,8 @@ kind_info info(error_kind k) noexcept {
     case error_kind::idempotency_conflict:
       return {409, "IDEMPOTENCY_CONFLICT", "client_error",
               "A request with this Idempotency-Key is still in progress."};
+    case error_kind::http_version_not_supported:
+      return {505, "HTTP_VERSION_NOT_SUPPORTED", "server_error", "Only HTTP/1.x is supported."};
   }
   return {500, "INTERNAL_ERROR", "server_error", "An internal error occurred."};
 }

@@ -26,7 +26,7 @@ struct gauges {
   std::uint64_t compactions = 0;          // snapshots written since start
   std::uint64_t compaction_failures = 0;
   std::uint64_t snapshot_seq = 0;         // sequence number the newest snapshot covers
-  std::uint64_t last_compaction_ms = 0;
+  std::uint64_t last_compaction_ms = 0;  // exposed in seconds
   std::uint64_t log_lines_dropped = 0;    // buffered log lines lost to a full buffer
   std::uint64_t rate_limit_tracked_ips = 0;  // client addresses with a share-link bucket (set by the router)
   std::uint64_t idempotency_keys = 0;     // Idempotency-Keys remembered
@@ -36,8 +36,8 @@ struct gauges {
 class metrics {
  public:
   static constexpr std::size_t route_slots = api::route_count + 1;  // + unmatched
-  static constexpr std::array<unsigned, 17> statuses{200, 201, 400, 401, 403, 404, 405, 409, 413,
-                                                     415, 422, 429, 500, 503, 204, 304, 412};
+  static constexpr std::array<unsigned, 18> statuses{200, 201, 400, 401, 403, 404, 405, 409, 413,
+                                                     415, 422, 429, 500, 503, 204, 304, 412, 505};
   static constexpr std::array<double, 14> bucket_bounds{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
                                                         0.025,  0.05,    0.1,    0.25,  0.5,    1.0,   2.5};
 

@@ -29,29 +29,60 @@ std::optional<int> read_digits(std::string_view s, std::size_t pos, std::size_t 
   }
   return v;
 }
-}  // namespace
 
-void append_utc(std::string& out, unix_seconds t) {
-  // Outside years 1970-9999 the format has no room (and the calendar arithmetic below
-  // would overflow for extreme values read from a file): the nearest bound is shown.
+// The calendar fields of `t`. Outside years 1970-9999 the text forms have no room (and the
+// calendar arithmetic would overflow for extreme values read from a file): the nearest
+// bound is shown.
+struct civil_time {
+  chr::year_month_day ymd;
+  chr::weekday weekday;
+  chr::hh_mm_ss<chr::seconds> hms;
+};
+
+civil_time civil(unix_seconds t) {
   constexpr unix_seconds latest = 253'402'300'799;  // 9999-12-31T23:59:59Z
   t = std::clamp<unix_seconds>(t, 0, latest);
   const chr::sys_seconds tp{chr::seconds{t}};
   const auto day = chr::floor<chr::days>(tp);
-  const chr::year_month_day ymd{day};
-  const chr::hh_mm_ss hms{tp - day};
+  return {chr::year_month_day{day}, chr::weekday{day}, chr::hh_mm_ss<chr::seconds>{tp - day}};
+}
+
+void append_clock(std::string& out, const chr::hh_mm_ss<chr::seconds>& hms) {
+  append_digits(out, hms.hours().count(), 2);
+  out += ':';
+  append_digits(out, hms.minutes().count(), 2);
+  out += ':';
+  append_digits(out, static_cast<long>(hms.seconds().count()), 2);
+}
+}  // namespace
+
+void append_utc(std::string& out, unix_seconds t) {
+  const auto [ymd, weekday, hms] = civil(t);
   append_digits(out, static_cast<int>(ymd.year()), 4);
   out += '-';
   append_digits(out, static_cast<unsigned>(ymd.month()), 2);
   out += '-';
   append_digits(out, static_cast<unsigned>(ymd.day()), 2);
   out += 'T';
-  append_digits(out, hms.hours().count(), 2);
-  out += ':';
-  append_digits(out, hms.minutes().count(), 2);
-  out += ':';
-  append_digits(out, static_cast<long>(hms.seconds().count()), 2);
+  append_clock(out, hms);
   out += 'Z';
+}
+
+void append_http_date(std::string& out, unix_seconds t) {
+  static constexpr std::string_view days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const auto [ymd, weekday, hms] = civil(t);
+  out += days[weekday.c_encoding()];
+  out += ", ";
+  append_digits(out, static_cast<unsigned>(ymd.day()), 2);
+  out += ' ';
+  out += months[static_cast<unsigned>(ymd.month()) - 1];
+  out += ' ';
+  append_digits(out, static_cast<int>(ymd.year()), 4);
+  out += ' ';
+  append_clock(out, hms);
+  out += " GMT";
 }
 
 std::string format_utc(unix_seconds t) {

@@ -16,6 +16,9 @@ unix_seconds now_seconds() noexcept;
 std::string format_utc(unix_seconds t);
 // Appends the same text to `out` without a temporary.
 void append_utc(std::string& out, unix_seconds t);
+// Appends the IMF-fixdate of `t` (RFC 9110 §5.6.7), the form of the HTTP Date header:
+// "Sun, 06 Nov 1994 08:49:37 GMT" (always 29 characters; years outside 1970-9999 clamped).
+void append_http_date(std::string& out, unix_seconds t);
 // Inverse of format_utc; nullopt for anything not in exactly that form.
 std::optional<unix_seconds> parse_utc(std::string_view text);
 

@@ -20,6 +20,28 @@ std::string_view trimmed(std::string_view v) {
   return v;
 }
 
+// Settles the HTTP-version of the request line at the front of `bytes` (empty lines already
+// skipped) before Beast reads it, since Beast refuses every version but 1.0 and 1.1 alike:
+// "HTTP/1.y" with y > 1 is rewritten in place to "HTTP/1.1" (RFC 9112 §2.3: served as the
+// highest 1.x we speak); another well-formed major version is reported. Anything else is left
+// for the parser to judge.
+enum class line_version { incomplete, http1_or_malformed, other_major };
+
+line_version settle_version(char* bytes, std::size_t size) {
+  const std::string_view text{bytes, size};
+  const auto end = text.find("\r\n");
+  if (end == std::string_view::npos) return line_version::incomplete;
+  constexpr std::size_t version_size = 8;  // "HTTP/x.y"
+  if (end < version_size + 1) return line_version::http1_or_malformed;
+  char* v = bytes + end - version_size;
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (v[-1] != ' ' || std::string_view{v, 5} != "HTTP/" || !digit(v[5]) || v[6] != '.' || !digit(v[7]))
+    return line_version::http1_or_malformed;
+  if (v[5] != '1') return line_version::other_major;
+  if (v[7] > '1') v[7] = '1';
+  return line_version::http1_or_malformed;
+}
+
 }  // namespace
 
 bool equals_lower(std::string_view s, std::string_view lower) noexcept {
@@ -56,6 +78,7 @@ void request_reader::begin() {
   parser_->eager(false);             // stop after the header so that head is seen first
   skipped_ = 0;
   head_seen_ = false;
+  version_settled_ = false;
   too_large_ = false;
   target_ = {};
   header_fields_ = 0;
@@ -84,9 +107,10 @@ bool request_reader::skip_empty_lines() {
   return false;
 }
 
-std::optional<std::string_view> request_reader::check_header() {
+std::optional<request_reader::refusal_t> request_reader::check_header() {
+  using api::error_kind;
   const message& m = parser_->get();
-  if (m.version() != 10 && m.version() != 11) return "only HTTP/1.0 and HTTP/1.1 are served";
+  const bool http11 = m.version() == 11;  // settle_version made a higher 1.x read as 1.1
   std::size_t hosts = 0, codings = 0, lengths = 0;
   std::string_view coding;
   for (const auto& f : m) {
@@ -98,13 +122,16 @@ std::optional<std::string_view> request_reader::check_header() {
       coding = f.value();
     }
   }
-  if (hosts != 1) return "a request needs exactly one Host header";
+  // RFC 9112 §3.2: Host is required of HTTP/1.1 requests only; two are never valid.
+  if (hosts > 1 || (hosts == 0 && http11))
+    return refusal_t{error_kind::bad_request, "a request needs exactly one Host header (HTTP/1.0: at most one)"};
   if (codings > 0) {
     // The whole value, not a token list: Beast's list parser stops quietly at a bad
     // element, so "chunked x" or "chunked;q=1" would pass as "chunked".
     const bool just_chunked = equals_lower(trimmed(coding), "chunked");
-    if (codings > 1 || lengths > 0 || !just_chunked || m.version() != 11)
-      return "unsupported Transfer-Encoding: only a single 'chunked' on HTTP/1.1, without Content-Length";
+    if (codings > 1 || lengths > 0 || !just_chunked || !http11)
+      return refusal_t{error_kind::bad_request,
+                       "unsupported Transfer-Encoding: only a single 'chunked' on HTTP/1.1, without Content-Length"};
   }
   target_ = origin_form(m.target());
   return std::nullopt;
@@ -123,6 +150,15 @@ request_reader::step request_reader::advance() {
   for (;;) {
     if (parser_->is_done()) return step::done;
     if (too_large_) return step::done;  // the caller answers 413 without reading the body
+    if (!version_settled_) {  // Beast keeps the header buffered until it is whole: the line is still here
+      const auto bytes = buffer_.data();
+      switch (settle_version(static_cast<char*>(bytes.data()), bytes.size())) {
+        case line_version::incomplete: break;
+        case line_version::http1_or_malformed: version_settled_ = true; break;
+        case line_version::other_major:
+          return refuse(api::error_kind::http_version_not_supported, "only HTTP/1.x is served");
+      }
+    }
     boost::beast::error_code ec;
     const std::size_t used = parser_->put(buffer_.data(), ec);
     buffer_.consume(used);
@@ -143,7 +179,7 @@ request_reader::step request_reader::advance() {
     }
     if (!head_seen_ && parser_->is_header_done()) {
       head_seen_ = true;
-      if (const auto why = check_header()) return refuse(api::error_kind::bad_request, *why);
+      if (const auto why = check_header()) return refuse(why->kind, why->reason);
       return step::head;
     }
     if (used == 0 && !parser_->is_done()) return step::need_more;

@@ -8,7 +8,8 @@
 // - A Transfer-Encoding must be exactly one field whose whole value is `chunked`, with no Content-Length and on
 //   HTTP/1.1; anything else is 400 and close (RFC 9112 §6.3), so a body is never read as the
 //   next request.
-// - Exactly one Host field; HTTP/1.0 or 1.1 only.
+// - HTTP/1.x only: another major version is 505; 1.x above 1.1 is read as 1.1 (RFC 9112 §2.3).
+// - Exactly one Host field on HTTP/1.1, at most one on HTTP/1.0 (RFC 9112 §3.2).
 // - Empty lines before a request line are skipped (at most max_header_bytes of them).
 // - An absolute-form target is routed by its path (target()).
 // After step::refused the connection must be closed: no further input is parsed.
@@ -74,7 +75,7 @@ class request_reader {
  private:
   step refuse(api::error_kind k, std::string_view why);
   bool skip_empty_lines();  // false: need more bytes to tell
-  std::optional<std::string_view> check_header();  // the reason to refuse, if any
+  std::optional<refusal_t> check_header();  // why the header is refused, if it is
   step advance();
 
   boost::beast::flat_buffer buffer_;
@@ -82,6 +83,7 @@ class request_reader {
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::size_t skipped_ = 0;  // empty-line bytes before this request
   bool head_seen_ = false;
+  bool version_settled_ = false;  // the request line's version was checked (and maybe rewritten)
   bool too_large_ = false;
   std::string_view target_;
   std::size_t header_fields_ = 0;

@@ -5,8 +5,26 @@
 #include <boost/beast/http/status.hpp>
 
 #include "api/cors.hpp"
+#include "core/clock.hpp"
 
 namespace mixtape::http {
+namespace {
+
+// The Date header's value for now: formatted at most once a second on each I/O thread, so
+// a response pays one clock read.
+std::string_view http_date_now() {
+  thread_local core::unix_seconds formatted_at = -1;
+  thread_local std::string text;
+  const core::unix_seconds now = core::now_seconds();
+  if (now != formatted_at) {
+    text.clear();
+    core::append_http_date(text, now);
+    formatted_at = now;
+  }
+  return text;
+}
+
+}  // namespace
 
 void build_head(std::string& head, const api::response& r, bool keep_alive, bool http10) {
   namespace bhttp = boost::beast::http;
@@ -44,6 +62,8 @@ void build_head(std::string& head, const api::response& r, bool keep_alive, bool
       head += api::cors_expose_headers;
     }
   }
+  head += "\r\nDate: ";
+  head += http_date_now();
   head += "\r\nX-Request-Id: ";
   head += r.request_id;
   if (!r.allow.empty()) {
@@ -55,12 +75,19 @@ void build_head(std::string& head, const api::response& r, bool keep_alive, bool
     head += r.retry_after;
   }
   if (r.rate_limit != 0) {
-    head += "\r\nX-RateLimit-Limit: ";
-    head.append(digits, std::to_chars(digits, digits + sizeof digits, r.rate_limit).ptr);
-    head += "\r\nX-RateLimit-Remaining: ";
-    head.append(digits, std::to_chars(digits, digits + sizeof digits, r.rate_remaining).ptr);
-    head += "\r\nX-RateLimit-Reset: ";
-    head.append(digits, std::to_chars(digits, digits + sizeof digits, r.rate_reset).ptr);
+    // The same three values under the rate-limiting page's names and the debugging page's.
+    const auto append_number = [&](std::string_view name, auto value) {
+      head += "\r\n";
+      head += name;
+      head += ": ";
+      head.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
+    };
+    append_number("X-RateLimit-Limit", r.rate_limit);
+    append_number("X-RateLimit-Remaining", r.rate_remaining);
+    append_number("X-RateLimit-Reset", r.rate_reset);
+    append_number("x-ratelimit-limit-requests", r.rate_limit);
+    append_number("x-ratelimit-remaining-requests", r.rate_remaining);
+    append_number("x-ratelimit-reset-requests", r.rate_reset);
   }
   if (!keep_alive) head += "\r\nConnection: close";
   else if (http10) head += "\r\nConnection: keep-alive";

@@ -73,6 +73,8 @@ http = {
     "refused-te-http10": "POST / HTTP/1.0\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
     "refused-two-te": "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
     "refused-http2": "GET / HTTP/2.0\r\nHost: a\r\n\r\n",
+    "refused-http09": "GET / HTTP/0.9\r\n\r\n",
+    "http12-as-http11": req("GET", "/healthz", version="1.2") + chunked("POST", C, ['{"name": "b"}']).replace("HTTP/1.1", "HTTP/1.9"),
     "refused-header-too-large": "GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + "b" * 1100 + "\r\n\r\n",
     "malformed": "GET /\x01 HTTP/1.1\r\nHost a\r\n\r\n",
     "te-uppercase-ows": "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding:  CHUNKED \r\n\r\n2\r\nab\r\n0\r\n\r\n",

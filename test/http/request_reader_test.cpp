@@ -117,11 +117,28 @@ BOOST_AUTO_TEST_CASE(transfer_encodings_other_than_one_chunked_are_refused) {
   BOOST_TEST(!feed("POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding:  Chunked \r\n\r\n0\r\n\r\n", 4096).refused);
 }
 
-BOOST_AUTO_TEST_CASE(host_must_appear_exactly_once) {
-  BOOST_TEST(feed("GET / HTTP/1.1\r\n\r\n", 4096).refused);
-  BOOST_TEST(feed("GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n", 4096).refused);
-  BOOST_TEST(feed("GET / HTTP/2.0\r\nHost: a\r\n\r\n", 4096).refused);
+BOOST_AUTO_TEST_CASE(host_is_required_once_of_http11_and_at_most_once_of_http10) {
+  BOOST_TEST(feed("GET / HTTP/1.1\r\n\r\n", 4096).refusal_status == 400u);
+  BOOST_TEST(feed("GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n", 4096).refusal_status == 400u);
+  BOOST_TEST(feed("GET / HTTP/1.0\r\nHost: a\r\nhost: b\r\n\r\n", 4096).refusal_status == 400u);
+  BOOST_TEST(feed("GET / HTTP/1.3\r\n\r\n", 4096).refusal_status == 400u);  // read as 1.1
   BOOST_TEST(!feed("GET / HTTP/1.0\r\nHost: a\r\n\r\n", 4096).refused);
+  const auto old = feed("GET /a HTTP/1.0\r\n\r\nGET /b HTTP/1.0\r\n\r\n", 4096);
+  BOOST_TEST(!old.refused);
+  BOOST_TEST(old.targets.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(http1_minor_versions_above_1_are_read_and_other_majors_are_505) {
+  const auto higher = feed("GET /a HTTP/1.2\r\nHost: a\r\n\r\nGET /b HTTP/1.9\r\nHost: a\r\n\r\n", 3);
+  BOOST_TEST(!higher.refused);
+  BOOST_TEST(higher.targets.size() == 2u);
+  // Chunked framing is HTTP/1.1's, and so a 1.2's.
+  const auto chunked = feed("POST /c HTTP/1.2\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 4096);
+  BOOST_TEST(!chunked.refused);
+  BOOST_REQUIRE(chunked.bodies.size() == 1u);
+  BOOST_TEST(chunked.bodies[0] == "abc");
+  for (const char* version : {"HTTP/2.0", "HTTP/3.0", "HTTP/0.9", "HTTP/9.1"})
+    BOOST_TEST(feed(std::string{"GET / "} + version + "\r\nHost: a\r\n\r\n", 4096).refusal_status == 505u, version);
 }
 
 BOOST_AUTO_TEST_CASE(leading_empty_lines_are_skipped_up_to_the_header_limit) {

@@ -10,6 +10,7 @@
 
 #include "support/envelope.hpp"
 #include "support/fixture.hpp"
+#include "support/http_date.hpp"
 #include "support/raw_connection.hpp"
 
 using namespace mixtape::test;
@@ -36,13 +37,23 @@ std::int64_t epoch_seconds(std::string_view utc) {
 
 const std::string hidden_get = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
 
-// Sends `request`, expects exactly one 400 in the envelope, then the server's close.
+std::string_view code_of(unsigned status) {
+  switch (status) {
+    case 400: return "BAD_REQUEST";
+    case 413: return "PAYLOAD_TOO_LARGE";
+    case 505: return "HTTP_VERSION_NOT_SUPPORTED";
+    default: return "?";
+  }
+}
+
+// Sends `request`, expects exactly one error (400 unless said) in the envelope, then the
+// server's close.
 void expect_refused_and_closed(std::uint16_t port, const std::string& request, unsigned status = 400) {
   raw_connection c{port};
   BOOST_REQUIRE(c.send(request));
   const auto r = c.read_reply();
   BOOST_REQUIRE(r.has_value());
-  check_envelope(*r, status, status == 400 ? "BAD_REQUEST" : "PAYLOAD_TOO_LARGE");
+  check_envelope(*r, status, code_of(status));
   BOOST_TEST(r->header("Connection") == "close");
   BOOST_TEST(c.closed_by_server());
   BOOST_TEST(c.leftover().empty());  // nothing answered after it: a smuggled request never runs
@@ -174,15 +185,78 @@ BOOST_AUTO_TEST_CASE(an_absolute_form_target_is_routed_by_its_path) {
   BOOST_TEST(h->status == 200u);
 }
 
-BOOST_AUTO_TEST_CASE(host_is_required_exactly_once) {
+BOOST_AUTO_TEST_CASE(host_is_required_once_of_http11_and_at_most_once_of_http10) {
   expect_refused_and_closed(process->port(), "GET /healthz HTTP/1.1\r\n\r\n");
   expect_refused_and_closed(process->port(), "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
-  expect_refused_and_closed(process->port(), "GET /healthz HTTP/1.0\r\n\r\n");
+  expect_refused_and_closed(process->port(), "GET /healthz HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n");
+  expect_refused_and_closed(process->port(), "GET /healthz HTTP/1.2\r\n\r\n");  // read as 1.1
   // Refusals made before routing are counted and logged like any other answer.
   const auto metrics = call("GET", "/metrics").body;
-  BOOST_TEST(metrics.find("mixtape_http_requests_total{route=\"unmatched\",status=\"400\"} 3") != std::string::npos,
+  BOOST_TEST(metrics.find("mixtape_http_requests_total{route=\"unmatched\",status=\"400\"} 4") != std::string::npos,
              metrics);
   BOOST_TEST(process->wait_for_stderr("route=unmatched status=400"));  // the access log is buffered
+  // RFC 9112 §3.2: an HTTP/1.0 request may omit Host (old health checkers do).
+  raw_connection c{process->port()};
+  BOOST_REQUIRE(c.send("GET /healthz HTTP/1.0\r\n\r\n"));
+  const auto r = c.read_reply();
+  BOOST_REQUIRE(r.has_value());
+  BOOST_TEST(r->status == 200u);
+  BOOST_TEST(r->header("Connection") == "close");  // HTTP/1.0 without keep-alive
+  BOOST_TEST(c.closed_by_server());
+}
+
+BOOST_AUTO_TEST_CASE(a_higher_http1_minor_version_is_served_as_http11) {
+  raw_connection c{process->port()};
+  BOOST_REQUIRE(c.send("GET /healthz HTTP/1.2\r\nHost: h\r\n\r\n" + authed("GET", collections_url()) +
+                       "GET /healthz HTTP/1.9\r\nHost: h\r\nConnection: close\r\n\r\n"));
+  for (const unsigned status : {200u, 200u, 200u}) {
+    const auto r = c.read_reply();
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->status == status);
+  }
+  BOOST_TEST(c.closed_by_server());  // kept alive as 1.1 until the Connection: close
+  BOOST_TEST(c.leftover().empty());
+}
+
+BOOST_AUTO_TEST_CASE(another_major_version_is_505_and_close) {
+  for (const char* version : {"HTTP/2.0", "HTTP/3.0", "HTTP/0.9", "HTTP/9.9"})
+    BOOST_TEST_CONTEXT(version) {
+      expect_refused_and_closed(process->port(), std::string{"GET /healthz "} + version + "\r\nHost: h\r\n\r\n", 505);
+    }
+  const auto metrics = call("GET", "/metrics").body;
+  BOOST_TEST(metrics.find("mixtape_http_requests_total{route=\"unmatched\",status=\"505\"} 4") != std::string::npos,
+             metrics);
+}
+
+BOOST_AUTO_TEST_CASE(every_response_carries_date) {
+  // 200, HEAD, 304, and 4xx from a handler, from the router and from the transport.
+  const std::string id = create("dated");
+  raw_connection c{process->port()};
+  BOOST_REQUIRE(c.send(authed("GET", collections_url() + "/" + id) + authed("GET", collections_url() + "/mcoll_000000000000") +
+                       authed("DELETE", "/healthz") + "HEAD /healthz HTTP/1.1\r\nHost: h\r\n\r\n"));
+  struct expected {
+    unsigned status;
+    bool head;
+  };
+  std::string etag;
+  for (const auto [status, head] : {expected{200, false}, expected{404, false}, expected{405, false}, expected{200, true}}) {
+    const auto r = c.read_reply(head);
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->status == status);
+    check_http_date(*r);
+    if (etag.empty()) etag = r->header("ETag");
+  }
+  BOOST_REQUIRE(c.send(authed("GET", collections_url() + "/" + id, "If-None-Match: " + etag + "\r\n")));
+  const auto not_modified = c.read_reply();
+  BOOST_REQUIRE(not_modified.has_value());
+  BOOST_TEST(not_modified->status == 304u);
+  check_http_date(*not_modified);
+  raw_connection bad{process->port()};
+  BOOST_REQUIRE(bad.send("GET /healthz HTTP/1.1\r\nHost h\r\n\r\n"));  // no colon: unparseable
+  const auto refused = bad.read_reply();
+  BOOST_REQUIRE(refused.has_value());
+  BOOST_TEST(refused->status == 400u);
+  check_http_date(*refused);
 }
 
 BOOST_AUTO_TEST_CASE(empty_lines_before_a_request_line_are_ignored) {

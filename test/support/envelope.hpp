@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "support/http_client.hpp"
+#include "support/http_date.hpp"
 
 namespace mixtape::test {
 
@@ -28,6 +29,7 @@ inline boost::json::object check_envelope(const http_reply& r, unsigned status, 
     BOOST_TEST(e.at("details").is_object());
     BOOST_TEST(e.at("trace_id").as_string() == r.header("X-Request-Id"));
     BOOST_TEST(e.at("timestamp").as_string().size() == 20u);
+    check_http_date(r);
     error = e;
   }
   return error;
