@@ -38,7 +38,8 @@ struct response {
   std::string_view content_type = json_content_type;
   std::string_view allow;   // for 405
   std::string retry_after;  // for 429/503 when set
-  // X-RateLimit-Limit / -Remaining / -Reset, sent when rate_limit != 0 (a limit applied).
+  // X-RateLimit-Limit / -Remaining / -Reset (and the same as x-ratelimit-*-requests), sent
+  // when rate_limit != 0 (a limit applied): per minute, now, epoch seconds when full.
   std::uint32_t rate_limit = 0;
   std::uint32_t rate_remaining = 0;
   std::int64_t rate_reset = 0;

@@ -29,7 +29,7 @@ rate_verdict take_token(std::int64_t& tat, const rate_limit& r, const rate_clock
   const std::int64_t start = std::max(tat, t);
   const std::int64_t next = start + interval;
   rate_verdict v;
-  v.limit = burst;
+  v.limit = r.per_minute;
   if (next - t > window) {  // refused: tat stays
     v.allowed = false;
     v.remaining = 0;

@@ -39,8 +39,8 @@ struct rate_clock {
 // A check's outcome and the values of the X-RateLimit-* and Retry-After headers.
 struct rate_verdict {
   bool allowed = true;
-  std::uint32_t limit = 0;        // X-RateLimit-Limit: the bucket's capacity
-  std::uint32_t remaining = 0;    // X-RateLimit-Remaining: whole tokens left after this request
+  std::uint32_t limit = 0;        // X-RateLimit-Limit: requests allowed per minute (per_minute)
+  std::uint32_t remaining = 0;    // X-RateLimit-Remaining: whole tokens left after this request (<= burst)
   std::int64_t reset = 0;         // X-RateLimit-Reset: epoch seconds when the bucket is full again
   std::uint32_t retry_after = 0;  // refused: seconds (rounded up, >= 1) until a token is back
 };

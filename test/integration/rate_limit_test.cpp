@@ -33,12 +33,22 @@ std::uint64_t metric(http_client& c, const std::string& line_start) {
   return at == std::string::npos ? 0 : std::stoull(body.substr(at + line_start.size() + 2));
 }
 
+// The rate headers under both names (the rate-limiting page's and the debugging page's)
+// carry the same values, and Limit is `limit` (the requests allowed per minute).
+void check_rate_headers(const http_reply& r, const std::string& limit) {
+  BOOST_TEST(r.header("X-RateLimit-Limit") == limit);
+  BOOST_TEST(r.header("x-ratelimit-limit-requests") == limit);
+  BOOST_TEST(r.header("x-ratelimit-remaining-requests") == r.header("X-RateLimit-Remaining"));
+  BOOST_TEST(r.header("x-ratelimit-reset-requests") == r.header("X-RateLimit-Reset"));
+  BOOST_TEST(!r.header("X-RateLimit-Remaining").empty());
+}
+
 // A 429 in the envelope, with Retry-After and the rate headers (Remaining 0).
 void check_429(const http_reply& r, const std::string& limit) {
   const auto e = check_envelope(r, 429, "RATE_LIMITED");
   BOOST_TEST(e.at("type").as_string() == "client_error");
   BOOST_TEST(std::stoi(r.header("Retry-After")) >= 1, r.header("Retry-After"));
-  BOOST_TEST(r.header("X-RateLimit-Limit") == limit);
+  check_rate_headers(r, limit);
   BOOST_TEST(r.header("X-RateLimit-Remaining") == "0");
 }
 
@@ -86,10 +96,10 @@ BOOST_AUTO_TEST_CASE(exactly_burst_requests_pass_across_connections_and_threads)
   int refused = 0;
   for (const auto& per_client : replies)
     for (const auto& r : per_client) {
-      BOOST_TEST(r.header("X-RateLimit-Limit") == std::to_string(burst));
+      check_rate_headers(r, "1");  // --rate-limit 1: one request a minute, whatever the burst
       if (r.status == 200) remaining.insert(std::stoi(r.header("X-RateLimit-Remaining")));
       else {
-        check_429(r, std::to_string(burst));
+        check_429(r, "1");
         ++refused;
       }
     }
@@ -106,6 +116,19 @@ BOOST_AUTO_TEST_CASE(exactly_burst_requests_pass_across_connections_and_threads)
   BOOST_TEST(s.call("GET", list_url, "", bob_key).status == 200u);
 }
 
+BOOST_AUTO_TEST_CASE(limit_is_the_requests_per_minute_and_remaining_what_may_be_sent_now) {
+  live_server s{{"--rate-limit", "60", "--rate-burst", "3"}};
+  BOOST_REQUIRE(s.process->started());
+  for (int i = 0; i < 3; ++i) {
+    const auto r = s.call("GET", list_url);
+    BOOST_TEST(r.status == 200u);
+    check_rate_headers(r, "60");
+    BOOST_TEST(r.header("X-RateLimit-Remaining") == std::to_string(2 - i));
+    check_reset(r, 3);
+  }
+  check_429(s.call("GET", list_url), "60");
+}
+
 BOOST_AUTO_TEST_CASE(a_retry_after_retry_after_seconds_succeeds) {
   live_server s{{"--rate-limit", "60", "--rate-burst", "2"}};  // a token a second
   BOOST_REQUIRE(s.process->started());
@@ -115,7 +138,7 @@ BOOST_AUTO_TEST_CASE(a_retry_after_retry_after_seconds_succeeds) {
   check_reset(first, 2);
   BOOST_TEST(s.call("GET", list_url).status == 200u);
   const auto refused = s.call("GET", list_url);
-  check_429(refused, "2");
+  check_429(refused, "60");
   check_reset(refused, 2);
   const int wait = std::stoi(refused.header("Retry-After"));
   BOOST_TEST(wait <= 2);
@@ -131,7 +154,7 @@ BOOST_AUTO_TEST_CASE(a_refused_write_executes_nothing_and_is_not_journaled) {
   BOOST_TEST(!s.create("one").empty());
   BOOST_TEST(!s.create("two").empty());
   const auto r = s.call("POST", list_url, R"({"name":"three"})");
-  check_429(r, "2");
+  check_429(r, "1");
   BOOST_TEST(metric(*s.client, "mixtape_journal_records_total") == 2u);
   BOOST_TEST(metric(*s.client, "mixtape_collections") == 2u);
   // Refusals before the limit (401) carry no rate headers: no key, no bucket.
@@ -160,7 +183,7 @@ BOOST_AUTO_TEST_CASE(per_key_limits_come_from_the_keys_file_and_reload_on_sighup
     BOOST_TEST(r.status == 200u);
     BOOST_TEST(r.header("X-RateLimit-Remaining") == std::to_string(2 - i));
   }
-  check_429(s.call("GET", list_url), "3");
+  check_429(s.call("GET", list_url), "1");
   const auto bob = s.call("GET", list_url, "", bob_key);
   BOOST_TEST(bob.status == 200u);
   BOOST_TEST(bob.header("X-RateLimit-Limit").empty());
@@ -193,10 +216,11 @@ BOOST_AUTO_TEST_CASE(share_links_are_limited_per_client_address_by_default) {
   for (int i = 0; i < 30; ++i) {
     const auto r = resolve(from_a, token);
     BOOST_TEST(r.status == 200u);
-    BOOST_TEST(r.header("X-RateLimit-Limit") == "30");
+    check_rate_headers(r, "60");  // 60 a minute (the burst is 30)
+    BOOST_TEST(r.header("X-RateLimit-Remaining") == std::to_string(29 - i));
   }
-  check_429(resolve(from_a, token), "30");
-  check_429(resolve(from_a, "an-unknown-token"), "30");  // unknown tokens count too: no guessing spree
+  check_429(resolve(from_a, token), "60");
+  check_429(resolve(from_a, "an-unknown-token"), "60");  // unknown tokens count too: no guessing spree
   http_client from_b{s.process->port(), "127.0.0.2"};
   const auto other = resolve(from_b, token);
   BOOST_TEST(other.status == 200u);
@@ -214,14 +238,14 @@ BOOST_AUTO_TEST_CASE(x_forwarded_for_counts_only_from_trusted_proxies) {
   const header_list client_1{{"X-Forwarded-For", "203.0.113.1"}};
   const header_list client_2{{"X-Forwarded-For", "198.51.100.7, 203.0.113.2, 10.9.1.1"}};  // 10.9.1.1: a trusted hop
   for (int i = 0; i < 2; ++i) BOOST_TEST(resolve(proxy, token, client_1).status == 200u);
-  check_429(resolve(proxy, token, client_1), "2");
+  check_429(resolve(proxy, token, client_1), "1");
   for (int i = 0; i < 2; ++i) BOOST_TEST(resolve(proxy, token, client_2).status == 200u);
-  check_429(resolve(proxy, token, {{"X-Forwarded-For", "203.0.113.2"}}), "2");  // the same client as client_2
+  check_429(resolve(proxy, token, {{"X-Forwarded-For", "203.0.113.2"}}), "1");  // the same client as client_2
   // From an address that is not a trusted proxy the header is ignored: one bucket.
   http_client direct{s.process->port(), "127.0.0.5"};
   BOOST_TEST(resolve(direct, token, {{"X-Forwarded-For", "192.0.2.1"}}).status == 200u);
   BOOST_TEST(resolve(direct, token, {{"X-Forwarded-For", "192.0.2.2"}}).status == 200u);
-  check_429(resolve(direct, token, {{"X-Forwarded-For", "192.0.2.3"}}), "2");
+  check_429(resolve(direct, token, {{"X-Forwarded-For", "192.0.2.3"}}), "1");
 }
 
 BOOST_AUTO_TEST_CASE(the_address_table_stays_within_its_bound) {
