@@ -12,10 +12,11 @@ cd "$(dirname "$0")/.."
 # (test/integration/browser_test.cpp) and loads the /docs page; neither may be skipped here.
 # Debian's nodejs comes without npm (package npm); a nodejs that bundles it (NodeSource) would
 # conflict with that package, so it is only asked for when the command is missing.
-tools=(nodejs chromium)
+# prometheus brings promtool, which lints a /metrics scrape (test/integration/operations_test.cpp).
+tools=(nodejs chromium prometheus)
 command -v npm >/dev/null || tools+=(npm)
 ./tools/install-deps.sh "${tools[@]}"
-export MIXTAPE_REQUIRE_BROWSER=1
+export MIXTAPE_REQUIRE_BROWSER=1 MIXTAPE_REQUIRE_PROMTOOL=1
 # The pinned npm packages of test/contract (its package-lock.json), into test/contract/node_modules;
 # again only when the lockfile changed since the last install (npm ci takes ~1 min).
 # Node's own CA list does not know a CA the machine trusts (a TLS-inspecting proxy's, say):

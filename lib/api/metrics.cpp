@@ -83,7 +83,6 @@ std::string metrics::render(const gauges& g) const {
       {"mixtape_compactions_total", g.compactions},
       {"mixtape_compaction_failures_total", g.compaction_failures},
       {"mixtape_snapshot_seq", g.snapshot_seq},
-      {"mixtape_last_compaction_milliseconds", g.last_compaction_ms},
       {"mixtape_log_lines_dropped_total", g.log_lines_dropped},
       {"mixtape_rate_limit_tracked_ips", g.rate_limit_tracked_ips},
       {"mixtape_idempotency_keys", g.idempotency_keys},
@@ -94,6 +93,11 @@ std::string metrics::render(const gauges& g) const {
     header(out, name, counter ? "counter" : "gauge", "See docs/operations.md.");
     line(out, name, "", value);
   }
+  // Prometheus's base unit of time is the second (promtool check metrics).
+  header(out, "mixtape_last_compaction_seconds", "gauge", "See docs/operations.md.");
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.3f", static_cast<double>(g.last_compaction_ms) / 1e3);
+  out.append("mixtape_last_compaction_seconds ").append(seconds).append("\n");
   return out;
 }
 
