@@ -6,16 +6,16 @@
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 
 #include "core/fs.hpp"
 
 namespace mixtape::app {
 
 core::result<data_dir_lock> data_dir_lock::acquire(const std::string& dir) {
+  std::string failed;
+  if (const auto ec = core::fs::make_directories(dir, &failed))  // mode 0700: the journal is private
+    return core::problem{core::errc::io_error, "", "cannot create data directory " + failed + ": " + ec.message()};
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return core::problem{core::errc::io_error, "", "cannot create data directory " + dir + ": " + ec.message()};
   const std::string path = dir + "/LOCK";
   core::fs::unique_fd fd = core::fs::open(path, O_RDWR | O_CREAT, ec, 0600);
   if (!fd) return core::problem{core::errc::io_error, "", "cannot open " + path + ": " + ec.message()};

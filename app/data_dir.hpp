@@ -1,5 +1,6 @@
 #pragma once
-// The data directory: created if missing (mode 0700) and locked with flock(2) for the
+// The data directory: created if missing (mode 0700, as are missing parents; an existing
+// directory keeps its mode) and locked with flock(2) for the
 // life of the process, so two servers never share a journal.
 #include <string>
 

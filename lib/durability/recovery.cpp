@@ -3,7 +3,6 @@
 #include <optional>
 #include <utility>
 
-#include "core/clock.hpp"
 #include "core/fs.hpp"
 #include "core/log.hpp"
 #include "journal/create.hpp"
@@ -124,11 +123,13 @@ bool covered(const std::vector<numbered_file>& journals, std::size_t i, std::uin
   return i + 1 < journals.size() && journals[i + 1].number <= seq + 1;
 }
 
-// Keeps `path` on disk as "<path>.damaged-<unix seconds>", out of the way of later starts.
+// Keeps `path` on disk as "<path>.damaged-<unix seconds>[-n]", out of the way of later
+// starts, never in place of an earlier copy.
 core::status set_aside(const std::string& path) {
-  const std::string to = path + ".damaged-" + std::to_string(core::now_seconds());
-  if (auto ec = fs::rename(path, to)) return io_problem(path, "rename", ec);
-  core::log::error("file set aside by --repair", {{"file", path}, {"copy", to}});
+  const auto to = journal::place_damaged_copy(path, [&](const std::string& name) { return fs::rename_no_replace(path, name); });
+  if (to.error) return io_problem(path, "rename", to.error);
+  if (auto ec = fs::sync_directory(fs::parent_directory(path))) return io_problem(path, "fsync directory", ec);
+  core::log::error("file set aside by --repair", {{"file", path}, {"copy", to.path}});
   return core::success();
 }
 

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "core/clock.hpp"
+
 namespace mixtape::journal {
 namespace {
 
@@ -68,6 +70,18 @@ core::result<data_files> list_data_files(const std::string& dir) {
   sort_by_number(out.journals);
   sort_by_number(out.snapshots);
   std::sort(out.temps.begin(), out.temps.end());
+  return out;
+}
+
+placed_copy place_damaged_copy(const std::string& path,
+                               const std::function<std::error_code(const std::string& name)>& place) {
+  const std::string base = path + ".damaged-" + std::to_string(core::now_seconds());
+  placed_copy out;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    out.path = attempt == 0 ? base : base + "-" + std::to_string(attempt);
+    out.error = place(out.path);
+    if (out.error != std::errc::file_exists) return out;
+  }
   return out;
 }
 

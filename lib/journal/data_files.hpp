@@ -5,8 +5,10 @@
 //   *.tmp                                      unfinished files (removed at start)
 // Anything else (LOCK, keys.json, *.damaged-* copies) is not the journal's business.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "core/result.hpp"
@@ -33,5 +35,16 @@ bool parse_numbered_name(std::string_view name, std::string_view prefix, std::st
 
 // Lists `dir` (regular files only). Errors: io_error naming the directory.
 core::result<data_files> list_data_files(const std::string& dir);
+
+// Where --repair keeps damaged bytes: `place(name)` (a create or rename that fails with EEXIST
+// when `name` exists) is tried on "<path>.damaged-<unix seconds>", then on the same with
+// "-1", "-2", ... appended while it fails with EEXIST, so an earlier copy is never
+// replaced. Returns the name used, or the last name tried with its error.
+struct placed_copy {
+  std::string path;
+  std::error_code error;
+};
+placed_copy place_damaged_copy(const std::string& path,
+                               const std::function<std::error_code(const std::string& name)>& place);
 
 }  // namespace mixtape::journal

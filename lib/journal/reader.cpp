@@ -4,9 +4,9 @@
 #include <optional>
 #include <vector>
 
-#include "core/clock.hpp"
 #include "core/fs.hpp"
 #include "core/log.hpp"
+#include "journal/data_files.hpp"
 #include "journal/encoding.hpp"
 #include "journal/format.hpp"
 
@@ -110,16 +110,11 @@ core::status rewrite_header(const std::string& path) {
 // Keeps the damaged bytes as "<path>.damaged-<unix seconds>[-n]" (never overwriting a
 // previous copy) and makes the copy and its name durable.
 core::result<std::string> keep_damaged_copy(const std::string& path, std::string_view buf) {
-  const std::string base = path + ".damaged-" + std::to_string(core::now_seconds());
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    const std::string copy = attempt == 0 ? base : base + "-" + std::to_string(attempt);
-    const auto ec = fs::write_file_synced(copy, buf, fs::if_exists::fail);
-    if (ec == std::errc::file_exists) continue;
-    if (ec) return io_problem(copy, "write damaged copy", ec);
-    if (auto dec = fs::sync_directory(fs::parent_directory(path))) return io_problem(path, "fsync directory", dec);
-    return copy;
-  }
-  return io_problem(base, "write damaged copy", std::make_error_code(std::errc::file_exists));
+  const auto copy = place_damaged_copy(
+      path, [&](const std::string& name) { return fs::write_file_synced(name, buf, fs::if_exists::fail); });
+  if (copy.error) return io_problem(copy.path, "write damaged copy", copy.error);
+  if (auto ec = fs::sync_directory(fs::parent_directory(path))) return io_problem(path, "fsync directory", ec);
+  return copy.path;
 }
 
 // Cuts the file at the end of its valid prefix, after keeping a copy when the cut is

@@ -53,6 +53,18 @@ BOOST_AUTO_TEST_CASE(first_start_prints_a_working_key_and_curl_line) {
   BOOST_TEST(again.stdout_text().find("mxt_") == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(a_new_data_directory_is_private) {
+  temp_dir dir;
+  const std::string data = dir.path() + "/var/data";  // neither exists yet
+  server_process p{data};
+  BOOST_REQUIRE(p.started());
+  namespace fs = std::filesystem;
+  BOOST_TEST((fs::status(data).permissions() == fs::perms::owner_all));  // 0700
+  for (const auto& entry : fs::directory_iterator(data))
+    BOOST_TEST(((entry.status().permissions() & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none),
+               entry.path());
+}
+
 BOOST_AUTO_TEST_CASE(sigterm_exits_zero_and_data_survives_restart) {
   live_server s;
   BOOST_REQUIRE(s.process->started());

@@ -1,7 +1,10 @@
 // Snapshot files: header, body, footer; damage of any kind is reported, never skipped.
 #include <boost/test/unit_test.hpp>
 
+#include <set>
+
 #include "core/error.hpp"
+#include "core/fs.hpp"
 #include "journal/data_files.hpp"
 #include "journal/snapshot_file.hpp"
 #include "support.hpp"
@@ -118,4 +121,24 @@ BOOST_AUTO_TEST_CASE(data_files_are_named_and_listed_by_number) {
   BOOST_REQUIRE(files->temps.size() == 1u);
   BOOST_TEST(files->temps[0] == dir.file("x.snapshot.tmp"));
   BOOST_TEST(!list_data_files(dir.file("missing")).ok());
+}
+
+BOOST_AUTO_TEST_CASE(a_damaged_copy_never_replaces_an_earlier_one) {
+  temp_dir dir;
+  const std::string path = dir.file(journal_file_name(7));
+  std::set<std::string> names;
+  for (int i = 0; i < 3; ++i) {  // within one second, most likely: the names must still differ
+    const auto copy = place_damaged_copy(path, [&](const std::string& name) {
+      return mixtape::core::fs::write_file_synced(name, std::to_string(i), mixtape::core::fs::if_exists::fail);
+    });
+    BOOST_REQUIRE(!copy.error);
+    BOOST_TEST(copy.path.rfind(path + ".damaged-", 0) == 0u, copy.path);
+    BOOST_TEST(read_file(copy.path) == std::to_string(i));
+    names.insert(copy.path);
+  }
+  BOOST_TEST(names.size() == 3u);
+  // An error other than EEXIST is returned at once, with the name it failed on.
+  const auto failed = place_damaged_copy(path, [](const std::string&) { return std::make_error_code(std::errc::io_error); });
+  BOOST_TEST((failed.error == std::errc::io_error));
+  BOOST_TEST(failed.path.rfind(path + ".damaged-", 0) == 0u);
 }
