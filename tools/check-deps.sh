@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fails when a module includes a header of a module it must not depend on. The graph is
-# the one README.md draws ("Dependencies point one way"); each module may use what its
+# the one docs/architecture.md draws (section 1, "Modules"); each module may use what its
 # edges reach, transitively. app/ is the composition root and may use every module.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,7 +39,7 @@ check() {  # module, directory
   allowed=$(reach "$1")
   while IFS=: read -r file dep; do
     case "$allowed" in *" $dep "*) ;; *)
-      echo "check-deps: $file includes $dep/, but $1 must not depend on $dep (see README.md)" >&2
+      echo "check-deps: $file includes $dep/, but $1 must not depend on $dep (see docs/architecture.md)" >&2
       bad=1 ;;
     esac
   done < <(grep -rHoE '^#include "[a-z_]+/' "$2" --include='*.hpp' --include='*.cpp' --include='*.h' |
@@ -48,7 +48,7 @@ check() {  # module, directory
 
 for dir in lib/*/; do
   m=$(basename "$dir")
-  [ -n "${edges[$m]+set}" ] || { echo "check-deps: lib/$m is not in the graph: add it here and to README.md" >&2; bad=1; continue; }
+  [ -n "${edges[$m]+set}" ] || { echo "check-deps: lib/$m is not in the graph: add it here and to docs/architecture.md" >&2; bad=1; continue; }
   check "$m" "$dir"
 done
 check bench bench
