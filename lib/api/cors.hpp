@@ -1,5 +1,6 @@
 #pragma once
-// CORS (SPEC §8): which browser origins may call the API, and the header values sent to them.
+// CORS (README.md, "Browsers, concurrent edits and retries"): which browser origins may call
+// the API, and the header values sent to them.
 // Immutable after construction, so any I/O thread may read it.
 #include <string>
 #include <string_view>

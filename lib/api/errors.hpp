@@ -1,5 +1,5 @@
 #pragma once
-// The error envelope of SPEC §4:
+// The error envelope (docs/openapi.yaml, schemas/Error):
 // {"success":false,"error":{"code","message","system_message","type","status","details",
 //  "trace_id","timestamp"}}
 #include <string>

@@ -1,6 +1,7 @@
 #pragma once
-// Entity tags of collections (SPEC §8): a collection's version N is sent as the strong tag
-// "N" (response::etag). These read the conditional request headers (RFC 9110 §13.1).
+// Entity tags of collections (docs/openapi.yaml, headers/ETag): a collection's version N is
+// sent as the strong tag "N" (response::etag). These read the conditional request headers
+// (RFC 9110 §13.1).
 #include <cstdint>
 #include <optional>
 #include <string_view>

@@ -24,7 +24,7 @@ struct request {
   std::array<unsigned char, 16> peer{};     // the TCP peer, IPv4 as ::ffff:a.b.c.d
   std::string_view origin;                  // a browser's Origin (CORS)
   std::string_view cors_request_method;     // Access-Control-Request-Method: a preflight
-  std::string_view if_match;                // conditional requests (SPEC §8)
+  std::string_view if_match;                // conditional requests (docs/openapi.yaml: If-Match)
   std::string_view if_none_match;
   std::string_view idempotency_key;
 };

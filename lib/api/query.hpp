@@ -1,5 +1,6 @@
 #pragma once
-// Paging parameters from a query string (SPEC §2): limit and offset.
+// Paging parameters from a query string (docs/openapi.yaml: each list operation's `limit`,
+// parameters/Offset): limit and offset.
 #include <cstddef>
 #include <string_view>
 

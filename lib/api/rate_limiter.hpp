@@ -1,8 +1,9 @@
 #pragma once
-// Rate limits of SPEC §8, checked by the router before a use case runs: a bucket per API
-// key (the keys file's per-key "rate_limit", else --rate-limit/--rate-burst) and a bucket
-// per client address on GET /v1/music/shared/{token}. Buckets are shared by all I/O
-// threads (core::bucket_table). When no limit applies the check is one branch.
+// Rate limits (README.md, "Rate limits"; docs/openapi.yaml, 429), checked by the router
+// before a use case runs: a bucket per API key (the keys file's per-key "rate_limit", else
+// --rate-limit/--rate-burst) and a bucket per client address on GET
+// /v1/music/shared/{token}. Buckets are shared by all I/O threads (core::bucket_table).
+// When no limit applies the check is one branch.
 #include <cstddef>
 #include <vector>
 

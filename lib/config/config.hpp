@@ -1,6 +1,7 @@
 #pragma once
-// Server configuration (SPEC §6): defaults, then MIXTAPE_* environment variables,
-// then command-line flags (flags win). Parsing never exits; the caller reports errors.
+// Server configuration (README.md, "Configuration"): defaults, then MIXTAPE_* environment
+// variables, then command-line flags (flags win). Parsing never exits; the caller reports
+// errors.
 #include <chrono>
 #include <cstdint>
 #include <functional>

@@ -1,8 +1,9 @@
 #pragma once
-// The one declaration of every server option (SPEC §6): flag, metavar, default, help text
-// and parser; the environment variable is derived from the flag (core::env_name). Parsing,
-// `--help` and the README's table are all generated from this table, and a test keeps the
-// README in step with it. A new option is one new row in flags.cpp.
+// The one declaration of every server option (README.md, "Configuration"): flag, metavar,
+// default, help text and parser; the environment variable is derived from the flag
+// (core::env_name). Parsing, `--help` and the README's table are all generated from this
+// table, and a test keeps the README in step with it. A new option is one new row in
+// flags.cpp.
 #include <span>
 #include <string>
 #include <string_view>

@@ -1,6 +1,7 @@
 #pragma once
 // Reads HTTP/1.1 requests out of bytes the caller supplies (no sockets), so that the session
-// and the fuzz target run the same code. The framing rules it enforces (SPEC §8):
+// and the fuzz target run the same code. The framing rules it enforces (docs/operations.md,
+// "What one connection can make the server hold"):
 // - Bounded memory: the bytes held for a request that are not body — request line, header,
 //   chunk-size lines, chunk extensions, trailers — never exceed buffer_capacity(), which is
 //   max_header_bytes plus one read; the body is held only up to the limit set by

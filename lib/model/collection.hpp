@@ -28,7 +28,7 @@ struct collection {
   core::unix_seconds created_at = 0;
   core::unix_seconds updated_at = 0;
   std::uint64_t created_seq = 0;     // journal sequence of the create: orders listings
-  std::uint64_t version = 0;         // journal sequence of its last change (the ETag; SPEC §8)
+  std::uint64_t version = 0;         // journal sequence of its last change (the ETag; docs/journal-format.md §2)
   std::vector<track_entry> tracks;   // position == index
 };
 

@@ -1,5 +1,5 @@
-// Field-level rules of the request bodies (SPEC §2, §4). Fields are checked in document
-// order, so the first offending field is the one reported.
+// Field-level rules of the request bodies (docs/openapi.yaml, the *Request schemas). Fields
+// are checked in document order, so the first offending field is the one reported.
 #include "model/requests.hpp"
 
 #include <algorithm>

@@ -1,9 +1,10 @@
 #pragma once
-// Strict parsing of request bodies (SPEC §4): a body must be one JSON object with no
-// duplicate keys and no unknown fields; every field has its type and range checked.
-// Every failure is a core::problem with code validation_failed, `field` set to the
-// offending field ("body" when the body as a whole is wrong) and a one-line message
-// such as "name must be between 1 and 512 characters".
+// Strict parsing of request bodies (docs/openapi.yaml, the *Request schemas and the 422
+// ValidationFailed response): a body must be one JSON object with no duplicate keys and no
+// unknown fields; every field has its type and range checked. Every failure is a
+// core::problem with code validation_failed, `field` set to the offending field ("body"
+// when the body as a whole is wrong) and a one-line message such as "name must be between 1
+// and 512 characters".
 #include <cstddef>
 #include <optional>
 #include <string>

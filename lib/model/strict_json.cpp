@@ -95,7 +95,8 @@ struct strict_handler {
   }
   // Boost.JSON turns an integer literal beyond 64 bits into a double; it saturates instead
   // (to UINT64_MAX, or INT64_MIN when negative), so that it is still an integer: a large
-  // one is clamped like any other (SPEC §2: every integer >= 1).
+  // one is clamped like any other (every integer a request body may hold is >= 1:
+  // docs/openapi.yaml, ShareRequest.expires_in_days).
   bool on_double(double d, string_view s, error_code&) {
     number.append(s.data(), s.size());
     if (is_integer_literal(number)) {

@@ -1,5 +1,6 @@
 #pragma once
-// Field rules of SPEC §1 and §2. Pure functions, no allocation unless stated.
+// Field rules as docs/openapi.yaml states them (components/schemas: Name, CoverTrackId,
+// CoverImageUrl, TrackId...). Pure functions, no allocation unless stated.
 #include <cstddef>
 #include <optional>
 #include <string_view>
