@@ -1,5 +1,5 @@
-// The router in process, without sockets: the SPEC §3 order of checks, status codes of
-// the dispatch, request ids, and the public routes.
+// The router in process, without sockets: the order of checks docs/openapi.yaml states
+// (info.description), status codes of the dispatch, request ids, and the public routes.
 #include <boost/test/unit_test.hpp>
 
 #include <boost/json.hpp>

@@ -1,5 +1,6 @@
-// --fsync and --fsync-interval-ms reach the journal of the real server (SPEC §5): counted
-// with /metrics while a client writes one record at a time.
+// --fsync and --fsync-interval-ms reach the journal of the real server
+// (docs/journal-format.md §4): counted with /metrics while a client writes one record at a
+// time.
 #include <boost/test/unit_test.hpp>
 
 #include <functional>

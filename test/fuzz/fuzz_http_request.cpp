@@ -1,7 +1,7 @@
 // libFuzzer target: the server's request-reading path (http::request_reader), fed the input
 // the way the session feeds it from a socket. The first byte picks the read size (1..256);
 // the rest is the byte stream of one connection, read as pipelined requests until it runs
-// out or the reader refuses. Properties (request_reader.hpp's framing contract, SPEC §8):
+// out or the reader refuses. Properties (request_reader.hpp's framing contract, docs/operations.md):
 //  - buffered() <= buffer_capacity() at every step, and prepare() is never empty after
 //    need_more (the buffer is full only when parse() refuses);
 //  - step::head comes exactly once per request, before step::done;

@@ -1,4 +1,5 @@
-// request_reader: the framing rules of SPEC §8, fed from memory in pieces of every size.
+// request_reader: the framing rules of docs/operations.md ("What one connection can make
+// the server hold"), fed from memory in pieces of every size.
 #define BOOST_TEST_MODULE http
 #include <boost/test/unit_test.hpp>
 

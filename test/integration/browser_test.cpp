@@ -1,8 +1,9 @@
-// The seeds' JavaScript fetch examples in a real browser (SPEC §8, CORS): headless Chromium
-// loads a page from another loopback origin (page_server), which runs the create and update
-// examples verbatim against the server (their base URL aside) and writes what it saw into
-// the DOM; the test reads it back with --dump-dom. A page from an origin that is not in
-// --cors-origins must fail in the same browser, and nothing may reach the store.
+// The seeds' JavaScript fetch examples in a real browser (CORS: README.md, "Browsers,
+// concurrent edits and retries"): headless Chromium loads a page from another loopback
+// origin (page_server), which runs the create and update examples verbatim against the
+// server (their base URL aside) and writes what it saw into the DOM; the test reads it back
+// with --dump-dom. A page from an origin that is not in --cors-origins must fail in the
+// same browser, and nothing may reach the store.
 //
 // Chromium missing: the cases are reported skipped, except when MIXTAPE_REQUIRE_BROWSER is
 // set (tools/test.sh sets it, after installing chromium): then they fail.

@@ -1,6 +1,6 @@
-// What web clients expect (SPEC §8), over real HTTP: CORS headers and preflights, and
-// conditional requests — ETag, If-None-Match (304), If-Match (412) — with versions that
-// survive a restart and a snapshot.
+// What web clients expect (README.md, "Browsers, concurrent edits and retries"), over real
+// HTTP: CORS headers and preflights, and conditional requests — ETag, If-None-Match (304),
+// If-Match (412) — with versions that survive a restart and a snapshot.
 #define BOOST_TEST_MODULE integration_conditional
 #include <algorithm>
 #include <thread>

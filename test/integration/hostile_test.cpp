@@ -1,6 +1,7 @@
-// A hostile client against the real binary over raw sockets (SPEC §8 "HTTP"): bounded
-// memory for everything one request can make the server hold, no request smuggling
-// through Transfer-Encoding, HEAD without a body, the RFC 9112 rules proxies rely on.
+// A hostile client against the real binary over raw sockets (docs/operations.md, "What one
+// connection can make the server hold"): bounded memory for everything one request can make
+// the server hold, no request smuggling through Transfer-Encoding, HEAD without a body, the
+// RFC 9112 rules proxies rely on.
 #define BOOST_TEST_MODULE integration_hostile
 #include <boost/test/unit_test.hpp>
 

@@ -1,7 +1,7 @@
-// Idempotent retries (SPEC §8) over real HTTP: the retry of a keyed create, add or share
-// returns the first status and body and executes nothing — also after kill -9 between the
-// first request and its retry, and after a snapshot; the same key with another body is a
-// 422; the keys of one principal are not another's.
+// Idempotent retries (docs/openapi.yaml, Idempotency-Key) over real HTTP: the retry of a
+// keyed create, add or share returns the first status and body and executes nothing — also
+// after kill -9 between the first request and its retry, and after a snapshot; the same key
+// with another body is a 422; the keys of one principal are not another's.
 #define BOOST_TEST_MODULE integration_idempotency
 #include <sys/stat.h>
 

@@ -1,9 +1,9 @@
-// Rate limits against the real binary (issue 13, SPEC §8): a bucket per API key shared by
-// every I/O thread (exactly `burst` requests pass however they are spread over connections
-// and threads), the X-RateLimit-* headers on every answer where a limit applies, 429
-// RATE_LIMITED with a Retry-After that is long enough, refused writes not journaled, the
-// per-client-IP bucket of share links (X-Forwarded-For only from --trusted-proxies) and
-// its bounded table, and per-key limits reloaded on SIGHUP.
+// Rate limits against the real binary (issue 13; README.md, "Rate limits"): a bucket per
+// API key shared by every I/O thread (exactly `burst` requests pass however they are spread
+// over connections and threads), the X-RateLimit-* headers on every answer where a limit
+// applies, 429 RATE_LIMITED with a Retry-After that is long enough, refused writes not
+// journaled, the per-client-IP bucket of share links (X-Forwarded-For only from
+// --trusted-proxies) and its bounded table, and per-key limits reloaded on SIGHUP.
 #define BOOST_TEST_MODULE integration_rate_limits
 #include <boost/test/unit_test.hpp>
 

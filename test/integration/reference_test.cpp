@@ -1,6 +1,6 @@
-// The contract as a document (SPEC §9): the binary serves docs/openapi.json as built in, and
-// the /docs page with its files (our page and script, the vendored Swagger UI), without a key;
-// HEAD answers as GET.
+// The contract as a document (README.md, "The API as a document"): the binary serves
+// docs/openapi.json as built in, and the /docs page with its files (our page and script,
+// the vendored Swagger UI), without a key; HEAD answers as GET.
 #define BOOST_TEST_MODULE integration_reference
 #include <boost/test/unit_test.hpp>
 

@@ -1,6 +1,6 @@
 #pragma once
-// The track rules of SPEC §2 as the simplest thing that can be right: a vector per
-// collection, searched linearly. The store's track lists are checked against it.
+// The track rules of docs/openapi.yaml (AddTracksRequest, ReorderRequest) as the simplest
+// thing that can be right: a vector per collection, searched linearly. The store's track lists are checked against it.
 #include <algorithm>
 #include <cstdint>
 #include <set>

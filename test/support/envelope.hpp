@@ -1,5 +1,6 @@
 #pragma once
-// The SPEC §4 error envelope, checked field by field (for the integration tests).
+// The error envelope (docs/openapi.yaml, schemas/Error), checked field by field (for the
+// integration tests).
 #include <boost/test/unit_test.hpp>
 
 #include <boost/json.hpp>
@@ -12,7 +13,7 @@
 
 namespace mixtape::test {
 
-// Checks the SPEC §4 envelope and returns its "error" object.
+// Checks the envelope and returns its "error" object.
 inline boost::json::object check_envelope(const http_reply& r, unsigned status, std::string_view code) {
   boost::json::object error;
   BOOST_TEST_CONTEXT("status " << r.status << " body " << r.body) {
