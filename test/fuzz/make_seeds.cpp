@@ -49,8 +49,8 @@ std::vector<model::mutation> history() {
                           1700001000},
       model::add_tracks{coll, {"mtrack_4", "mtrack_5", "mtrack_1"}, 1700001100, 10000},
       model::revoke_share{"mslink_00000000000a", 1700001200},
-      // Guarded writes (SPEC §8): at the current version (12, the add_tracks above) with an
-      // Idempotency-Key, then at a stale one (a no-op).
+      // Guarded writes (journal-format.md §2): at the current version (12, the add_tracks
+      // above) with an Idempotency-Key, then at a stale one (a no-op).
       model::guarded_write{12, {"usr_a", "retry-1", mixtape::core::sha256("a request"), 1700087500},
                            std::make_shared<const model::mutation>(model::add_track{coll, "mtrack_6", 1700001200, 10000})},
       model::guarded_write{3, {}, std::make_shared<const model::mutation>(model::remove_track{coll, "mtrack_1", 1700001300})},

@@ -1,6 +1,6 @@
-// Idempotency-Key and If-Match in the service (SPEC §8), against a journal whose syncs the
-// test holds back: a key in flight is a 409, a remembered one replays, a key names the
-// principal's request only; If-Match guards each write.
+// Idempotency-Key and If-Match in the service (docs/openapi.yaml), against a journal whose
+// syncs the test holds back: a key in flight is a 409, a remembered one replays, a key
+// names the principal's request only; If-Match guards each write.
 #include <boost/test/unit_test.hpp>
 
 #include <boost/json.hpp>

@@ -1,6 +1,6 @@
-// Versions and guarded writes in the store (SPEC §8): a collection's version is the seq of
-// the last mutation that changed it; a guarded write applies only at its If-Match version,
-// and remembers its Idempotency-Key when it succeeds.
+// Versions and guarded writes in the store (journal-format.md §2): a collection's version
+// is the seq of the last mutation that changed it; a guarded write applies only at its
+// If-Match version, and remembers its Idempotency-Key when it succeeds.
 #include <boost/test/unit_test.hpp>
 
 #include "store/collection_store.hpp"

@@ -24,8 +24,8 @@ class history {
   model::mutation next() {
     model::mutation m = next_unguarded();
     ++calls_;
-    // Some writes come guarded (SPEC §8): by a version, mostly stale (nothing to change), or
-    // by an Idempotency-Key that the store remembers when the write succeeds.
+    // Some writes come guarded (journal-format.md §2): by a version, mostly stale (nothing
+    // to change), or by an Idempotency-Key that the store remembers when the write succeeds.
     const unsigned roll = pick(20);
     if (roll >= 3 || std::holds_alternative<model::delete_collection>(m)) return m;
     model::guarded_write g;
