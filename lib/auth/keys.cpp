@@ -62,7 +62,7 @@ decision authorize(const keyset& keys, std::string_view presented, std::string_v
 key_store::key_store(keyset initial) : current_(std::make_shared<const keyset>(std::move(initial))) {}
 
 std::shared_ptr<const keyset> key_store::current() const {
-  std::lock_guard lock(mutex_);
+  core::mutex_lock lock{mutex_};
   return current_;
 }
 
@@ -87,7 +87,7 @@ const keyset& key_store::for_this_thread() const {
 void key_store::replace(keyset next) {
   auto fresh = std::make_shared<const keyset>(std::move(next));
   {
-    std::lock_guard lock(mutex_);
+    core::mutex_lock lock{mutex_};
     current_.swap(fresh);
     generation_.fetch_add(1, std::memory_order_release);
   }

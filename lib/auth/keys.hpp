@@ -5,13 +5,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "core/mutex.hpp"
 #include "core/rate_limit.hpp"
 #include "core/sha256.hpp"
 #include "core/result.hpp"
@@ -116,8 +116,8 @@ class key_store {
 
  private:
   std::atomic<std::uint64_t> generation_{0};
-  mutable std::mutex mutex_;
-  std::shared_ptr<const keyset> current_;
+  mutable core::mutex mutex_;
+  std::shared_ptr<const keyset> current_ GUARDED_BY(mutex_);
 };
 
 }  // namespace mixtape::auth

@@ -1,13 +1,12 @@
 #include "core/log_buffer.hpp"
+#include "core/mutex.hpp"
 #include "core/thread_name.hpp"
 
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,17 +18,24 @@ constexpr std::size_t buffer_bytes = 1024 * 1024;  // ~0.3 s of 50k lines/s on o
 constexpr auto flush_interval = std::chrono::milliseconds(100);
 
 struct thread_buffer {
-  std::mutex mutex;
-  std::string pending;  // whole lines, at most buffer_bytes
+  thread_buffer() { pending.reserve(buffer_bytes); }
+  bool empty() EXCLUDES(mutex) {
+    core::mutex_lock lock{mutex};
+    return pending.empty();
+  }
+  core::mutex mutex;  // taken after sink::mutex when both are held (flush_all)
+  std::string pending GUARDED_BY(mutex);  // whole lines, at most buffer_bytes
 };
 
 // The flusher and every thread's buffer. A buffer outlives its thread until flushed.
 struct sink {
-  std::mutex mutex;
-  std::condition_variable wake;
-  std::vector<std::shared_ptr<thread_buffer>> buffers;
+  core::mutex mutex;
+  core::condition_variable wake;
+  std::vector<std::shared_ptr<thread_buffer>> buffers GUARDED_BY(mutex);
+  // Started, and tested for joinable(), under `mutex`; joined without it by stop(), which
+  // start-up and shutdown call one at a time (not GUARDED_BY for that join).
   std::thread flusher;
-  bool stopping = false;
+  bool stopping GUARDED_BY(mutex) = false;
   std::atomic<bool> on{false};
   std::atomic<std::uint64_t> dropped{0};
 
@@ -37,7 +43,7 @@ struct sink {
 
   void stop() {
     {
-      std::lock_guard lock{mutex};
+      core::mutex_lock lock{mutex};
       if (!flusher.joinable()) return;
       on = false;
       stopping = true;
@@ -51,14 +57,14 @@ struct sink {
   void flush_all() {
     std::vector<std::shared_ptr<thread_buffer>> list;
     {
-      std::lock_guard lock{mutex};
-      std::erase_if(buffers, [](const auto& b) { return b.use_count() == 1 && b->pending.empty(); });
+      core::mutex_lock lock{mutex};
+      std::erase_if(buffers, [](const auto& b) { return b.use_count() == 1 && b->empty(); });
       list = buffers;
     }
     std::string out;
     for (const auto& b : list) {
       {
-        std::lock_guard lock{b->mutex};
+        core::mutex_lock lock{b->mutex};
         out.swap(b->pending);
       }
       detail::write_stderr(out);
@@ -68,9 +74,9 @@ struct sink {
 
   void run() {
     name_this_thread("mixtape-log");
-    std::unique_lock lock{mutex};
+    core::mutex_lock lock{mutex};
     while (!stopping) {
-      wake.wait_for(lock, flush_interval);
+      wake.wait_for(mutex, flush_interval);
       lock.unlock();
       flush_all();
       lock.lock();
@@ -86,9 +92,8 @@ sink& the_sink() {
 thread_buffer& my_buffer() {
   thread_local std::shared_ptr<thread_buffer> mine = [] {
     auto b = std::make_shared<thread_buffer>();
-    b->pending.reserve(buffer_bytes);
     sink& s = the_sink();
-    std::lock_guard lock{s.mutex};
+    core::mutex_lock lock{s.mutex};
     s.buffers.push_back(b);
     return b;
   }();
@@ -99,7 +104,7 @@ thread_buffer& my_buffer() {
 
 void start_buffering() {
   sink& s = the_sink();
-  std::lock_guard lock{s.mutex};
+  core::mutex_lock lock{s.mutex};
   if (s.flusher.joinable()) return;
   s.stopping = false;
   s.flusher = std::thread([&s] { s.run(); });
@@ -118,7 +123,7 @@ bool buffer_line(std::string_view line) {
   thread_buffer& b = my_buffer();
   bool wake_flusher = false;
   {
-    std::lock_guard lock{b.mutex};  // contended only by the flusher's swap
+    core::mutex_lock lock{b.mutex};  // contended only by the flusher's swap
     if (b.pending.size() + line.size() > buffer_bytes) {
       s.dropped.fetch_add(1, std::memory_order_relaxed);
       return true;

@@ -64,7 +64,7 @@ bucket_table::bucket_table(std::size_t capacity)
 rate_verdict bucket_table::take(const bucket_key& key, const rate_limit& r, const rate_clock& now) {
   const std::size_t h = key_hash{seed_ ^ 0x5bd1e995u}(key);
   stripe& s = *stripes_[h % stripe_count];
-  std::lock_guard lock{s.mutex};
+  core::mutex_lock lock{s.mutex};
   auto it = s.tats.find(key);
   if (it == s.tats.end()) {
     if (s.tats.size() >= per_stripe_) make_room(s, now.monotonic_ns);
@@ -88,7 +88,7 @@ void bucket_table::make_room(stripe& s, std::int64_t now_ns) const {
 std::size_t bucket_table::size() const {
   std::size_t n = 0;
   for (const auto& s : stripes_) {
-    std::lock_guard lock{s->mutex};
+    core::mutex_lock lock{s->mutex};
     n += s->tats.size();
   }
   return n;

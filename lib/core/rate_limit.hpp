@@ -15,8 +15,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <unordered_map>
+
+#include "core/mutex.hpp"
 
 namespace mixtape::core {
 
@@ -68,12 +69,12 @@ class bucket_table {
     std::size_t operator()(const bucket_key& k) const noexcept;
   };
   struct alignas(64) stripe {
-    mutable std::mutex mutex;
-    std::unordered_map<bucket_key, std::int64_t, key_hash> tats;  // key -> tat
+    mutable core::mutex mutex;
+    std::unordered_map<bucket_key, std::int64_t, key_hash> tats GUARDED_BY(mutex);  // key -> tat
     explicit stripe(std::uint64_t seed) : tats(0, key_hash{seed}) {}
   };
-  // Frees room in a full stripe (its lock held), as the class comment says.
-  void make_room(stripe& s, std::int64_t now_ns) const;
+  // Frees room in a full stripe, as the class comment says.
+  void make_room(stripe& s, std::int64_t now_ns) const REQUIRES(s.mutex);
 
   std::uint64_t seed_;
   std::size_t per_stripe_;

@@ -46,7 +46,7 @@ bool compactor::start() {
   journal::writer* w = writer_.load();
   if (w == nullptr) return false;
   {
-    std::lock_guard lock{mutex_};
+    core::mutex_lock lock{mutex_};
     if (busy_ || stopping_ || std::chrono::steady_clock::now() < not_before_) return false;
     busy_ = true;
   }
@@ -54,7 +54,7 @@ bool compactor::start() {
   r.open_next = [this](std::uint64_t first_seq, std::error_code& ec) { return open_next(first_seq, ec); };
   r.on_rotated = [this](std::uint64_t seq) { on_rotated(seq); };
   if (w->request_rotation(std::move(r))) return true;
-  std::lock_guard lock{mutex_};
+  core::mutex_lock lock{mutex_};
   busy_ = false;
   return false;
 }
@@ -80,7 +80,7 @@ std::unique_ptr<journal::file> compactor::open_next(std::uint64_t first_seq, std
 void compactor::on_rotated(std::uint64_t covered_seq) {
   const std::uint64_t epoch = store_.begin_snapshot(covered_seq);
   {
-    std::lock_guard lock{mutex_};
+    core::mutex_lock lock{mutex_};
     job_ = job{covered_seq, epoch, std::chrono::steady_clock::now()};
   }
   cv_.notify_all();
@@ -92,9 +92,9 @@ void compactor::run() {
   // 10 weighs about a tenth of a default thread; it still progresses under full load).
   // Linux applies it to this thread only. Failure changes nothing but speed.
   ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
-  std::unique_lock lock{mutex_};
+  core::mutex_lock lock{mutex_};
   for (;;) {
-    cv_.wait(lock, [this] { return stopping_ || job_.has_value(); });
+    while (!stopping_ && !job_.has_value()) cv_.wait(mutex_);
     if (!job_) return;  // stopping with nothing to do
     const job j = *job_;
     job_.reset();
@@ -156,7 +156,7 @@ void compactor::finish(const job& j, const core::result<std::uint64_t>& written)
     return;
   }
   {
-    std::lock_guard lock{mutex_};
+    core::mutex_lock lock{mutex_};
     busy_ = false;
     if (written) {
       ++stats_.compactions;
@@ -182,7 +182,7 @@ void compactor::finish(const job& j, const core::result<std::uint64_t>& written)
 
 void compactor::stop() {
   {
-    std::lock_guard lock{mutex_};
+    core::mutex_lock lock{mutex_};
     stopping_ = true;
   }
   abandon_.store(true);
@@ -191,15 +191,18 @@ void compactor::stop() {
 }
 
 compaction_stats compactor::stats() const {
-  std::lock_guard lock{mutex_};
+  core::mutex_lock lock{mutex_};
   compaction_stats s = stats_;
   s.running = busy_;
   return s;
 }
 
 bool compactor::wait_for_finished(std::uint64_t n, std::chrono::milliseconds timeout) const {
-  std::unique_lock lock{mutex_};
-  return cv_.wait_for(lock, timeout, [&] { return stats_.compactions + stats_.failures >= n; });
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  core::mutex_lock lock{mutex_};
+  while (stats_.compactions + stats_.failures < n)
+    if (cv_.wait_until(mutex_, deadline) == std::cv_status::timeout) return stats_.compactions + stats_.failures >= n;
+  return true;
 }
 
 }  // namespace mixtape::durability

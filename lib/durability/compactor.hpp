@@ -9,13 +9,13 @@
 // later (after a delay that doubles up to a bound); it never harms the journal. A journal
 // rotation that fails is a journal failure: the writer poisons itself.
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
+#include <mutex>  // std::once_flag
 #include <optional>
 #include <string>
 #include <thread>
 
+#include "core/mutex.hpp"
 #include "core/result.hpp"
 #include "journal/snapshot_file.hpp"
 #include "journal/writer.hpp"
@@ -84,14 +84,16 @@ class compactor {
   compactor_options options_;
   store::collection_store& store_;
   std::atomic<journal::writer*> writer_{nullptr};
-  mutable std::mutex mutex_;
-  mutable std::condition_variable cv_;
-  bool busy_ = false;            // guarded: a compaction is between start() and finish()
-  bool stopping_ = false;        // guarded
-  std::optional<job> job_;       // guarded: handed from on_rotated() to the thread
-  std::chrono::steady_clock::time_point not_before_{};  // guarded: retry delay
-  std::chrono::milliseconds delay_;                      // guarded: the next retry delay
-  compaction_stats stats_;       // guarded
+  // mutex_ guards what the writer thread, the compaction thread and callers of stats()
+  // share: the members marked GUARDED_BY(mutex_), which clang checks.
+  mutable core::mutex mutex_;
+  mutable core::condition_variable cv_;
+  bool busy_ GUARDED_BY(mutex_) = false;  // a compaction is between start() and finish()
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  std::optional<job> job_ GUARDED_BY(mutex_);  // handed from on_rotated() to the thread
+  std::chrono::steady_clock::time_point not_before_ GUARDED_BY(mutex_){};  // retry delay
+  std::chrono::milliseconds delay_ GUARDED_BY(mutex_);                      // the next retry delay
+  compaction_stats stats_ GUARDED_BY(mutex_);
   std::atomic<bool> abandon_{false};
   std::once_flag join_once_;
   std::thread thread_;

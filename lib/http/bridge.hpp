@@ -3,7 +3,6 @@
 // inline (no hop through the scheduler); writes are answered from the journal thread,
 // and then the session is resumed on its own executor.
 #include <memory>
-#include <mutex>
 #include <optional>
 
 #include <boost/asio/any_completion_handler.hpp>
@@ -12,6 +11,7 @@
 #include <boost/asio/post.hpp>
 
 #include "api/message.hpp"
+#include "core/mutex.hpp"
 
 namespace mixtape::http {
 
@@ -25,7 +25,7 @@ class reply_slot : public std::enable_shared_from_this<reply_slot> {
 
   // The response if it has arrived already.
   std::optional<api::response> take() {
-    std::lock_guard lock{mutex_};
+    core::mutex_lock lock{mutex_};
     return std::exchange(ready_, std::nullopt);
   }
 
@@ -35,7 +35,7 @@ class reply_slot : public std::enable_shared_from_this<reply_slot> {
     return boost::asio::async_initiate<CompletionToken, void(api::response)>(
         [self = shared_from_this()](auto handler) {
           auto ex = boost::asio::get_associated_executor(handler);
-          std::unique_lock lock{self->mutex_};
+          core::mutex_lock lock{self->mutex_};
           if (auto r = std::exchange(self->ready_, std::nullopt)) {  // arrived meanwhile
             lock.unlock();
             boost::asio::post(ex, [h = std::move(handler), r = std::move(*r)]() mutable { std::move(h)(std::move(r)); });
@@ -49,7 +49,7 @@ class reply_slot : public std::enable_shared_from_this<reply_slot> {
 
  private:
   void deliver(api::response r) {
-    std::unique_lock lock{mutex_};
+    core::mutex_lock lock{mutex_};
     if (!waiter_) {
       ready_ = std::move(r);
       return;
@@ -64,10 +64,10 @@ class reply_slot : public std::enable_shared_from_this<reply_slot> {
     });
   }
 
-  std::mutex mutex_;
-  std::optional<api::response> ready_;
-  std::optional<boost::asio::any_completion_handler<void(api::response)>> waiter_;
-  std::optional<boost::asio::executor_work_guard<boost::asio::any_io_executor>> work_;
+  core::mutex mutex_;
+  std::optional<api::response> ready_ GUARDED_BY(mutex_);
+  std::optional<boost::asio::any_completion_handler<void(api::response)>> waiter_ GUARDED_BY(mutex_);
+  std::optional<boost::asio::executor_work_guard<boost::asio::any_io_executor>> work_ GUARDED_BY(mutex_);
 };
 
 }  // namespace mixtape::http

@@ -4,9 +4,7 @@
 
 #include <unistd.h>
 
-#include <condition_variable>
 #include <cstdlib>
-#include <mutex>
 #include <thread>
 
 #include <boost/asio/as_tuple.hpp>
@@ -16,6 +14,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/log.hpp"
+#include "core/mutex.hpp"
 #include "core/sd_notify.hpp"
 #include "core/thread_name.hpp"
 #include "http/worker.hpp"
@@ -32,9 +31,9 @@ struct server::impl {
   shared_state state;
   std::vector<std::unique_ptr<worker>> workers;
   std::uint16_t port = 0;
-  std::mutex mutex;
-  std::condition_variable stop_requested_cv;
-  bool stop_requested = false;  // guarded by mutex
+  core::mutex mutex;
+  core::condition_variable stop_requested_cv;
+  bool stop_requested GUARDED_BY(mutex) = false;
 };
 
 namespace {
@@ -158,7 +157,7 @@ std::uint16_t server::port() const noexcept { return impl_->port; }
 std::size_t server::open_connections() const noexcept { return impl_->state.open_connections.load(); }
 
 void server::stop() {
-  std::lock_guard lock{impl_->mutex};
+  core::mutex_lock lock{impl_->mutex};
   impl_->stop_requested = true;
   impl_->stop_requested_cv.notify_all();
 }
@@ -194,8 +193,8 @@ void server::run(std::function<void()> on_hangup, const std::function<void()>& o
   if (on_ready) on_ready();
   core::sd_notify("READY=1");
   {
-    std::unique_lock lock{impl_->mutex};
-    impl_->stop_requested_cv.wait(lock, [&] { return impl_->stop_requested; });
+    core::mutex_lock lock{impl_->mutex};
+    while (!impl_->stop_requested) impl_->stop_requested_cv.wait(impl_->mutex);
   }
   core::sd_notify("STOPPING=1");
   impl_->state.router.set_draining();

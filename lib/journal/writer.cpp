@@ -29,7 +29,7 @@ void writer::submit(std::uint8_t type, std::string payload, completion done) {
     done(core::errc::internal, 0);
     return;
   }
-  std::unique_lock lock(mutex_);
+  core::mutex_lock lock{mutex_};
   if (closing_) {
     lock.unlock();
     done(core::errc::unavailable, 0);  // on the caller's thread; see `completion`
@@ -43,7 +43,7 @@ void writer::submit(std::uint8_t type, std::string payload, completion done) {
 
 void writer::close() {
   {
-    std::lock_guard lock(mutex_);
+    core::mutex_lock lock{mutex_};
     closing_ = true;
   }
   wake_.notify_one();
@@ -51,7 +51,7 @@ void writer::close() {
 }
 
 bool writer::request_rotation(rotation r) {
-  std::unique_lock lock(mutex_);
+  core::mutex_lock lock{mutex_};
   if (closing_ || rotation_ || !healthy_) return false;
   rotation_ = std::make_unique<rotation>(std::move(r));
   lock.unlock();
@@ -62,7 +62,7 @@ bool writer::request_rotation(rotation r) {
 bool writer::healthy() const noexcept { return healthy_.load(); }
 
 writer_stats writer::stats() const {
-  std::lock_guard lock(mutex_);
+  core::mutex_lock lock{mutex_};
   return stats_;
 }
 
@@ -72,8 +72,8 @@ writer_stats writer::stats() const {
 // held during I/O or a completion.
 void writer::run() {
   core::name_this_thread("mixtape-journal");
-  std::unique_lock lock(mutex_);
-  while (wait_for_work(lock)) {
+  core::mutex_lock lock{mutex_};
+  while (wait_for_work()) {
     if (rotation_ && !closing_) {  // between batches: everything written has completed
       auto r = std::move(rotation_);
       lock.unlock();
@@ -87,7 +87,7 @@ void writer::run() {
       lock.lock();
       continue;
     }
-    gather(lock);
+    gather();
     std::deque<pending> batch = take_batch();
     lock.unlock();
     if (healthy_)
@@ -106,14 +106,18 @@ void writer::run() {
 
 // Waits until there is a batch to write, the batch-policy sync is due, or close() was
 // called with nothing left queued; returns false only in that last case.
-bool writer::wait_for_work(std::unique_lock<std::mutex>& lock) {
-  const auto ready = [this] { return !queue_.empty() || closing_ || rotation_; };
-  if (options_.policy == fsync_policy::batch && unsynced_ && healthy_)
-    wake_.wait_until(lock, last_sync_ + options_.interval, ready);
-  else
-    wake_.wait(lock, ready);
+bool writer::wait_for_work() {
+  if (options_.policy == fsync_policy::batch && unsynced_ && healthy_) {
+    const auto sync_due = last_sync_ + options_.interval;
+    while (!has_work())
+      if (wake_.wait_until(mutex_, sync_due) == std::cv_status::timeout) break;
+  } else {
+    while (!has_work()) wake_.wait(mutex_);
+  }
   return !queue_.empty() || !closing_;
 }
+
+bool writer::has_work() const { return !queue_.empty() || closing_ || rotation_; }
 
 // Group commit, `always` mode: an fdatasync costs about as much for one record as for
 // sixty, so before starting a batch, wait for the writes on their way: until as many
@@ -121,15 +125,19 @@ bool writer::wait_for_work(std::unique_lock<std::mutex>& lock) {
 // queued behind it), for at most gather_max and the last sync's duration. A closed loop of
 // N clients then commits in batches of N instead of alternating halves (measured: +30 %
 // creates/s with 64 clients, bench/RESULTS.md); a lone client is its own whole flight and
-// never waits. mutex_ held.
-void writer::gather(std::unique_lock<std::mutex>& lock) {
+// never waits.
+void writer::gather() {
   if (options_.policy != fsync_policy::always || options_.gather_max.count() == 0) return;
-  const auto enough = [this] { return queue_.size() >= in_flight_ || closing_ || rotation_; };
-  if (enough()) return;
+  if (gathered()) return;
   wake_at_ = in_flight_;
-  wake_.wait_for(lock, std::min<std::chrono::steady_clock::duration>(options_.gather_max, last_sync_took_), enough);
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::min<std::chrono::steady_clock::duration>(options_.gather_max, last_sync_took_);
+  while (!gathered())
+    if (wake_.wait_until(mutex_, deadline) == std::cv_status::timeout) break;
   wake_at_ = 1;
 }
+
+bool writer::gathered() const { return queue_.size() >= in_flight_ || closing_ || rotation_; }
 
 // The switch itself (writer thread, between batches). The old file is synced first so that
 // a snapshot covering its records never relies on unsynced bytes, and so that recovery may
@@ -148,14 +156,14 @@ void writer::rotate(rotation r) {
   if (!next) return poison("open next journal file", ec ? ec : std::make_error_code(std::errc::io_error));
   file_ = std::move(next);
   {
-    std::lock_guard lock(mutex_);
+    core::mutex_lock lock{mutex_};
     stats_.rotations += 1;
     stats_.file_bytes = file_->size();
   }
   if (r.on_rotated) r.on_rotated(last_written_seq_);
 }
 
-// Takes records from the front of the queue (mutex_ held) until the next one would
+// Takes records from the front of the queue until the next one would
 // take the batch over max_batch_bytes; always at least one record.
 std::deque<writer::pending> writer::take_batch() {
   std::deque<pending> batch;
@@ -189,7 +197,7 @@ void writer::commit(std::deque<pending>& batch) {
     }
   }
   {
-    std::lock_guard lock(mutex_);
+    core::mutex_lock lock{mutex_};
     stats_.records += batch.size();
     stats_.bytes += frame_buffer_.size();
     stats_.batches += 1;
@@ -198,7 +206,7 @@ void writer::commit(std::deque<pending>& batch) {
   }
   for (auto& p : batch) p.done({}, p.seq);
   {
-    std::lock_guard lock(mutex_);
+    core::mutex_lock lock{mutex_};
     in_flight_ = batch.size() + queue_.size();
   }
   if (options_.policy == fsync_policy::batch) sync_if_due();
@@ -211,7 +219,7 @@ std::error_code writer::sync_now() {
   unsynced_ = false;
   last_sync_ = std::chrono::steady_clock::now();
   last_sync_took_ = last_sync_ - started;
-  std::lock_guard lock(mutex_);
+  core::mutex_lock lock{mutex_};
   stats_.syncs += 1;
   return {};
 }

@@ -3,16 +3,16 @@
 // records in groups (one append + one fdatasync per batch).
 #include <chrono>
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
+#include <mutex>  // std::once_flag
 #include <string>
 #include <system_error>
 #include <thread>
 
+#include "core/mutex.hpp"
 #include "journal/file.hpp"
 
 namespace mixtape::journal {
@@ -109,9 +109,11 @@ class writer {
   };
 
   void run();
-  bool wait_for_work(std::unique_lock<std::mutex>& lock);
-  void gather(std::unique_lock<std::mutex>& lock);
-  std::deque<pending> take_batch();
+  bool wait_for_work() REQUIRES(mutex_);
+  bool has_work() const REQUIRES(mutex_);
+  void gather() REQUIRES(mutex_);
+  bool gathered() const REQUIRES(mutex_);
+  std::deque<pending> take_batch() REQUIRES(mutex_);
   void commit(std::deque<pending>& batch);
   std::error_code sync_now();
   void sync_if_due();
@@ -119,19 +121,22 @@ class writer {
   void poison(const char* op, std::error_code ec);
   void fail_all(std::deque<pending>& batch, std::error_code ec);
 
+  // Two kinds of state: what submitters and the writer thread share, GUARDED_BY(mutex_)
+  // (clang checks it: core/thread_annotations.hpp), and what only the writer thread
+  // touches after construction, which takes no lock and is marked "writer thread only".
   std::unique_ptr<file> file_;  // writer thread only (after construction)
   writer_options options_;
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<pending> queue_;   // guarded by mutex_
-  std::size_t wake_at_ = 1;     // guarded by mutex_: submit() wakes the writer at this queue size
-  std::size_t in_flight_ = 0;   // guarded by mutex_: records in flight when the last batch completed
-  std::uint64_t next_seq_;      // guarded by mutex_
-  bool closing_ = false;        // guarded by mutex_
-  std::unique_ptr<rotation> rotation_;  // guarded by mutex_: a pending rotation
+  mutable core::mutex mutex_;
+  core::condition_variable wake_;
+  std::deque<pending> queue_ GUARDED_BY(mutex_);
+  std::size_t wake_at_ GUARDED_BY(mutex_) = 1;    // submit() wakes the writer at this queue size
+  std::size_t in_flight_ GUARDED_BY(mutex_) = 0;  // records in flight when the last batch completed
+  std::uint64_t next_seq_ GUARDED_BY(mutex_);
+  bool closing_ GUARDED_BY(mutex_) = false;
+  std::unique_ptr<rotation> rotation_ GUARDED_BY(mutex_);  // a pending rotation
   std::uint64_t last_written_seq_;      // writer thread only: the last record appended
   std::atomic<bool> healthy_{true};
-  writer_stats stats_;          // guarded by mutex_
+  writer_stats stats_ GUARDED_BY(mutex_);
   std::string frame_buffer_;    // writer thread only
   std::chrono::steady_clock::time_point last_sync_;  // writer thread only
   std::chrono::steady_clock::duration last_sync_took_{};  // writer thread only
