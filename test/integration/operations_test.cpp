@@ -203,12 +203,13 @@ BOOST_AUTO_TEST_CASE(metrics_count_requests_journal_and_connections) {
 // Every family the server exposes, after traffic that fills them (creates, 404s, a 429, a
 // compaction), passes `promtool check metrics`: names, units, types, HELP lines.
 BOOST_AUTO_TEST_CASE(the_exposition_passes_promtool_after_real_traffic, *boost::unit_test::precondition(promtool_available())) {
-  live_server s{{"--compact-bytes", "4096", "--rate-limit", "600", "--rate-burst", "40"}};
+  // A burst of 100 leaves room for the 404 and the creates (a compaction takes ~20 of them).
+  live_server s{{"--compact-bytes", "4096", "--rate-limit", "60", "--rate-burst", "100"}};
   BOOST_REQUIRE(s.process->started());
-  for (int i = 0; i < 40 && !s.process->wait_for_stderr("compaction done", std::chrono::milliseconds(0)); ++i)
+  BOOST_TEST(s.call("GET", s.collections_url() + "/mcoll_ffffffffffff").status == 404u);
+  for (int i = 0; i < 60 && !s.process->wait_for_stderr("compaction done", std::chrono::milliseconds(0)); ++i)
     s.create(std::string(200, 'c') + std::to_string(i));
   BOOST_REQUIRE(s.process->wait_for_stderr("compaction done"));
-  s.call("GET", s.collections_url() + "/mcoll_ffffffffffff");
   for (int i = 0; i < 200 && s.call("GET", s.collections_url()).status != 429u; ++i) {}
   const auto m = s.call("GET", "/metrics", "", "");
   BOOST_REQUIRE(m.status == 200u);
