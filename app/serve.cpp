@@ -45,7 +45,7 @@ api::gauges gauges_of(const store::collection_store& store, durability::engine& 
   const auto cs = engine.compaction().stats();
   api::gauges g;
   g.collections = store.size();
-  g.share_links = store.share_count();
+  g.share_links = store.shares().size();
   g.connections_open = server ? server->open_connections() : 0;
   g.journal_records = js.records;
   g.journal_bytes = js.bytes;
@@ -59,8 +59,8 @@ api::gauges gauges_of(const store::collection_store& store, durability::engine& 
   g.compaction_failures = cs.failures;
   g.snapshot_seq = cs.snapshot_seq;
   g.last_compaction_ms = cs.last_duration_ms;
-  g.idempotency_keys = store.remembered_count();
-  g.idempotency_keys_forgotten = store.remembered_forgotten_early();
+  g.idempotency_keys = store.remembered().size();
+  g.idempotency_keys_forgotten = store.remembered().forgotten_early();
   return g;
 }
 
@@ -123,7 +123,7 @@ int serve(const config::server_config& cfg) {
   auto secret = core::load_or_create_secret(cfg.data_dir + "/" + core::secret_file_name);
   if (!secret) return fail(secret.error().message);
   store::collection_store store;
-  store.set_idempotency_limit(cfg.idempotency_keys);  // before recovery: replay remembers keys
+  store.remembered().set_limit(cfg.idempotency_keys);  // before recovery: replay remembers keys
   auto engine = durability::engine::open(durability_options_of(cfg), store);
   if (!engine) return fail(engine.error().message);
   journal::writer& writer = engine.value()->writer();

@@ -11,6 +11,7 @@
 
 #include <concepts>
 #include <type_traits>
+#include <utility>
 
 #include "model/binary_codec.hpp"
 
@@ -128,7 +129,7 @@ core::result<mutation> decode_guarded(std::string_view payload) {
   r(inner);
   if (!r.ok()) return corrupt(r.error());
   if (!r.at_end()) return corrupt("trailing bytes after record payload");
-  if (inner_type == record_type(mutation{guarded_write{}})) return corrupt("a guarded write inside a guarded write");
+  if (inner_type == to_byte(record_type::guarded_write)) return corrupt("a guarded write inside a guarded write");
   auto m = decode(inner_type, inner);
   if (!m) return std::move(m).error();
   g.inner = std::make_shared<const mutation>(std::move(m).value());
@@ -137,8 +138,31 @@ core::result<mutation> decode_guarded(std::string_view payload) {
 
 }  // namespace
 
-std::uint8_t record_type(const mutation& m) noexcept {
-  return static_cast<std::uint8_t>(m.index() + 1);
+template <std::size_t... I>
+constexpr bool types_follow_the_variant(std::index_sequence<I...>) {
+  return ((to_byte(record_type_of<std::variant_alternative_t<I, mutation>>) == I + 1) && ...);
+}
+static_assert(types_follow_the_variant(std::make_index_sequence<std::variant_size_v<mutation>>{}),
+              "the alternatives of `mutation` must be in record_type order: the values are on disk");
+
+record_type type_of(const mutation& m) noexcept {
+  return std::visit([](const auto& alt) { return record_type_of<std::decay_t<decltype(alt)>>; }, m);
+}
+
+std::string type_name(std::uint8_t type) {
+  switch (static_cast<record_type>(type)) {
+    case record_type::create_collection: return "create_collection";
+    case record_type::update_collection: return "update_collection";
+    case record_type::delete_collection: return "delete_collection";
+    case record_type::add_track: return "add_track";
+    case record_type::remove_track: return "remove_track";
+    case record_type::reorder_tracks: return "reorder_tracks";
+    case record_type::create_share: return "create_share";
+    case record_type::add_tracks: return "add_tracks";
+    case record_type::revoke_share: return "revoke_share";
+    case record_type::guarded_write: return "guarded_write";
+  }
+  return "type_" + std::to_string(type);
 }
 
 std::string encode(const mutation& m) {
@@ -146,7 +170,7 @@ std::string encode(const mutation& m) {
   writer w(out);
   if (const auto* g = std::get_if<guarded_write>(&m)) {
     stamp_fields(*g, w);
-    w(record_type(*g->inner));
+    w(type_byte(*g->inner));
     w(encode(*g->inner));
     return out;
   }
@@ -179,22 +203,22 @@ std::string_view target_collection(const mutation& m) noexcept {
       m);
 }
 
-static_assert(std::variant_size_v<mutation> == 10, "decode() must list every alternative");
+static_assert(std::variant_size_v<mutation> == 10, "decode() and type_name() must list every alternative");
 
 core::result<mutation> decode(std::uint8_t type, std::string_view payload) {
-  switch (type) {
-    case 1: return decode_as<create_collection>(payload);
-    case 2: return decode_as<update_collection>(payload);
-    case 3: return decode_as<delete_collection>(payload);
-    case 4: return decode_as<add_track>(payload);
-    case 5: return decode_as<remove_track>(payload);
-    case 6: return decode_as<reorder_tracks>(payload);
-    case 7: return decode_as<create_share>(payload);
-    case 8: return decode_as<add_tracks>(payload);
-    case 9: return decode_as<revoke_share>(payload);
-    case 10: return decode_guarded(payload);
-    default: return corrupt("unknown record type " + std::to_string(type));
+  switch (static_cast<record_type>(type)) {
+    case record_type::create_collection: return decode_as<create_collection>(payload);
+    case record_type::update_collection: return decode_as<update_collection>(payload);
+    case record_type::delete_collection: return decode_as<delete_collection>(payload);
+    case record_type::add_track: return decode_as<add_track>(payload);
+    case record_type::remove_track: return decode_as<remove_track>(payload);
+    case record_type::reorder_tracks: return decode_as<reorder_tracks>(payload);
+    case record_type::create_share: return decode_as<create_share>(payload);
+    case record_type::add_tracks: return decode_as<add_tracks>(payload);
+    case record_type::revoke_share: return decode_as<revoke_share>(payload);
+    case record_type::guarded_write: return decode_guarded(payload);
   }
+  return corrupt("unknown record type " + std::to_string(type));
 }
 
 }  // namespace mixtape::model

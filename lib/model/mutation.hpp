@@ -99,8 +99,43 @@ std::string_view target_collection(const mutation& m) noexcept;
 // The time a write happened (every alternative's `at`; a guarded write's inner one's).
 core::unix_seconds time_of(const mutation& m) noexcept;
 
-// The journal record type byte of each alternative: the variant index + 1. Stable on disk.
-std::uint8_t record_type(const mutation& m) noexcept;
+// The journal record type byte of each mutation (docs/journal-format.md §2, "Record types
+// and payloads"). The values are on disk: never renumber one. A new mutation takes the next
+// value and goes at the end of `mutation`; mutation.cpp's static_assert ties the variant's
+// order to these values, so reordering it fails to compile instead of changing the format.
+enum class record_type : std::uint8_t {
+  create_collection = 1,
+  update_collection = 2,
+  delete_collection = 3,
+  add_track = 4,
+  remove_track = 5,
+  reorder_tracks = 6,
+  create_share = 7,
+  add_tracks = 8,
+  revoke_share = 9,
+  guarded_write = 10,
+};
+constexpr std::uint8_t to_byte(record_type t) noexcept { return static_cast<std::uint8_t>(t); }
+
+// The record type of each alternative of `mutation`.
+template <class T>
+inline constexpr record_type record_type_of = T::no_record_type;  // only the specializations exist
+template <> inline constexpr record_type record_type_of<create_collection> = record_type::create_collection;
+template <> inline constexpr record_type record_type_of<update_collection> = record_type::update_collection;
+template <> inline constexpr record_type record_type_of<delete_collection> = record_type::delete_collection;
+template <> inline constexpr record_type record_type_of<add_track> = record_type::add_track;
+template <> inline constexpr record_type record_type_of<remove_track> = record_type::remove_track;
+template <> inline constexpr record_type record_type_of<reorder_tracks> = record_type::reorder_tracks;
+template <> inline constexpr record_type record_type_of<create_share> = record_type::create_share;
+template <> inline constexpr record_type record_type_of<add_tracks> = record_type::add_tracks;
+template <> inline constexpr record_type record_type_of<revoke_share> = record_type::revoke_share;
+template <> inline constexpr record_type record_type_of<guarded_write> = record_type::guarded_write;
+
+// The record type of a mutation, and its byte as the journal stores it.
+record_type type_of(const mutation& m) noexcept;
+inline std::uint8_t type_byte(const mutation& m) noexcept { return to_byte(type_of(m)); }
+// The name of a record type byte ("create_collection", ...), "type_<n>" for an unknown one.
+std::string type_name(std::uint8_t type);
 
 // Compact little-endian binary encoding (strings: u32 length + bytes; optionals: a
 // presence byte). Versioned by the journal file header.

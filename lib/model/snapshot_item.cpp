@@ -79,7 +79,7 @@ core::problem bad_item(std::size_t offset, std::string_view why) {
 
 core::result<snapshot_item_view> decode_item(std::uint8_t kind, std::string_view payload, std::size_t offset) {
   if (kind == kind_share_v1) {
-    auto m = decode(record_type(mutation{create_share{}}), payload);
+    auto m = decode(to_byte(record_type::create_share), payload);
     if (!m) return bad_item(offset, m.error().message);
     return snapshot_item_view{share_state{std::get<create_share>(std::move(m).value()), {}, {}, 0, std::nullopt}};
   }
@@ -91,7 +91,7 @@ core::result<snapshot_item_view> decode_item(std::uint8_t kind, std::string_view
     share_extra(s, r);
     if (!r.ok()) return bad_item(offset, r.error());
     if (!r.at_end()) return bad_item(offset, "trailing bytes after the share link");
-    auto m = decode(record_type(mutation{create_share{}}), record);
+    auto m = decode(to_byte(record_type::create_share), record);
     if (!m) return bad_item(offset, m.error().message);
     s.link = std::get<create_share>(std::move(m).value());
     return snapshot_item_view{std::move(s)};

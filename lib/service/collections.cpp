@@ -68,7 +68,7 @@ void collections::commit_counting(const caller& who, model::mutation m, const wr
   if (!journal_.healthy()) return done(journal_unavailable());
   if (guard.if_match != 0 || !guard.idempotency.key.empty())
     m = model::guarded_write{guard.if_match, guard.idempotency, std::make_shared<const model::mutation>(std::move(m))};
-  const auto type = model::record_type(m);
+  const auto type = model::type_byte(m);
   std::string payload = model::encode(m);
   journal_.submit(type, std::move(payload),
                   [this, who, m = std::move(m), respond = std::move(respond), done = std::move(done)](

@@ -9,7 +9,6 @@
 // reply is produced right after its own apply, before any later mutation applies.
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <unordered_set>
 #include <vector>
@@ -17,6 +16,7 @@
 #include <string_view>
 
 #include "core/clock.hpp"
+#include "core/mutex.hpp"
 #include "core/secret_file.hpp"
 #include "core/result.hpp"
 #include "journal/writer.hpp"
@@ -124,8 +124,8 @@ class collections {
   std::string keyed_share_token(const model::idempotency_stamp& stamp) const;
   std::string share_url(std::string_view token) const;
 
-  mutable std::mutex keyed_mutex_;
-  std::unordered_set<std::string> keys_in_flight_;  // guarded by keyed_mutex_
+  mutable core::mutex keyed_mutex_;
+  std::unordered_set<std::string> keys_in_flight_ GUARDED_BY(keyed_mutex_);
   // The version a write must find (0: any) given the collection's `current` one, or the 412.
   static core::result<std::uint64_t> expected_version(const conditions& when, std::uint64_t current);
   // `body` as a reply carrying the collection's current version.

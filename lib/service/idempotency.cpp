@@ -63,9 +63,9 @@ bool collections::start_keyed(const caller& who, std::string_view route, std::st
   {
     // Under the lock: a write's completion releases its key only after the store remembers
     // it, so a retry sees the key in flight or remembered, never neither.
-    std::lock_guard lock{keyed_mutex_};
+    core::mutex_lock lock{keyed_mutex_};
     in_flight = keys_in_flight_.contains(flight);
-    if (!in_flight) first = store_.find_remembered(who.principal, key, now);
+    if (!in_flight) first = store_.remembered().find(who.principal, key, now);
     if (!in_flight && !first) keys_in_flight_.insert(flight);
   }
   if (in_flight) {
@@ -85,7 +85,7 @@ bool collections::start_keyed(const caller& who, std::string_view route, std::st
   stamp.expires_at = now + options_.idempotency_ttl_seconds;
   done = [this, flight = std::move(flight), inner = std::move(done)](reply r) {
     {
-      std::lock_guard lock{keyed_mutex_};
+      core::mutex_lock lock{keyed_mutex_};
       keys_in_flight_.erase(flight);
     }
     inner(std::move(r));
@@ -98,8 +98,9 @@ reply collections::replay(const caller& who, const model::remembered_write& w, s
   const auto at = static_cast<core::unix_seconds>(w.number);
   const auto broken = [] { return core::problem{core::errc::internal, "", "a remembered request no longer parses"}; };
   reply r{std::string{}};
-  switch (w.record_type) {
-    case 1: {  // create_collection: the collection as it was created
+  using model::record_type;
+  switch (static_cast<record_type>(w.record_type)) {
+    case record_type::create_collection: {  // the collection as it was created
       auto req = model::parse_create(body);
       if (!req) return broken();
       const auto json = model::render(w.text, req->name, req->description, req->cover_track_id,
@@ -111,8 +112,8 @@ reply collections::replay(const caller& who, const model::remembered_write& w, s
       r.version = store_.version_of(w.text, who.org, who.principal).value_or(0);
       break;
     }
-    case 4:    // add_track
-    case 8: {  // add_tracks
+    case record_type::add_track:
+    case record_type::add_tracks: {
       auto req = model::parse_add_track(body);
       if (!req) return broken();
       r = req->batch ? reply{detail::tracks_added_body(id, w.number)}
@@ -121,7 +122,7 @@ reply collections::replay(const caller& who, const model::remembered_write& w, s
       r.version = store_.version_of(id, who.org, who.principal).value_or(0);
       break;
     }
-    case 7: {  // create_share: the token again from the HMAC, the rest from the request
+    case record_type::create_share: {  // the token again from the HMAC, the rest from the request
       auto req = model::parse_share(body);
       if (!req) return broken();
       store::share_link link{w.text, std::string{id}, req->visibility, std::nullopt, at, nullptr, 0, std::nullopt};

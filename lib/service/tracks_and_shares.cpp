@@ -117,7 +117,7 @@ void collections::share(const caller& who, std::string_view id, std::string_view
   const core::unix_seconds now = options_.now();
   model::create_share m;
   do m.share_id = std::string{core::share_prefix} + core::random_hex(6);
-  while (store_.share_id_in_use(m.share_id));
+  while (store_.shares().id_in_use(m.share_id));
   m.collection_id = std::string{id};
   // 256 bits, random, or under a key an HMAC a replay recomputes; only its hash is kept.
   const std::string token = stamp.key.empty() ? core::random_base64url(32) : keyed_share_token(stamp);
@@ -158,7 +158,7 @@ reply collections::list_shares(const caller& who, std::string_view id) const {
 void collections::revoke_share(const caller& who, std::string_view share_id, reply_fn done) {
   static constexpr std::string_view revoked = "Share link revoked.";
   if (!core::is_share_id(share_id)) return done(share_not_found());
-  const auto link = store_.find_share_by_id(share_id, who.org, who.principal);
+  const auto link = store_.shares().find_by_id(share_id, who.org, who.principal);
   if (!link) return done(share_not_found());
   std::string id{share_id};
   if (link->revoked_at) return done(success_body(id, revoked));  // nothing to write

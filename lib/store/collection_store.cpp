@@ -13,10 +13,6 @@ struct overloaded : Fs... {
 template <class... Fs>
 overloaded(Fs...) -> overloaded<Fs...>;
 
-std::string hash_key(const std::array<unsigned char, 32>& h) {
-  return {reinterpret_cast<const char*>(h.data()), h.size()};
-}
-
 // Sets `field` to `value` when they differ; reports whether it did.
 template <class T>
 bool assign(T& field, const T& value) {
@@ -111,14 +107,14 @@ outcome collection_store::apply_guarded(const model::guarded_write& g, std::uint
     const auto number = model::collection_number(model::target_collection(*g.inner));
     if (!number) return outcome::not_found;
     const shard& s = shard_of(*number);
-    std::lock_guard lock{s.mutex};
+    core::mutex_lock lock{s.mutex};
     const entry* e = find(s, *number);
     if (!e) return outcome::not_found;
     if (e->head.version != g.if_match) return outcome::precondition_failed;
   }
   const outcome result = apply_one(*g.inner, seq, tracks_added);
   if (!g.idempotency.key.empty() && (result == outcome::applied || result == outcome::unchanged)) {
-    model::remembered_write w{g.idempotency, model::record_type(*g.inner), 0, {}};
+    model::remembered_write w{g.idempotency, model::type_byte(*g.inner), 0, {}};
     if (const auto* c = std::get_if<model::create_collection>(g.inner.get())) {
       w.number = static_cast<std::uint64_t>(c->at);
       w.text = c->id;
@@ -128,8 +124,6 @@ outcome collection_store::apply_guarded(const model::guarded_write& g, std::uint
     } else {
       w.number = tracks_added;
     }
-    std::lock_guard lock{shares_mutex_};
-    capture_shares();
     remembered_.remember(std::move(w), model::time_of(*g.inner));
   }
   return result;
@@ -145,7 +139,7 @@ outcome collection_store::apply_one(const model::mutation& m, std::uint64_t seq,
                      [&](const model::remove_track& x) { return apply_remove_track(x); },
                      [&](const model::reorder_tracks& x) { return apply_reorder(x); },
                      [&](const model::create_share& x) { return apply_share(x, seq); },
-                     [&](const model::revoke_share& x) { return apply_revoke(x); },
+                     [&](const model::revoke_share& x) { return shares_.revoke(x); },
                      [&](const model::guarded_write&) { return outcome::unchanged; },  // see apply_guarded
                  },
                  m);
@@ -162,7 +156,7 @@ outcome collection_store::apply_create(const model::create_collection& m, std::u
           nullptr};
   {
     shard& s = shard_of(*id);
-    std::lock_guard lock{s.mutex};  // no capture(): a snapshot leaves out what is created after its cut
+    core::mutex_lock lock{s.mutex};  // no capture(): a snapshot leaves out what is created after its cut
     if (!s.entries.try_emplace(*id, std::move(e)).second) return outcome::unchanged;
   }
   owners_.insert(*owner, seq, *id);
@@ -174,7 +168,7 @@ outcome collection_store::change_entry(std::string_view id,
   const auto number = model::collection_number(id);
   if (!number) return outcome::not_found;
   shard& s = shard_of(*number);
-  std::lock_guard lock{s.mutex};
+  core::mutex_lock lock{s.mutex};
   entry* e = find(s, *number);
   if (!e) return outcome::not_found;
   capture(s);
@@ -229,7 +223,7 @@ outcome collection_store::apply_delete(const model::delete_collection& m) {
   std::uint64_t created_seq = 0;
   {
     shard& s = shard_of(*id);
-    std::lock_guard lock{s.mutex};
+    core::mutex_lock lock{s.mutex};
     const auto it = s.entries.find(*id);
     if (it == s.entries.end()) return outcome::not_found;
     capture(s);
@@ -287,39 +281,16 @@ outcome collection_store::apply_reorder(const model::reorder_tracks& m) {
 outcome collection_store::apply_share(const model::create_share& m, std::uint64_t seq) {
   const auto id = model::collection_number(m.collection_id);
   if (!id) return outcome::not_found;
-  const owner_index::owner* creator = nullptr;
-  {
-    const shard& s = shard_of(*id);
-    std::lock_guard lock{s.mutex};
-    if (const entry* e = find(s, *id)) creator = e->head.owner;
-  }
+  const owner_index::owner* creator = owner_of(*id);
   if (!creator) return outcome::not_found;
-  share_link link{m.share_id, m.collection_id, m.visibility, m.expires_at, m.at, creator, seq, std::nullopt};
-  std::lock_guard lock{shares_mutex_};
-  const std::string key = hash_key(m.token_sha256);
-  if (shares_.contains(key) || share_hashes_.contains(m.share_id)) return outcome::unchanged;
-  capture_shares();
-  insert_share(key, std::move(link), *id);
-  return outcome::applied;
+  return shares_.create(m, seq, *id, creator);
 }
 
-outcome collection_store::apply_revoke(const model::revoke_share& m) {
-  std::lock_guard lock{shares_mutex_};
-  const auto hash = share_hashes_.find(m.share_id);
-  if (hash == share_hashes_.end()) return outcome::not_found;
-  share_link& link = shares_.at(hash->second);
-  if (link.revoked_at) return outcome::unchanged;
-  capture_shares();
-  link.revoked_at = m.at;
-  return outcome::applied;
-}
-
-bool collection_store::insert_share(const std::string& hash_key, share_link link, std::uint64_t collection_number) {
-  if (shares_.contains(hash_key) || share_hashes_.contains(link.id)) return false;
-  share_hashes_.emplace(link.id, hash_key);
-  linked_ids_[collection_number].push_back(link.id);
-  shares_.emplace(hash_key, std::move(link));
-  return true;
+const owner_index::owner* collection_store::owner_of(std::uint64_t number) const {
+  const shard& s = shard_of(number);
+  core::mutex_lock lock{s.mutex};
+  const entry* e = find(s, number);
+  return e ? e->head.owner : nullptr;
 }
 
 bool collection_store::append_json(std::string& out, std::string_view id, std::string_view org,
@@ -351,9 +322,7 @@ bool collection_store::inspect(std::string_view id, std::string_view org, std::s
 bool collection_store::id_in_use(std::string_view id) const {
   const auto number = model::collection_number(id);
   if (!number) return false;
-  if (contains(*number)) return true;
-  std::lock_guard lock{shares_mutex_};
-  return linked_ids_.contains(*number);
+  return contains(*number) || shares_.names_collection(*number);
 }
 
 bool collection_store::contains(std::string_view id) const {
@@ -363,14 +332,14 @@ bool collection_store::contains(std::string_view id) const {
 
 bool collection_store::contains(std::uint64_t id) const {
   const shard& s = shard_of(id);
-  std::lock_guard lock{s.mutex};
+  core::mutex_lock lock{s.mutex};
   return find(s, id) != nullptr;
 }
 
 std::size_t collection_store::size() const {
   std::size_t n = 0;
   for (std::size_t i = 0; i <= shard_mask_; ++i) {
-    std::lock_guard lock{shards_[i].mutex};
+    core::mutex_lock lock{shards_[i].mutex};
     n += shards_[i].entries.size();
   }
   return n;
@@ -380,14 +349,14 @@ void collection_store::reserve(std::size_t collections) {
   const std::size_t shards = shard_mask_ + 1;
   const std::size_t per_shard = collections / shards + collections / shards / 8 + 16;  // spread varies a little
   for (std::size_t i = 0; i < shards; ++i) {
-    std::lock_guard lock{shards_[i].mutex};
+    core::mutex_lock lock{shards_[i].mutex};
     shards_[i].entries.reserve(per_shard);
   }
 }
 
 void collection_store::release_spare_capacity() {
   for (std::size_t i = 0; i <= shard_mask_; ++i) {
-    std::lock_guard lock{shards_[i].mutex};
+    core::mutex_lock lock{shards_[i].mutex};
     auto& entries = shards_[i].entries;
     if (entries.bucket_count() > 2 * entries.size() + 64) entries.rehash(0);  // the smallest that fits
     for (auto& [id, e] : entries)
@@ -397,32 +366,5 @@ void collection_store::release_spare_capacity() {
 }
 
 std::size_t collection_store::distinct_tracks() const { return track_ids_.size(); }
-
-std::optional<model::remembered_write> collection_store::find_remembered(std::string_view principal,
-                                                                        std::string_view key,
-                                                                        core::unix_seconds now) const {
-  std::lock_guard lock{shares_mutex_};
-  return remembered_.find(principal, key, now);
-}
-
-void collection_store::set_idempotency_limit(std::size_t max_entries) {
-  std::lock_guard lock{shares_mutex_};
-  remembered_.set_max_entries(max_entries);
-}
-
-std::size_t collection_store::remembered_count() const {
-  std::lock_guard lock{shares_mutex_};
-  return remembered_.size();
-}
-
-std::uint64_t collection_store::remembered_forgotten_early() const {
-  std::lock_guard lock{shares_mutex_};
-  return remembered_.forgotten_early();
-}
-
-std::size_t collection_store::share_count() const {
-  std::lock_guard lock{shares_mutex_};
-  return shares_.size();
-}
 
 }  // namespace mixtape::store

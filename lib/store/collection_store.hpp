@@ -1,20 +1,23 @@
 #pragma once
-// The in-memory state: collections in a sharded hash map (one mutex per shard), a
-// per-owner index ordered by creation, and the share links by token hash.
+// The in-memory state: collections in a sharded hash map (one mutex per shard) with a
+// per-owner index ordered by creation, and beside them two units of their own, the share
+// links (share_links.hpp) and the remembered Idempotency-Keys (remembered_keys.hpp).
+// This class applies mutations to all three in journal order and snapshots all three.
 //
-// Thread-safety: every read is safe from any thread and holds one shard lock for
-// microseconds (never across I/O). apply() must be called by one thread at a time —
-// the journal's completion thread while serving, or recovery before serving — which
-// is what makes the store's state the journal's order of mutations.
-// Lock order: owner index, then a shard. apply() never holds two locks at once.
+// Thread-safety: every read is safe from any thread and holds one lock for microseconds
+// (never across I/O). apply() must be called by one thread at a time — the journal's
+// completion thread while serving, or recovery before serving — which is what makes the
+// store's state the journal's order of mutations. No lock is taken while another is held,
+// except a shard's under the owner index's (owner_index.hpp): a read that needs a shard
+// and a unit (find_share, visit_shares, id_in_use) takes one after the other.
 //
 // Snapshots (snapshot.cpp) are a consistent cut taken without stopping the world, by
-// copy-on-first-write per part (a part is one shard, or the share links): begin_snapshot()
-// only starts an epoch; after that, the first apply() that changes a part serializes the
-// part (as it was at the cut) before changing it, and a background thread serializes every
-// part not yet captured. A write's capture copies the part's entries, and serializing is
-// left to that thread; so writes wait for at most one part's copy, and reads for nothing
-// but a part's lock.
+// copy-on-first-write per part (a part is one shard, the share links, or the remembered
+// keys): begin_snapshot() only starts an epoch; after that, the first apply() that changes
+// a part copies the part (as it was at the cut) before changing it, and a background
+// thread serializes every part not yet captured. A shard's capture copies its entries,
+// and serializing is left to that thread; so writes wait for at most one part's copy, and
+// reads for nothing but a part's lock.
 //
 // Tracks: each collection's are a track_list over the store-wide track_ids (4 bytes a
 // reference, any operation O(log n) in the collection's size); see those headers.
@@ -23,46 +26,26 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "core/mutex.hpp"
 #include "core/result.hpp"
 #include "model/collection.hpp"
 #include "model/mutation.hpp"
 #include "model/snapshot_item.hpp"
-#include "store/idempotency_table.hpp"
+#include "store/outcome.hpp"
 #include "store/owner_index.hpp"
+#include "store/remembered_keys.hpp"
+#include "store/share_links.hpp"
 #include "store/track_ids.hpp"
 #include "store/track_list.hpp"
 
 namespace mixtape::store {
-
-enum class outcome {
-  applied,    // the state changed
-  unchanged,  // valid, but nothing to change (e.g. a track already present)
-  not_found,  // the collection does not exist (any more)
-  full,       // the track limit in the mutation was reached
-  precondition_failed,  // a guarded write's If-Match version no longer matched: nothing changed
-};
-
-struct share_link {
-  std::string id;
-  std::string collection_id;
-  model::share_visibility visibility = model::share_visibility::link_only;
-  std::optional<core::unix_seconds> expires_at;
-  core::unix_seconds created_at = 0;
-  // Who created it: the collection's (org, owner) when the link was made (interned by the
-  // store; null only for a link of a version 1 snapshot whose collection was gone).
-  const owner_index::owner* creator = nullptr;
-  std::uint64_t created_seq = 0;  // seq of its create_share record (0 from a version 1 snapshot)
-  std::optional<core::unix_seconds> revoked_at;
-};
 
 struct shared_view {
   share_link link;
@@ -141,31 +124,21 @@ class collection_store {
   std::optional<bool> reorder_changes(std::string_view id, std::string_view org, std::string_view owner,
                                       std::span<const std::string> ids) const;
 
-  // The share link with this token hash, with what it points to; nullopt when unknown.
-  // When the collection exists, `tracks` is called for each of its tracks, in order.
+  // The share link with this token hash, unless unknown or revoked, with what it points
+  // to. When the collection exists, `tracks` is called for each of its tracks, in order.
   std::optional<shared_view> find_share(const std::array<unsigned char, 32>& token_hash,
                                         const track_visitor& tracks) const;
-
-  // Whether a share link has this id (a new link must take another).
-  bool share_id_in_use(std::string_view share_id) const;
-  // The link `share_id` when (org, owner) created it, revoked or not; nullopt otherwise.
-  std::optional<share_link> find_share_by_id(std::string_view share_id, std::string_view org,
-                                             std::string_view owner) const;
   // Calls `f` for each link of collection `id`, revoked ones too, newest first, when `id` is
   // visible to (org, owner); returns whether it was. `f` runs without any lock held.
   bool visit_shares(std::string_view id, std::string_view org, std::string_view owner,
                     const std::function<void(const share_link&)>& f) const;
-  // The Idempotency-Key (principal, key) remembered by an earlier write, unless unknown or
-  // expired at `now` (see idempotency_table). Any thread.
-  std::optional<model::remembered_write> find_remembered(std::string_view principal, std::string_view key,
-                                                         core::unix_seconds now) const;
-  // How many keys may be remembered (the rest forgotten oldest first). Before serving.
-  void set_idempotency_limit(std::size_t max_entries);
-  std::size_t remembered_count() const;
-  std::uint64_t remembered_forgotten_early() const;
+
+  // The share links and the remembered keys, for what needs no collection.
+  const share_links& shares() const noexcept { return shares_; }
+  const remembered_keys& remembered() const noexcept { return remembered_; }
+  remembered_keys& remembered() noexcept { return remembered_; }  // set_limit() before serving
 
   std::size_t size() const;
-  std::size_t share_count() const;
   std::size_t distinct_tracks() const;  // track ids interned (applier thread, or quiescent)
 
   // Sizes the tables for `collections` in all (recovery: one rehash instead of many), and
@@ -179,8 +152,9 @@ class collection_store {
   // thread only, between two apply() calls; at most one snapshot at a time. `cut_seq`: the
   // seq of the last mutation applied (creates after it are left out without any copy).
   std::uint64_t begin_snapshot(std::uint64_t cut_seq);
-  // How many parts a snapshot has: numbered 0 .. snapshot_parts() - 1.
-  std::size_t snapshot_parts() const noexcept { return shard_mask_ + 2; }
+  // How many parts a snapshot has: numbered 0 .. snapshot_parts() - 1 (the shards, then
+  // the share links, then the remembered keys).
+  std::size_t snapshot_parts() const noexcept { return shard_mask_ + 3; }
   // Appends `part` as it was at begin_snapshot() to `out`, as snapshot items
   // (model/snapshot_item.hpp), and frees the part's copy. Any thread; each part once.
   void collect_snapshot_part(std::uint64_t epoch, std::size_t part, std::string& out);
@@ -216,20 +190,20 @@ class collection_store {
   };
   using entry_map = std::unordered_map<std::uint64_t, entry>;
   struct shard {
-    mutable std::mutex mutex;
-    entry_map entries;
-    std::uint64_t captured_epoch = 0;  // guarded by mutex: `captured` (or the collector) holds
-    std::vector<captured_entry> captured;  // this part as of that epoch's cut
+    mutable core::mutex mutex;
+    entry_map entries GUARDED_BY(mutex);
+    std::uint64_t captured_epoch GUARDED_BY(mutex) = 0;  // `captured` (or the collector) holds
+    std::vector<captured_entry> captured GUARDED_BY(mutex);  // this part as of that epoch's cut
   };
 
   shard& shard_of(std::uint64_t id) const;
   bool contains(std::uint64_t id) const;
-  // The entry with this id number, or null; the caller holds s.mutex.
-  static const entry* find(const shard& s, std::uint64_t id);
-  static entry* find(shard& s, std::uint64_t id);
-  // The entry of `id` when it exists and (org, owner) may see it, or null; same lock rule.
+  // The entry with this id number, or null.
+  static const entry* find(const shard& s, std::uint64_t id) REQUIRES(s.mutex);
+  static entry* find(shard& s, std::uint64_t id) REQUIRES(s.mutex);
+  // The entry of `id` when it exists and (org, owner) may see it, or null.
   static const entry* find_visible(const shard& s, std::uint64_t id, std::string_view org,
-                                   std::string_view owner);
+                                   std::string_view owner) REQUIRES(s.mutex);
   // Calls f(id number, entry) under the shard lock when `id` is visible to (org, owner);
   // returns whether it was.
   template <class F>
@@ -237,7 +211,7 @@ class collection_store {
     const auto number = model::collection_number(id);
     if (!number) return false;
     const shard& s = shard_of(*number);
-    std::lock_guard lock{s.mutex};
+    core::mutex_lock lock{s.mutex};
     const entry* e = find_visible(s, *number, org, owner);
     if (!e) return false;
     f(*number, *e);
@@ -251,15 +225,13 @@ class collection_store {
   // tracks repeat an id.
   std::optional<entry> make_entry(const model::collection& c, std::span<const model::snapshot_track> tracks,
                                   const owner_index::owner* owner);
-  // Before a part changes (its lock held): copy it for the snapshot in progress, unless
-  // there is none or this part is already captured for it. A create needs no capture:
-  // entries created after the cut (created_seq > cut) are left out of every copy.
-  void capture(shard& s);
-  void capture_shares();
+  // Before a shard changes: copy it for the snapshot in progress, unless there is none or
+  // this shard is already captured for it. A create needs no capture: entries created
+  // after the cut (created_seq > cut) are left out of every copy.
+  void capture(shard& s) REQUIRES(s.mutex);
   void serialize(const std::vector<captured_entry>& entries, std::string& out) const;
-  // The shard's entries as of the snapshot's cut (lock held).
-  void copy_at_cut(const shard& s, std::vector<captured_entry>& out) const;
-  void serialize_shares(std::string& out) const;
+  // The shard's entries as of the snapshot's cut.
+  void copy_at_cut(const shard& s, std::vector<captured_entry>& out) const REQUIRES(s.mutex);
 
   outcome apply_create(const model::create_collection& m, std::uint64_t seq);
   outcome apply_update(const model::update_collection& m);
@@ -269,11 +241,8 @@ class collection_store {
   outcome apply_remove_track(const model::remove_track& m);
   outcome apply_reorder(const model::reorder_tracks& m);
   outcome apply_share(const model::create_share& m, std::uint64_t seq);
-  outcome apply_revoke(const model::revoke_share& m);
-  // Indexes a link (shares_mutex_ held or quiescent); false when its token hash or id is taken.
-  bool insert_share(const std::string& hash_key, share_link link, std::uint64_t collection_number);
-  // Links loaded without a creator (version 1 snapshots) take their collection's owner.
-  void resolve_share_creators();
+  // The owner of the collection numbered `number`, or null when there is none.
+  const owner_index::owner* owner_of(std::uint64_t number) const;
   // Applies one unguarded mutation; `seq` as in apply().
   outcome apply_one(const model::mutation& m, std::uint64_t seq, std::size_t& tracks_added);
   outcome apply_guarded(const model::guarded_write& g, std::uint64_t seq, std::size_t& tracks_added);
@@ -291,15 +260,10 @@ class collection_store {
   std::unique_ptr<shard[]> shards_;
   owner_index owners_;
   track_ids track_ids_;  // the texts every shard's track lists refer to
-  mutable std::mutex shares_mutex_;
-  std::unordered_map<std::string, share_link> shares_;  // raw 32-byte token hash -> link
-  std::unordered_map<std::string, std::string> share_hashes_;  // share id -> its token hash key
-  std::unordered_map<std::uint64_t, std::vector<std::string>> linked_ids_;  // collection id number -> share ids
-  idempotency_table remembered_;  // guarded by shares_mutex_, and in the shares' snapshot part
-  std::uint64_t shares_captured_epoch_ = 0;  // guarded by shares_mutex_, as in `shard`
-  std::string shares_captured_;              // guarded by shares_mutex_
   std::uint64_t snapshot_cut_seq_ = 0;  // of the snapshot in progress: set before snapshot_epoch_
   std::atomic<std::uint64_t> snapshot_epoch_{0};  // the snapshot in progress; 0: none
+  share_links shares_{snapshot_epoch_};
+  remembered_keys remembered_{snapshot_epoch_};
   std::uint64_t last_epoch_ = 0;                  // applier thread only
   std::uint64_t applying_seq_ = 0;  // applier thread only: the seq of the mutation being applied
 };

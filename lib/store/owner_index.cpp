@@ -1,25 +1,23 @@
 #include "store/owner_index.hpp"
 
-#include <mutex>
-
 namespace mixtape::store {
 
 const owner_index::owner* owner_index::intern(std::string_view org, std::string_view principal) {
   {
-    std::shared_lock lock{mutex_};
+    core::reader_lock lock{mutex_};
     if (const owner* o = find(org, principal)) return o;
   }
-  std::unique_lock lock{mutex_};
+  core::writer_lock lock{mutex_};
   return &*owners_.emplace(org, principal).first;  // (or the one made meanwhile)
 }
 
 void owner_index::insert(const owner& o, std::uint64_t created_seq, std::uint64_t id) {
-  std::unique_lock lock{mutex_};
+  core::writer_lock lock{mutex_};
   o.collections.insert({~created_seq, id});
 }
 
 void owner_index::erase(const owner& o, std::uint64_t created_seq, std::uint64_t id) {
-  std::unique_lock lock{mutex_};
+  core::writer_lock lock{mutex_};
   o.collections.erase({~created_seq, id});
 }
 
@@ -30,7 +28,7 @@ const owner_index::owner* owner_index::find(std::string_view org, std::string_vi
 
 std::size_t owner_index::for_page(std::string_view org, std::string_view principal, std::size_t offset,
                                   std::size_t limit, const std::function<void(std::uint64_t)>& visit) const {
-  std::shared_lock lock{mutex_};
+  core::reader_lock lock{mutex_};
   const owner* o = find(org, principal);
   if (!o || offset >= o->collections.size()) return 0;
   std::size_t n = 0;
@@ -40,7 +38,7 @@ std::size_t owner_index::for_page(std::string_view org, std::string_view princip
 }
 
 std::size_t owner_index::count(std::string_view org, std::string_view principal) const {
-  std::shared_lock lock{mutex_};
+  core::reader_lock lock{mutex_};
   const owner* o = find(org, principal);
   return o ? o->collections.size() : 0;
 }

@@ -6,13 +6,14 @@
 #include <cstdint>
 #include <functional>
 #include <set>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include <ext/pb_ds/assoc_container.hpp>
 #include <ext/pb_ds/tree_policy.hpp>
+
+#include "core/mutex.hpp"
 
 namespace mixtape::store {
 
@@ -34,22 +35,24 @@ class owner_index {
 
    private:
     friend class owner_index;
-    mutable ranked_set collections;  // guarded by the index's mutex
+    // Guarded by the index's mutex_ (which the analysis cannot name from here: only
+    // owner_index's members touch it, each under that lock).
+    mutable ranked_set collections;
   };
 
   // The interned pair for (org, principal), made on first use.
-  const owner* intern(std::string_view org, std::string_view principal);
-  void insert(const owner& o, std::uint64_t created_seq, std::uint64_t id);
-  void erase(const owner& o, std::uint64_t created_seq, std::uint64_t id);
+  const owner* intern(std::string_view org, std::string_view principal) EXCLUDES(mutex_);
+  void insert(const owner& o, std::uint64_t created_seq, std::uint64_t id) EXCLUDES(mutex_);
+  void erase(const owner& o, std::uint64_t created_seq, std::uint64_t id) EXCLUDES(mutex_);
 
   // Calls visit(id) for up to `limit` ids starting at rank `offset` (newest first), under
   // the index's shared lock. Returns the number of ids visited.
   std::size_t for_page(std::string_view org, std::string_view principal, std::size_t offset, std::size_t limit,
-                       const std::function<void(std::uint64_t)>& visit) const;
-  std::size_t count(std::string_view org, std::string_view principal) const;
+                       const std::function<void(std::uint64_t)>& visit) const EXCLUDES(mutex_);
+  std::size_t count(std::string_view org, std::string_view principal) const EXCLUDES(mutex_);
 
  private:
-  const owner* find(std::string_view org, std::string_view principal) const;
+  const owner* find(std::string_view org, std::string_view principal) const REQUIRES_SHARED(mutex_);
 
   struct by_names {
     using is_transparent = void;
@@ -59,8 +62,8 @@ class owner_index {
     bool operator()(const auto& a, const auto& b) const { return of(a) < of(b); }
   };
 
-  mutable std::shared_mutex mutex_;
-  std::set<owner, by_names> owners_;
+  mutable core::shared_mutex mutex_;
+  std::set<owner, by_names> owners_ GUARDED_BY(mutex_);
 };
 
 }  // namespace mixtape::store

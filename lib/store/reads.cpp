@@ -1,8 +1,6 @@
 // Reads that hand out data under a shard lock: listing pages, track lists, shared links.
 // Rendering response bodies is the service's (service/views.cpp).
-#include <algorithm>
 #include <cassert>
-#include <tuple>
 
 #include "store/collection_store.hpp"
 
@@ -12,7 +10,7 @@ void collection_store::visit_page(std::string_view org, std::string_view owner, 
                                   std::size_t offset, const std::function<void(const model::cached_json&)>& f) const {
   owners_.for_page(org, owner, offset, limit, [&](std::uint64_t id) {
     const shard& s = shard_of(id);
-    std::lock_guard lock{s.mutex};
+    core::mutex_lock lock{s.mutex};
     if (const entry* e = find(s, id)) f(e->head.json);  // absent: deleted while listed, the index follows shortly
   });
 }
@@ -65,17 +63,14 @@ std::optional<bool> collection_store::reorder_changes(std::string_view id, std::
 
 std::optional<shared_view> collection_store::find_share(const std::array<unsigned char, 32>& token_hash,
                                                         const track_visitor& tracks) const {
+  auto link = shares_.find_live(token_hash);
+  if (!link) return std::nullopt;
   shared_view view;
-  {
-    std::lock_guard lock{shares_mutex_};
-    const auto it = shares_.find(std::string{reinterpret_cast<const char*>(token_hash.data()), token_hash.size()});
-    if (it == shares_.end() || it->second.revoked_at) return std::nullopt;  // revoked: as if unknown
-    view.link = it->second;
-  }
+  view.link = std::move(*link);
   const auto number = model::collection_number(view.link.collection_id);
   if (!number) return view;
   const shard& s = shard_of(*number);
-  std::lock_guard lock{s.mutex};
+  core::mutex_lock lock{s.mutex};
   const entry* e = find(s, *number);
   if (!e) return view;
   model::collection c;
@@ -88,37 +83,11 @@ std::optional<shared_view> collection_store::find_share(const std::array<unsigne
   return view;
 }
 
-bool collection_store::share_id_in_use(std::string_view share_id) const {
-  std::lock_guard lock{shares_mutex_};
-  return share_hashes_.contains(std::string{share_id});
-}
-
-std::optional<share_link> collection_store::find_share_by_id(std::string_view share_id, std::string_view org,
-                                                            std::string_view owner) const {
-  std::lock_guard lock{shares_mutex_};
-  const auto hash = share_hashes_.find(std::string{share_id});
-  if (hash == share_hashes_.end()) return std::nullopt;
-  const share_link& link = shares_.at(hash->second);
-  if (!link.creator || link.creator->org != org || link.creator->principal != owner) return std::nullopt;
-  return link;
-}
-
 bool collection_store::visit_shares(std::string_view id, std::string_view org, std::string_view owner,
                                     const std::function<void(const share_link&)>& f) const {
   std::uint64_t number = 0;
   if (!with_visible(id, org, owner, [&](std::uint64_t n, const entry&) { number = n; })) return false;
-  std::vector<share_link> links;  // copies: `f` runs after the lock (never a shard and the shares at once)
-  {
-    std::lock_guard lock{shares_mutex_};
-    const auto ids = linked_ids_.find(number);
-    if (ids == linked_ids_.end()) return true;
-    links.reserve(ids->second.size());
-    for (const auto& share_id : ids->second) links.push_back(shares_.at(share_hashes_.at(share_id)));
-  }
-  std::sort(links.begin(), links.end(), [](const share_link& a, const share_link& b) {
-    return std::tie(a.created_seq, a.created_at) > std::tie(b.created_seq, b.created_at);
-  });
-  for (const share_link& link : links) f(link);
+  for (const share_link& link : shares_.links_of(number)) f(link);  // copies: no lock held while f runs
   return true;
 }
 

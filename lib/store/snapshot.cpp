@@ -17,29 +17,6 @@
 namespace mixtape::store {
 namespace {
 
-model::share_state share_record(const std::string& hash, const share_link& link) {
-  model::share_state st;
-  model::create_share& s = st.link;
-  s.share_id = link.id;
-  s.collection_id = link.collection_id;
-  for (std::size_t i = 0; i < s.token_sha256.size() && i < hash.size(); ++i)
-    s.token_sha256[i] = static_cast<unsigned char>(hash[i]);
-  s.visibility = link.visibility;
-  s.expires_at = link.expires_at;
-  s.at = link.created_at;
-  if (link.creator) {
-    st.org = link.creator->org;
-    st.owner = link.creator->principal;
-  }
-  st.created_seq = link.created_seq;
-  st.revoked_at = link.revoked_at;
-  return st;
-}
-
-std::string hash_key_of(const std::array<unsigned char, 32>& h) {
-  return {reinterpret_cast<const char*>(h.data()), h.size()};
-}
-
 core::problem duplicate(std::string_view what, std::size_t offset) {
   return {core::errc::corrupt_data, "",
           "snapshot item at body offset " + std::to_string(offset) + ": duplicate " + std::string{what}};
@@ -61,24 +38,11 @@ void collection_store::serialize(const std::vector<captured_entry>& entries, std
   }
 }
 
-void collection_store::serialize_shares(std::string& out) const {
-  for (const auto& [hash, link] : shares_) model::append_snapshot_item(out, share_record(hash, link));
-  remembered_.for_each([&](const model::remembered_write& w) { model::append_snapshot_item(out, w); });
-}
-
 void collection_store::capture(shard& s) {
   const std::uint64_t epoch = snapshot_epoch_.load();
   if (epoch == 0 || s.captured_epoch == epoch) return;
   copy_at_cut(s, s.captured);
   s.captured_epoch = epoch;
-}
-
-void collection_store::capture_shares() {
-  const std::uint64_t epoch = snapshot_epoch_.load();
-  if (epoch == 0 || shares_captured_epoch_ == epoch) return;
-  shares_captured_.clear();
-  serialize_shares(shares_captured_);
-  shares_captured_epoch_ = epoch;
 }
 
 void collection_store::copy_at_cut(const shard& s, std::vector<captured_entry>& out) const {
@@ -96,24 +60,16 @@ std::uint64_t collection_store::begin_snapshot(std::uint64_t cut_seq) {
   return last_epoch_;
 }
 
-// Parts 0 .. shard_mask_ are the shards; the last part is the share links.
+// Parts 0 .. shard_mask_ are the shards, then the share links, then the remembered keys
+// (in that order in the body: a link's item before the keys, as version 2 snapshots were).
 void collection_store::collect_snapshot_part(std::uint64_t epoch, std::size_t part, std::string& out) {
   assert(epoch != 0 && epoch == snapshot_epoch_.load());
-  if (part > shard_mask_) {
-    std::lock_guard lock{shares_mutex_};
-    if (shares_captured_epoch_ == epoch) {
-      out += shares_captured_;
-      std::string{}.swap(shares_captured_);  // free it now: the snapshot holds it
-    } else {
-      serialize_shares(out);
-      shares_captured_epoch_ = epoch;
-    }
-    return;
-  }
+  if (part == shard_mask_ + 1) return shares_.collect_snapshot_part(epoch, out);
+  if (part == shard_mask_ + 2) return remembered_.collect_snapshot_part(epoch, out);
   std::vector<captured_entry> at_cut;
   {
     shard& s = shards_[part];
-    std::lock_guard lock{s.mutex};
+    core::mutex_lock lock{s.mutex};
     if (s.captured_epoch == epoch) {
       at_cut.swap(s.captured);  // captured_epoch stays: no change captures it again
     } else {
@@ -128,11 +84,11 @@ void collection_store::end_snapshot(std::uint64_t epoch) {
   std::uint64_t expected = epoch;
   if (!snapshot_epoch_.compare_exchange_strong(expected, 0)) return;
   for (std::size_t i = 0; i <= shard_mask_; ++i) {
-    std::lock_guard lock{shards_[i].mutex};
+    core::mutex_lock lock{shards_[i].mutex};
     decltype(shard::captured){}.swap(shards_[i].captured);
   }
-  std::lock_guard lock{shares_mutex_};
-  std::string{}.swap(shares_captured_);
+  shares_.end_snapshot();
+  remembered_.end_snapshot();
 }
 
 core::status collection_store::load_snapshot(std::string_view body) {
@@ -149,17 +105,14 @@ core::status collection_store::load_snapshot(std::string_view body) {
   track_ids_.reserve(track_ids_.size() + counts.tracks);  // at most that many distinct; release_spare_capacity() trims
   auto loaded = model::for_each_snapshot_view(body, [&](model::snapshot_item_view&& item, std::size_t offset) -> core::status {
     if (auto* w = std::get_if<model::remembered_write>(&item)) {
-      remembered_.remember(std::move(*w), 0);  // in the order written: oldest first
+      remembered_.load(std::move(*w));  // in the order written: oldest first
       return core::success();
     }
     if (auto* share = std::get_if<model::share_state>(&item)) {
-      const model::create_share& m = share->link;
-      const auto linked = model::collection_number(m.collection_id);
-      if (!linked) return not_a_collection_id(m.collection_id, offset);
+      const auto linked = model::collection_number(share->link.collection_id);
+      if (!linked) return not_a_collection_id(share->link.collection_id, offset);
       const owner_index::owner* creator = share->org.empty() ? nullptr : owners_.intern(share->org, share->owner);
-      share_link link{m.share_id, m.collection_id, m.visibility, m.expires_at, m.at,
-                      creator,    share->created_seq, share->revoked_at};
-      if (!insert_share(hash_key_of(m.token_sha256), std::move(link), *linked)) return duplicate("share link", offset);
+      if (!shares_.load(*share, *linked, creator)) return duplicate("share link", offset);
       return core::success();
     }
     const auto& view = std::get<model::collection_view>(item);
@@ -167,29 +120,22 @@ core::status collection_store::load_snapshot(std::string_view body) {
     const auto id = model::collection_number(c.id);
     if (!id) return not_a_collection_id(c.id, offset);
     shard& s = shard_of(*id);
-    if (find(s, *id)) return duplicate("collection " + c.id, offset);
+    if (contains(*id)) return duplicate("collection " + c.id, offset);
     const owner_index::owner* owner = owners_.intern(c.org, c.owner);
     auto e = make_entry(c, view.tracks, owner);
     if (!e) return duplicate("track in collection " + c.id, offset);
-    s.entries.try_emplace(*id, std::move(*e));
+    {
+      core::mutex_lock lock{s.mutex};  // uncontended: nothing serves yet
+      s.entries.try_emplace(*id, std::move(*e));
+    }
     to_index.push_back({c.created_seq, *id, owner});
     return core::success();
   });
   std::sort(to_index.begin(), to_index.end(),
             [](const indexed& a, const indexed& b) { return a.created_seq < b.created_seq; });
   for (const auto& x : to_index) owners_.insert(*x.owner, x.created_seq, x.id);  // even after a refusal:
-  resolve_share_creators();                                                         // entries and index agree
+  shares_.resolve_creators([&](std::uint64_t number) { return owner_of(number); });  // entries and index agree
   return loaded;
-}
-
-void collection_store::resolve_share_creators() {
-  for (auto& [hash, link] : shares_) {
-    if (link.creator) continue;
-    const auto number = model::collection_number(link.collection_id);
-    if (!number) continue;
-    const entry* e = find(shard_of(*number), *number);
-    if (e) link.creator = e->head.owner;  // the only principal that could have shared it
-  }
 }
 
 }  // namespace mixtape::store

@@ -58,7 +58,7 @@ class harness {
   ~harness() { close(); }
 
   void write_async(model::mutation m, std::function<void(std::error_code)> done = {}) {
-    const auto type = model::record_type(m);
+    const auto type = model::type_byte(m);
     std::string payload = model::encode(m);
     engine->writer().submit(type, std::move(payload),
                             [this, m = std::move(m), done = std::move(done)](std::error_code ec, std::uint64_t seq) {

@@ -1,7 +1,7 @@
 // libFuzzer target: the journal record decoder, model::decode(type, payload). The first
 // byte is the record type, the rest the payload. Properties:
 //  - decode either fails with corrupt_data and a message, or yields the alternative the
-//    type names (record_type(m) == type) whose encode() is exactly the payload: the
+//    type names (type_byte(m) == type) whose encode() is exactly the payload: the
 //    encoding is canonical, so a decoded record re-encodes byte for byte;
 //  - the store applies any decoded record (to a store holding one collection, whose id the
 //    seeds use) without failing, and its state then survives a snapshot round trip: the
@@ -92,7 +92,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   const model::mutation& m = decoded.value();
-  FUZZ_CHECK(model::record_type(m) == type, "a record decodes as the alternative its type names");
+  FUZZ_CHECK(model::type_byte(m) == type, "a record decodes as the alternative its type names");
   const std::string again = model::encode(m);
   FUZZ_CHECK(again == payload, "a decoded record re-encodes to the same bytes");
   auto twice = model::decode(type, again);
@@ -117,7 +117,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   collection_store loaded{4};
   const auto st = loaded.load_snapshot(body);
   FUZZ_CHECK(st.ok(), "a store's own snapshot loads");
-  FUZZ_CHECK(loaded.size() == live.size() && loaded.share_count() == live.share_count(),
+  FUZZ_CHECK(loaded.size() == live.size() && loaded.shares().size() == live.shares().size(),
              "a loaded snapshot has what the store had");
   FUZZ_CHECK(mixtape::fuzz::state_of(loaded, 5) == mixtape::fuzz::sorted_items(body),
              "a loaded snapshot snapshots to the same items");

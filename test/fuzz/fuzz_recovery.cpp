@@ -66,7 +66,7 @@ outcome recover(const std::string& dir, recovery_mode mode) {
   FUZZ_CHECK(o.r.last_seq >= o.r.snapshot_seq, "the state reaches at least the snapshot");
   FUZZ_CHECK(o.r.journal_records <= o.r.last_seq - o.r.snapshot_seq, "records replayed follow the snapshot");
   o.size = store.size();
-  o.shares = store.share_count();
+  o.shares = store.shares().size();
   o.state = mixtape::fuzz::state_of(store, o.r.last_seq);
   return o;
 }

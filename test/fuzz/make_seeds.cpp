@@ -72,7 +72,7 @@ std::string journal_bytes(const std::vector<model::mutation>& h, std::size_t fir
   std::string out;
   journal::append_header(out);
   for (std::size_t seq = first; seq <= last; ++seq)
-    journal::append_record(out, model::record_type(h[seq - 1]), seq, model::encode(h[seq - 1]));
+    journal::append_record(out, model::type_byte(h[seq - 1]), seq, model::encode(h[seq - 1]));
   return out;
 }
 
@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
   const std::string records = root + "/fuzz_journal_record";
   for (std::size_t i = 0; i < h.size(); ++i) {
     const std::string payload = model::encode(h[i]);
-    write_file(records, "record-" + std::to_string(i + 1), std::string(1, static_cast<char>(model::record_type(h[i]))) + payload);
+    write_file(records, "record-" + std::to_string(i + 1), std::string(1, static_cast<char>(model::type_byte(h[i]))) + payload);
   }
 
   const std::string dirs = root + "/fuzz_recovery";

@@ -143,7 +143,7 @@ BOOST_AUTO_TEST_CASE(replaying_the_journal_rebuilds_the_same_state) {
       s.append_json(out, id, "org_x", "usr_a");
       service::append_tracks_body(out, s, id, "org_x", "usr_a", 500, 0);
     }
-    return out + std::to_string(s.share_count());
+    return out + std::to_string(s.shares().size());
   };
   BOOST_TEST(dump(replayed) == dump(live));
   BOOST_TEST(replayed.size() == 4u);

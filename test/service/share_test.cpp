@@ -93,7 +93,7 @@ BOOST_AUTO_TEST_CASE(sharing_needs_ownership_and_writes_nothing_otherwise) {
   r = wait([&](service::reply_fn d) { svc.share(alice, id, R"({"expires_in_days":0})", std::move(d)); });
   BOOST_TEST((!r.ok() && r.error().field == "expires_in_days"));
   BOOST_TEST(writer.stats().records == records);
-  BOOST_TEST(store.share_count() == 0u);
+  BOOST_TEST(store.shares().size() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(updated_at_follows_track_changes_only) {

@@ -80,35 +80,35 @@ BOOST_AUTO_TEST_CASE(a_stale_if_match_changes_nothing_and_a_current_one_applies)
 BOOST_AUTO_TEST_CASE(a_key_is_remembered_only_when_its_write_succeeds) {
   store::collection_store s{4};
   BOOST_REQUIRE(s.apply(guarded(0, create_at(100), "create"), 1) == outcome::applied);
-  const auto created = s.find_remembered("usr_a", "create", 999);
+  const auto created = s.remembered().find("usr_a", "create", 999);
   BOOST_REQUIRE(created);
-  BOOST_TEST(created->record_type == model::record_type(create_at(0)));
+  BOOST_TEST(created->record_type == model::type_byte(create_at(0)));
   BOOST_TEST(created->text == id);
   BOOST_TEST(created->number == 100u);
-  BOOST_TEST(!s.find_remembered("usr_a", "create", 1000));  // expired at expires_at
-  BOOST_TEST(!s.find_remembered("usr_b", "create", 0));     // another principal's
+  BOOST_TEST(!s.remembered().find("usr_a", "create", 1000));  // expired at expires_at
+  BOOST_TEST(!s.remembered().find("usr_b", "create", 0));     // another principal's
   BOOST_TEST((s.apply(guarded(0, model::add_tracks{id, {"mtrack_a", "mtrack_b"}, 2, 10}, "add"), 2) == outcome::applied));
-  BOOST_TEST(s.find_remembered("usr_a", "add", 0)->number == 2u);  // tracks added
+  BOOST_TEST(s.remembered().find("usr_a", "add", 0)->number == 2u);  // tracks added
   BOOST_TEST((s.apply(guarded(1, model::add_track{id, "mtrack_c", 2, 10}, "stale"), 3) == outcome::precondition_failed));
-  BOOST_TEST(!s.find_remembered("usr_a", "stale", 0));
+  BOOST_TEST(!s.remembered().find("usr_a", "stale", 0));
   BOOST_TEST((s.apply(guarded(0, model::add_track{"mcoll_0000000000bb", "mtrack_c", 2, 10}, "gone"), 4) ==
              outcome::not_found));
-  BOOST_TEST(!s.find_remembered("usr_a", "gone", 0));
-  BOOST_TEST(s.remembered_count() == 2u);
+  BOOST_TEST(!s.remembered().find("usr_a", "gone", 0));
+  BOOST_TEST(s.remembered().size() == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(remembered_keys_are_bounded_oldest_forgotten_first) {
   store::collection_store s{4};
-  s.set_idempotency_limit(3);
+  s.remembered().set_limit(3);
   BOOST_REQUIRE(s.apply(create_at(1), 1) == outcome::applied);
   for (int i = 0; i < 5; ++i)
     BOOST_REQUIRE(s.apply(guarded(0, model::add_track{id, "mtrack_" + std::to_string(i), 2, 10}, "k" + std::to_string(i)),
                           static_cast<std::uint64_t>(2 + i)) == outcome::applied);
-  BOOST_TEST(s.remembered_count() == 3u);
-  BOOST_TEST(s.remembered_forgotten_early() == 2u);
-  BOOST_TEST(!s.find_remembered("usr_a", "k0", 0));
-  BOOST_TEST(!s.find_remembered("usr_a", "k1", 0));
-  BOOST_TEST(s.find_remembered("usr_a", "k4", 0).has_value());
+  BOOST_TEST(s.remembered().size() == 3u);
+  BOOST_TEST(s.remembered().forgotten_early() == 2u);
+  BOOST_TEST(!s.remembered().find("usr_a", "k0", 0));
+  BOOST_TEST(!s.remembered().find("usr_a", "k1", 0));
+  BOOST_TEST(s.remembered().find("usr_a", "k4", 0).has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

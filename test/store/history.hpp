@@ -126,7 +126,7 @@ inline std::string dump(const store::collection_store& s, const history& h) {
     s.visit_shares(id, who.first, who.second, [&](const store::share_link& link) {
       out += " link " + link.id + " seq " + std::to_string(link.created_seq) + " revoked " +
              std::to_string(link.revoked_at.value_or(-1));
-      const auto by_id = s.find_share_by_id(link.id, who.first, who.second);
+      const auto by_id = s.shares().find_by_id(link.id, who.first, who.second);
       out += by_id && by_id->id == link.id ? " owned" : " not owned";
     });
   }
@@ -145,13 +145,13 @@ inline std::string dump(const store::collection_store& s, const history& h) {
     out += tracks;
   }
   for (const auto& stamp : h.stamps()) {
-    const auto w = s.find_remembered(stamp.principal, stamp.key, 0);
+    const auto w = s.remembered().find(stamp.principal, stamp.key, 0);
     out += "\n" + stamp.key + (w ? " " + std::to_string(w->record_type) + " " + std::to_string(w->number) + " " + w->text +
                                         " " + std::to_string(w->stamp.expires_at)
                                   : " -");
   }
-  return out + "\n" + std::to_string(s.size()) + " " + std::to_string(s.share_count()) + " " +
-         std::to_string(s.remembered_count());
+  return out + "\n" + std::to_string(s.size()) + " " + std::to_string(s.shares().size()) + " " +
+         std::to_string(s.remembered().size());
 }
 
 // Takes a whole snapshot of `s` (as the compactor does, on this thread) and returns its body.

@@ -56,22 +56,22 @@ BOOST_AUTO_TEST_CASE(a_revoked_link_resolves_as_unknown_and_revoking_again_chang
   BOOST_TEST(!s.find_share(token(1), no_tracks).has_value());
   BOOST_TEST(s.find_share(token(2), no_tracks).has_value());
   BOOST_TEST((s.apply(model::revoke_share{"mslink_000000000001", 80}, 5) == outcome::unchanged));
-  BOOST_TEST(*s.find_share_by_id("mslink_000000000001", "org_x", "usr_a")->revoked_at == 70);  // the first time stays
+  BOOST_TEST(*s.shares().find_by_id("mslink_000000000001", "org_x", "usr_a")->revoked_at == 70);  // the first time stays
   BOOST_TEST((s.apply(model::revoke_share{"mslink_00000000000f", 80}, 6) == outcome::not_found));
-  BOOST_TEST(s.share_count() == 2u);  // revoked links are kept (listed, and their ids stay taken)
-  BOOST_TEST(s.share_id_in_use("mslink_000000000001"));
+  BOOST_TEST(s.shares().size() == 2u);  // revoked links are kept (listed, and their ids stay taken)
+  BOOST_TEST(s.shares().id_in_use("mslink_000000000001"));
 }
 
 BOOST_AUTO_TEST_CASE(a_link_belongs_to_the_principal_whose_collection_it_shared) {
   store::collection_store s{4};
   s.apply(create(coll), 1);
   s.apply(share("mslink_000000000001", 1), 2);
-  BOOST_TEST(s.find_share_by_id("mslink_000000000001", "org_x", "usr_a").has_value());
-  BOOST_TEST(!s.find_share_by_id("mslink_000000000001", "org_x", "usr_b").has_value());
-  BOOST_TEST(!s.find_share_by_id("mslink_000000000001", "org_y", "usr_a").has_value());
-  BOOST_TEST(!s.find_share_by_id("mslink_000000000009", "org_x", "usr_a").has_value());
+  BOOST_TEST(s.shares().find_by_id("mslink_000000000001", "org_x", "usr_a").has_value());
+  BOOST_TEST(!s.shares().find_by_id("mslink_000000000001", "org_x", "usr_b").has_value());
+  BOOST_TEST(!s.shares().find_by_id("mslink_000000000001", "org_y", "usr_a").has_value());
+  BOOST_TEST(!s.shares().find_by_id("mslink_000000000009", "org_x", "usr_a").has_value());
   s.apply(model::delete_collection{coll, 60}, 3);
-  BOOST_TEST(s.find_share_by_id("mslink_000000000001", "org_x", "usr_a").has_value());  // still theirs to revoke
+  BOOST_TEST(s.shares().find_by_id("mslink_000000000001", "org_x", "usr_a").has_value());  // still theirs to revoke
   BOOST_TEST(listed(s).empty());  // but the collection is gone: nothing to list under it
 }
 
@@ -103,7 +103,7 @@ BOOST_AUTO_TEST_CASE(snapshots_keep_revocation_creator_and_order) {
   BOOST_REQUIRE(loaded.load_snapshot(body).ok());
   BOOST_TEST(!loaded.find_share(token(1), no_tracks).has_value());
   BOOST_TEST(loaded.find_share(token(2), no_tracks).has_value());
-  const auto link = loaded.find_share_by_id("mslink_000000000001", "org_x", "usr_a");
+  const auto link = loaded.shares().find_by_id("mslink_000000000001", "org_x", "usr_a");
   BOOST_REQUIRE(link.has_value());
   BOOST_TEST(*link->revoked_at == 70);
   BOOST_TEST(link->created_seq == 2u);
@@ -120,9 +120,9 @@ BOOST_AUTO_TEST_CASE(version_1_share_items_take_their_collections_owner) {
   model::append_v1_share_item(body, orphan);
   store::collection_store loaded{4};
   BOOST_REQUIRE(loaded.load_snapshot(body).ok());
-  BOOST_TEST(loaded.find_share_by_id("mslink_000000000001", "org_x", "usr_a").has_value());
+  BOOST_TEST(loaded.shares().find_by_id("mslink_000000000001", "org_x", "usr_a").has_value());
   BOOST_TEST(listed(loaded) == std::vector<std::string>{"mslink_000000000001"});
-  BOOST_TEST(!loaded.find_share_by_id("mslink_000000000002", "org_x", "usr_a").has_value());  // no creator known
+  BOOST_TEST(!loaded.shares().find_by_id("mslink_000000000002", "org_x", "usr_a").has_value());  // no creator known
   BOOST_TEST(loaded.find_share(token(2), no_tracks).has_value());  // still resolves (available:false)
 }
 

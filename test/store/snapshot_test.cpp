@@ -25,7 +25,7 @@ BOOST_AUTO_TEST_CASE(a_snapshot_loaded_into_an_empty_store_reproduces_every_view
   std::uint64_t seq = 0;
   apply_history(live, h, seq, 2000);
   BOOST_REQUIRE(live.size() > 20u);
-  BOOST_REQUIRE(live.share_count() > 10u);
+  BOOST_REQUIRE(live.shares().size() > 10u);
   const std::string body = snapshot_body(live, live.begin_snapshot(seq));
   store::collection_store loaded{16};  // the shard count is not part of the format
   BOOST_REQUIRE(loaded.load_snapshot(body).ok());

@@ -63,13 +63,6 @@ json::object object_of(const model::create_share& m) {
 
 }  // namespace
 
-std::string type_name(std::uint8_t type) {
-  static constexpr const char* names[] = {"create_collection", "update_collection", "delete_collection", "add_track",
-                                          "remove_track",      "reorder_tracks",    "create_share",      "add_tracks",
-                                          "revoke_share",      "guarded_write"};
-  if (type >= 1 && type <= std::size(names)) return names[type - 1];
-  return "type_" + std::to_string(type);
-}
 
 static json::object object_of(const model::mutation& m);
 
@@ -81,7 +74,7 @@ static json::object object_of(const model::guarded_write& g) {
                                     {"request_sha256", hex(g.idempotency.request_sha256)},
                                     {"expires_at", time(g.idempotency.expires_at)}};
   if (g.inner) {
-    o["inner_type"] = type_name(model::record_type(*g.inner));
+    o["inner_type"] = model::type_name(model::type_byte(*g.inner));
     o["inner"] = object_of(*g.inner);
   }
   return o;

@@ -9,9 +9,6 @@
 
 namespace mixtape::inspector {
 
-// "create_collection", "update_collection", ... for a record type byte; "type_<n>" if unknown.
-std::string type_name(std::uint8_t type);
-
 // The mutation's fields as a JSON object, in encoding order (times as UTC text, the token
 // hash as hex; an absent optional field of an update is left out, an explicit null kept).
 std::string describe(const model::mutation& m);

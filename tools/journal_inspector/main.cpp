@@ -37,7 +37,7 @@ int verify(const std::string& dir) {
   std::cout << "snapshot: " << (r->snapshot_path.empty() ? "none" : r->snapshot_path) << " (covers seq "
             << r->snapshot_seq << ")\n"
             << "journal: " << r->journal_records << " records after it, last seq " << r->last_seq << '\n'
-            << "state: " << scratch.size() << " collections, " << scratch.share_count() << " share links\n";
+            << "state: " << scratch.size() << " collections, " << scratch.shares().size() << " share links\n";
   for (const auto& f : r->findings) std::cout << "warning: " << f << '\n';
   std::cout << (r->findings.empty() ? "clean\n" : "not clean: a start would change the files above\n");
   return r->findings.empty() ? 0 : 1;
@@ -49,7 +49,7 @@ bool dump_journal(const journal::numbered_file& f, bool last) {
   auto report = journal::recover(
       f.path,
       [&](const journal::record_view& r) {
-        std::cout << name << " offset=" << r.offset << " seq=" << r.seq << " type=" << inspector::type_name(r.type) << ' ';
+        std::cout << name << " offset=" << r.offset << " seq=" << r.seq << " type=" << model::type_name(r.type) << ' ';
         auto m = model::decode(r.type, r.payload);
         if (m) std::cout << inspector::describe(m.value()) << '\n';
         else std::cout << "UNDECODABLE (" << m.error().message << ")\n";
