@@ -8,27 +8,20 @@
 #include "api/query.hpp"
 #include "core/ids.hpp"
 #include "core/log.hpp"
+#include "core/text.hpp"
 
 namespace mixtape::api {
 namespace {
 
 // A body must be JSON when there is one: application/json, optionally with charset=utf-8.
 bool is_json_content_type(std::string_view ct) {
+  using core::iequals_ascii;
   const auto semi = ct.find(';');
-  auto type = ct.substr(0, semi);
-  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
-  auto lower_eq = [](std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-      if (std::tolower(static_cast<unsigned char>(a[i])) != b[i]) return false;
-    return true;
-  };
-  if (!lower_eq(type, "application/json")) return false;
+  if (!iequals_ascii(core::trim_blanks(ct.substr(0, semi)), "application/json")) return false;
   if (semi == std::string_view::npos) return true;
-  auto params = ct.substr(semi + 1);
-  while (!params.empty() && params.front() == ' ') params.remove_prefix(1);
-  while (!params.empty() && (params.back() == ' ' || params.back() == ';')) params.remove_suffix(1);
-  return params.empty() || lower_eq(params, "charset=utf-8") || lower_eq(params, "charset=\"utf-8\"");
+  auto params = core::trim_blanks(ct.substr(semi + 1));
+  while (!params.empty() && params.back() == ';') params = core::trim_blanks(params.substr(0, params.size() - 1));
+  return params.empty() || iequals_ascii(params, "charset=utf-8") || iequals_ascii(params, "charset=\"utf-8\"");
 }
 
 const char* method_name(method m) {

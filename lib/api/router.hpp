@@ -1,6 +1,7 @@
 #pragma once
-// Request handling in SPEC §3 order: route (404/405), authenticate (401), authorize
-// (403), check the request (413/415/422), then the use case (404, 409, 503...).
+// Request handling in the order docs/openapi.yaml states (info.description): route (404/405),
+// authenticate (401), authorize (403), check the request (413/415/422), then the use case
+// (404, 409, 503...).
 #include <atomic>
 #include <chrono>
 #include <functional>

@@ -27,23 +27,12 @@ const key_entry* keyset::find(std::string_view presented) const noexcept {
   return digests_equal(candidate.hash, wanted) ? &candidate : nullptr;
 }
 
-namespace {
-
-bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
-           return lower(x) == lower(y);
-         });
-}
-
-}  // namespace
-
 std::string_view presented_key(std::string_view x_api_key, std::string_view authorization) noexcept {
   if (const auto key = core::trim_blanks(x_api_key); !key.empty()) return key;
   const auto value = core::trim_blanks(authorization);
   constexpr std::string_view scheme = "bearer";
   // "Bearer", at least one space, then the token (trimmed; empty means no key).
-  if (value.size() <= scheme.size() || !iequals_ascii(value.substr(0, scheme.size()), scheme) ||
+  if (value.size() <= scheme.size() || !core::iequals_ascii(value.substr(0, scheme.size()), scheme) ||
       value[scheme.size()] != ' ')
     return {};
   return core::trim_blanks(value.substr(scheme.size()));

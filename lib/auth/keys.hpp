@@ -1,6 +1,7 @@
 #pragma once
-// API keys (SPEC §3): a JSON keys file holding SHA-256 hashes, never keys, and the
-// checks a request passes: 401 (no or unknown key), then 403 (organization, capability).
+// API keys (docs/openapi.yaml, securitySchemes; docs/operations.md, "Keys and rotation"): a
+// JSON keys file holding SHA-256 hashes, never keys, and the checks a request passes: 401 (no
+// or unknown key), then 403 (organization, capability).
 #include <atomic>
 #include <cstddef>
 #include <cstdint>

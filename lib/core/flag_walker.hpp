@@ -1,6 +1,6 @@
 #pragma once
-// The argv/environment walker shared by mixtaped and mixtape-bench (SPEC §6): each flag
-// may also come from a MIXTAPE_* variable, and the command line wins.
+// The argv/environment walker shared by mixtaped and mixtape-bench (README, "Configuration"):
+// each flag may also come from a MIXTAPE_* variable, and the command line wins.
 #include <functional>
 #include <optional>
 #include <span>

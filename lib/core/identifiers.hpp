@@ -1,6 +1,6 @@
 #pragma once
-// The identifier rules of SPEC §1-2, defined once: model, auth, service and the bench all
-// ask here. Each *_rule is the rule in words, for error messages.
+// The identifier rules of docs/openapi.yaml (the id schemas), defined once: model, auth,
+// service and the bench all ask here. Each *_rule is the rule in words, for error messages.
 #include <cstddef>
 #include <string_view>
 

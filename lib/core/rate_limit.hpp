@@ -1,9 +1,9 @@
 #pragma once
-// Token buckets (SPEC §8), as GCRA: a bucket is one number, its "theoretical arrival time"
-// (tat): the moment it will be full again. A request at `now` takes one token when
-// max(tat, now) + T - now <= burst * T (T = the time one token takes to come back), and
-// then moves tat on by T. That is exactly a bucket of `burst` tokens refilled at
-// `per_minute` a minute: from full, `burst` requests at one instant pass and the next fails.
+// Token buckets (README, "Rate limits"), as GCRA: a bucket is one number, its "theoretical
+// arrival time" (tat): the moment it will be full again. A request at `now` takes one token
+// when max(tat, now) + T - now <= burst * T (T = the time one token takes to come back), and
+// then moves tat on by T. That is exactly a bucket of `burst` tokens refilled at `per_minute`
+// a minute: from full, `burst` requests at one instant pass and the next fails.
 //
 // bucket_table holds buckets by key, shared by all threads: 16 stripes, each a mutex and
 // a map, held for one lookup. Its size is bounded: a stripe at its share of the capacity

@@ -1,9 +1,10 @@
 #pragma once
-// The server's own secret (SPEC §8): 32 random bytes in `<data-dir>/secret.key`, created at
-// the first start (mode 0600, written to a temp file, fsynced, renamed without replacing,
-// directory fsynced) and read at every later one. It keys the HMAC that makes a share
-// created with an Idempotency-Key take the same token when replayed; it is backed up with
-// the rest of the data directory, and losing it only means such replays get new tokens.
+// The server's own secret (docs/operations.md, "Backup"; docs/openapi.yaml, Idempotency-Key):
+// 32 random bytes in `<data-dir>/secret.key`, created at the first start (mode 0600, written
+// to a temp file, fsynced, renamed without replacing, directory fsynced) and read at every
+// later one. It keys the HMAC that makes a share created with an Idempotency-Key take the same
+// token when replayed; it is backed up with the rest of the data directory, and losing it only
+// means such replays get new tokens.
 #include <array>
 #include <string>
 

@@ -1,9 +1,10 @@
 #pragma once
-// Compaction (SPEC §5): once the journal file passes `compact_bytes`, the writer switches
-// to a new journal file and a background thread writes a snapshot of the state at that
-// switch (temp file, fsync, rename, fsync the directory); only then are the older journal
-// files and snapshots deleted. Service goes on throughout: writes wait for at most one
-// store part's serialization (see store::collection_store), reads never wait.
+// Compaction (docs/journal-format.md §5, docs/architecture.md §5): once the journal file
+// passes `compact_bytes`, the writer switches to a new journal file and a background thread
+// writes a snapshot of the state at that switch (temp file, fsync, rename, fsync the
+// directory); only then are the older journal files and snapshots deleted. Service goes on
+// throughout: writes wait for at most one store part's serialization (see
+// store::collection_store), reads never wait.
 //
 // Failures: a snapshot that cannot be written is logged, counted, cleaned up and retried
 // later (after a delay that doubles up to a bound); it never harms the journal. A journal

@@ -2,6 +2,8 @@
 
 #include <boost/beast/http/rfc7230.hpp>
 
+#include "core/text.hpp"
+
 namespace mixtape::http {
 namespace bhttp = boost::beast::http;
 
@@ -10,14 +12,7 @@ namespace {
 constexpr std::size_t read_size = 4096;
 
 bool starts_with_scheme(std::string_view t, std::string_view scheme) {
-  return t.size() >= scheme.size() && equals_lower(t.substr(0, scheme.size()), scheme);
-}
-
-// The field value without the optional whitespace around it.
-std::string_view trimmed(std::string_view v) {
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-  return v;
+  return t.size() >= scheme.size() && core::iequals_ascii(t.substr(0, scheme.size()), scheme);
 }
 
 // Settles the HTTP-version of the request line at the front of `bytes` (empty lines already
@@ -43,15 +38,6 @@ line_version settle_version(char* bytes, std::size_t size) {
 }
 
 }  // namespace
-
-bool equals_lower(std::string_view s, std::string_view lower) noexcept {
-  if (s.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i] >= 'A' && s[i] <= 'Z' ? static_cast<char>(s[i] - 'A' + 'a') : s[i];
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
 
 std::string_view origin_form(std::string_view target) noexcept {
   std::size_t skip = 0;
@@ -128,7 +114,7 @@ std::optional<request_reader::refusal_t> request_reader::check_header() {
   if (codings > 0) {
     // The whole value, not a token list: Beast's list parser stops quietly at a bad
     // element, so "chunked x" or "chunked;q=1" would pass as "chunked".
-    const bool just_chunked = equals_lower(trimmed(coding), "chunked");
+    const bool just_chunked = core::iequals_ascii(core::trim_blanks(coding), "chunked");
     if (codings > 1 || lengths > 0 || !just_chunked || !http11)
       return refusal_t{error_kind::bad_request,
                        "unsupported Transfer-Encoding: only a single 'chunked' on HTTP/1.1, without Content-Length"};

@@ -91,11 +91,6 @@ class request_reader {
   refusal_t refusal_;
 };
 
-// ASCII case-insensitive equality of `s` with `lower` (given in lower case). Not
-// beast::iequals, which in Boost 1.81 reads a byte past its arguments' ends once they
-// differ in case.
-bool equals_lower(std::string_view s, std::string_view lower) noexcept;
-
 // The path-and-query of a request target: origin-form as is; absolute-form
 // ("http://host:port/p?q") without its scheme and authority.
 std::string_view origin_form(std::string_view target) noexcept;

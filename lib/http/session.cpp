@@ -10,6 +10,7 @@
 
 #include "api/errors.hpp"
 #include "core/ids.hpp"
+#include "core/text.hpp"
 #include "http/bridge.hpp"
 #include "http/request_reader.hpp"
 #include "http/response_writer.hpp"
@@ -67,11 +68,11 @@ api::request to_api(const request_reader& reader, const std::array<unsigned char
         if (r.if_none_match.empty()) r.if_none_match = f->value();
         break;
       case bhttp::field::unknown:
-        if (r.x_api_key.empty() && equals_lower(f->name_string(), "x-api-key")) r.x_api_key = f->value();
-        else if (r.request_id.empty() && equals_lower(f->name_string(), "x-request-id")) r.request_id = f->value();
-        else if (r.idempotency_key.empty() && equals_lower(f->name_string(), "idempotency-key"))
+        if (r.x_api_key.empty() && core::iequals_ascii(f->name_string(), "x-api-key")) r.x_api_key = f->value();
+        else if (r.request_id.empty() && core::iequals_ascii(f->name_string(), "x-request-id")) r.request_id = f->value();
+        else if (r.idempotency_key.empty() && core::iequals_ascii(f->name_string(), "idempotency-key"))
           r.idempotency_key = f->value();
-        else if (equals_lower(f->name_string(), "x-forwarded-for")) r.x_forwarded_for = f->value();  // the last
+        else if (core::iequals_ascii(f->name_string(), "x-forwarded-for")) r.x_forwarded_for = f->value();  // the last
         break;
       default: break;
     }

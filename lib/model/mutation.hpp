@@ -75,8 +75,9 @@ using mutation = std::variant<create_collection, update_collection, delete_colle
                               remove_track, reorder_tracks, create_share, add_tracks, revoke_share,
                               guarded_write>;
 
-// Who may replay a write's answer (SPEC §8, Idempotency-Key): the principal's key, with a
-// digest of the request it was first sent with, remembered until `expires_at`.
+// Who may replay a write's answer (docs/openapi.yaml, the Idempotency-Key parameter): the
+// principal's key, with a digest of the request it was first sent with, remembered until
+// `expires_at`.
 struct idempotency_stamp {
   std::string principal, key;  // key empty: the write carries no Idempotency-Key
   std::array<unsigned char, 32> request_sha256{};

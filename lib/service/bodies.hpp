@@ -28,8 +28,8 @@ inline std::string tracks_added_body(std::string_view id, std::size_t added) {
   return out;
 }
 
-// The answer to a share's creation, in the SPEC's field order: id, token, url, target_type,
-// visibility, expires_at, created_at (tracks_and_shares.cpp).
+// The answer to a share's creation, in the field order of docs/openapi.yaml's ShareCreated:
+// id, token, url, target_type, visibility, expires_at, created_at (tracks_and_shares.cpp).
 std::string share_created_body(const store::share_link& link, std::string_view token, std::string_view url);
 
 }  // namespace mixtape::service::detail

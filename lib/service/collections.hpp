@@ -35,11 +35,11 @@ struct caller {
 struct reply : core::result<std::string> {
   using core::result<std::string>::result;
   std::uint64_t version = 0;  // the collection's version after the request (its ETag); 0: none
-  bool replayed = false;      // the remembered answer to an Idempotency-Key (SPEC §8)
+  bool replayed = false;      // the remembered answer to an Idempotency-Key (docs/openapi.yaml)
   unsigned status = 0;        // when replayed: the status first answered
 };
 
-// The conditions a write comes with (SPEC §8).
+// The conditions a write comes with (If-Match, Idempotency-Key: docs/openapi.yaml).
 struct conditions {
   // The versions of If-Match (strong tags only); nullopt when absent or "*" (the collection
   // must exist, as for any write). Empty: nothing can match, the write is a 412.

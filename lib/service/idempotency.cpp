@@ -1,8 +1,8 @@
-// Idempotency-Key (SPEC §8) on create, add track(s) and share. A keyed write carries an
-// idempotency_stamp in its journal record (model::guarded_write); the store remembers it
-// when the write applies, live or on replay, and keeps it in snapshots until it expires.
-// A retry then gets the first answer rendered again from what was remembered and from its
-// own request, which the stamp's digest proves equal to the first (service/bodies.hpp).
+// Idempotency-Key (docs/openapi.yaml) on create, add track(s) and share. A keyed write carries
+// an idempotency_stamp in its journal record (model::guarded_write); the store remembers it
+// when the write applies, live or on replay, and keeps it in snapshots until it expires. A
+// retry then gets the first answer rendered again from what was remembered and from its own
+// request, which the stamp's digest proves equal to the first (service/bodies.hpp).
 #include "core/ids.hpp"
 #include "core/sha256.hpp"
 #include "model/collection.hpp"

@@ -1,5 +1,6 @@
 #pragma once
-// Response bodies that gather many items: the listing page and the tracks page (SPEC §2).
+// Response bodies that gather many items: the listing page and the tracks page
+// (docs/openapi.yaml).
 #include <cstddef>
 #include <string>
 #include <string_view>

@@ -85,8 +85,9 @@ class collection_store {
   // (org, owner). Returns whether it did.
   bool append_json(std::string& out, std::string_view id, std::string_view org,
                    std::string_view owner) const;
-  // The same, and sets `version` to the collection's version (SPEC §8: the journal sequence
-  // of its last change, tracks included; never reused, durable, the same after a restart).
+  // The same, and sets `version` to the collection's version (docs/openapi.yaml, ETag: the
+  // journal sequence of its last change, tracks included; never reused, durable, the same
+  // after a restart).
   bool append_json(std::string& out, std::string_view id, std::string_view org, std::string_view owner,
                    std::uint64_t& version) const;
   // The version of `id` when it is visible to (org, owner).

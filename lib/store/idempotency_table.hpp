@@ -1,9 +1,9 @@
 #pragma once
-// The Idempotency-Keys remembered (SPEC §8): per (principal, key), what the first write left
-// to replay its answer, until the entry expires. Bounded: at most `max_entries`; past that
-// the oldest entries are forgotten first (a retry of one of those then runs as a new
-// request), and counted. Expired entries are never found and are dropped oldest first as
-// new ones arrive. Not thread-safe: the collection_store guards it.
+// The Idempotency-Keys remembered (docs/openapi.yaml): per (principal, key), what the first
+// write left to replay its answer, until the entry expires. Bounded: at most `max_entries`;
+// past that the oldest entries are forgotten first (a retry of one of those then runs as a new
+// request), and counted. Expired entries are never found and are dropped oldest first as new
+// ones arrive. Not thread-safe: the collection_store guards it.
 #include <cstddef>
 #include <cstdint>
 #include <list>

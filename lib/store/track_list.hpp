@@ -58,9 +58,9 @@ class track_list {
   bool add(track_ids& ids, std::string_view id, std::uint32_t hash, core::unix_seconds at);
   // Removes `id` if it is a member; returns whether it did.
   bool remove(track_ids& ids, std::string_view id);
-  // The order PATCH .../order asks for (SPEC §2): listed members first, in the order
-  // listed (a repeat counts once); the other members after, in their previous order.
-  // nullopt when that is the present order.
+  // The order PATCH .../order asks for (docs/openapi.yaml, reorderTracks): listed members
+  // first, in the order listed (a repeat counts once); the other members after, in their
+  // previous order. nullopt when that is the present order.
   std::optional<std::vector<item>> reordered(const track_ids& ids, std::span<const std::string> listed) const;
   // Whether reordered() would change anything, without building the order: the listed
   // members (repeats aside) must already be the first ones, in that order.

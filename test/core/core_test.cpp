@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/result.hpp"
+#include "core/text.hpp"
 #include "core/thread_name.hpp"
 
 using namespace mixtape::core;
@@ -79,4 +80,28 @@ BOOST_AUTO_TEST_CASE(a_thread_names_itself_cut_to_what_linux_keeps) {
   }).join();
   BOOST_TEST(short_name == "mixtape-test");
   BOOST_TEST(long_name == "mixtape-a-very-");
+}
+
+BOOST_AUTO_TEST_CASE(http_dates_are_imf_fixdate) {
+  std::string out;
+  append_http_date(out, 784111777);  // RFC 9110 §5.6.7's example
+  BOOST_TEST(out == "Sun, 06 Nov 1994 08:49:37 GMT");
+  out.clear();
+  append_http_date(out, 1'798'761'599);  // 2026-12-31T23:59:59Z, a Thursday
+  BOOST_TEST(out == "Thu, 31 Dec 2026 23:59:59 GMT");
+  out.clear();
+  append_http_date(out, 951'782'400);  // 2000-02-29, a leap day
+  BOOST_TEST(out == "Tue, 29 Feb 2000 00:00:00 GMT");
+}
+
+BOOST_AUTO_TEST_CASE(ascii_case_is_folded_and_nothing_else) {
+  BOOST_TEST(iequals_ascii("Content-Type", "content-type"));
+  BOOST_TEST(iequals_ascii("CHUNKED", "chunked"));
+  BOOST_TEST(iequals_ascii("", ""));
+  BOOST_TEST(!iequals_ascii("chunked", "chunke"));
+  BOOST_TEST(!iequals_ascii("chunkeD", "chunkex"));
+  BOOST_TEST(!iequals_ascii("[", "{"));  // '[' + 32 is '{': only A-Z fold
+  BOOST_TEST(!iequals_ascii("\xc4", "\xe4"));  // no locale: Latin-1 letters stay apart
+  BOOST_TEST(trim_blanks(" \t a b \t") == "a b");
+  BOOST_TEST(trim_blanks(" \t ").empty());
 }
