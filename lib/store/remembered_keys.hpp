@@ -4,8 +4,9 @@
 // part (snapshot_part.hpp).
 //
 // Thread-safety: every member may be called from any thread; each holds mutex_ for one
-// lookup or change and calls nothing else meanwhile, so it nests under no other lock of the
-// store and no other lock nests under it. remember() is the applier thread's
+// lookup or change and takes no other lock meanwhile. It nests under the service's
+// keyed_mutex_ (find(), service/idempotency.cpp: a key is looked up and marked in flight
+// at once) and under no lock of the store. remember() is the applier thread's
 // (collection_store::apply), load() and set_limit() are for before serving.
 #include <atomic>
 #include <cstddef>
