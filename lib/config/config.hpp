@@ -60,6 +60,8 @@ struct server_config {
   // The CPUs this process may run on (its affinity mask: taskset, systemd's CPUAffinity=,
   // a container's cpuset), else the online count; at least 1.
   static unsigned usable_cores() noexcept;
+
+  friend bool operator==(const server_config&, const server_config&) = default;
 };
 
 // `mixtaped keys add --keys FILE --principal P --org O [--org O2 ...] [--capability C ...]`

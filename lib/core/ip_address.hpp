@@ -21,6 +21,7 @@ struct ip_range {
   ip_address base{};
   unsigned prefix = 128;
   bool contains(const ip_address& a) const noexcept;
+  friend bool operator==(const ip_range&, const ip_range&) = default;
 };
 // "ADDR" (one address) or "ADDR/N" (N up to 32 for IPv4, 128 for IPv6).
 std::optional<ip_range> parse_ip_range(std::string_view text) noexcept;

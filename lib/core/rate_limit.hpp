@@ -28,6 +28,7 @@ struct rate_limit {
   bool limited() const noexcept { return per_minute != 0; }
   // The bucket's capacity: `burst`, or per_minute when burst is 0.
   std::uint32_t effective_burst() const noexcept { return burst != 0 ? burst : per_minute; }
+  friend bool operator==(const rate_limit&, const rate_limit&) = default;
 };
 
 // Times as a check needs them: a monotonic clock for the bucket, the wall clock for Reset.
