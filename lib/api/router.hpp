@@ -24,11 +24,14 @@ class router {
   router(service::collections& service, auth::key_store& keys, std::function<gauges()> gauges_of,
          bool access_log = false, rate_limit_options limits = {}, cors_policy cors = {});
 
-  // Handles `req`. Returns the response when it is ready at once (reads, refusals);
-  // otherwise returns nullopt and calls `later` exactly once with it — maybe before
-  // handle() returns, maybe from the journal thread. `later` is copied only then, and the
-  // views in `req` must stay valid until the response is delivered.
-  std::optional<response> handle(const request& received, const respond_fn& later);
+  // Handles `req`, whose target matched `route` (match_target: the HTTP layer matched it
+  // once, for the body limit, and hands the match on). Returns the response when it is
+  // ready at once (reads, refusals); otherwise returns nullopt and calls `later` exactly
+  // once with it — maybe before handle() returns, maybe from the journal thread. `later`
+  // is copied only then, and the views in `req` and `route` must stay valid until the
+  // response is delivered.
+  std::optional<response> handle(const request& received, const std::optional<route_match>& route,
+                                 const respond_fn& later);
 
   // Accounts for a request the HTTP layer refused before it could be routed (malformed,
   // oversized header): counted under "unmatched" with its status, and access-logged.

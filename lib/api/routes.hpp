@@ -42,8 +42,11 @@ struct route_match {
   std::string_view share{};  // share_link: the {share_id} segment
 };
 
-// `path` without the query. nullopt: no such route.
+// `path` without the query. nullopt: no such route. Generated from the route table's
+// patterns (routes.cpp): a new route is one row there and its handler.
 std::optional<route_match> match_route(std::string_view path) noexcept;
+// The same for an origin-form target ("/path?query"): its path is matched.
+std::optional<route_match> match_target(std::string_view target) noexcept;
 // HEAD is allowed wherever GET is, and answered as GET without the body.
 bool method_allowed(route_id r, method m) noexcept;
 // The Allow header value for a route, e.g. "GET, HEAD, POST".
@@ -61,7 +64,7 @@ struct body_limits {
   std::uint32_t max_tracks = 10'000;   // --max-tracks: the order route fits that many ids
 };
 std::uint64_t body_limit(route_id r, const body_limits& limits) noexcept;
-// The limit for a request target (origin-form; an unknown path gets the standard limit).
-std::uint64_t body_limit_for_target(std::string_view target, const body_limits& limits) noexcept;
+// The limit for a matched route, or the standard one for no route.
+std::uint64_t body_limit(const std::optional<route_match>& route, const body_limits& limits) noexcept;
 
 }  // namespace mixtape::api

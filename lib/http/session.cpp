@@ -192,12 +192,14 @@ awaitable<void> session(worker& w, shared_state& s, tcp::socket socket) {
       reader.commit(n);
     }
     reader.begin();
+    std::optional<api::route_match> route;
     const auto started = std::chrono::steady_clock::now();
     conn.expire_after(opt.header_timeout);
     auto st = co_await read_step(socket, reader);
     if (st == step::head) {
       conn.waiting_for_request = false;  // headers are in: this request is in flight
-      reader.limit_body(api::body_limit_for_target(reader.target(), opt.body_limits));
+      route = api::match_target(reader.target());  // once: for the body limit and the router
+      reader.limit_body(api::body_limit(route, opt.body_limits));
       if (reader.body_pending() && reader.expects_continue()) {
         head = "HTTP/1.1 100 Continue\r\n\r\n";
         if (co_await send(socket, conn, opt.body_timeout, head, {})) break;
@@ -216,7 +218,7 @@ awaitable<void> session(worker& w, shared_state& s, tcp::socket socket) {
     }
     conn.no_deadline();
     const auto& req = reader.get();
-    std::optional<api::response> answer = s.router.handle(to_api(reader, peer), receiver);
+    std::optional<api::response> answer = s.router.handle(to_api(reader, peer), route, receiver);
     if (!answer) answer = reply->take();
     if (!answer) answer = co_await reply->async_wait(asio::use_awaitable);
     const bool keep_alive = req.keep_alive() && !reader.body_too_large() && !w.draining;

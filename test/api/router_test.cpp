@@ -50,7 +50,8 @@ struct fixture {
     req.request_id = request_id;
     req.body_too_large = too_large;
     std::promise<response> p;
-    if (auto now = router.handle(req, [&p](response r) { p.set_value(std::move(r)); })) return *now;
+    if (auto now = router.handle(req, match_target(req.target), [&p](response r) { p.set_value(std::move(r)); }))
+      return *now;
     return p.get_future().get();
   }
   static std::string code_of(const response& r) {

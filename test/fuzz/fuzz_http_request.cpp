@@ -131,7 +131,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         FUZZ_CHECK(!head, "step::head once per request");
         head = true;
         check_head(r);
-        limit = mixtape::api::body_limit_for_target(r.target(), limits);
+        limit = mixtape::api::body_limit(mixtape::api::match_target(r.target()), limits);
         FUZZ_CHECK(limit >= limits.standard, "a route's limit is at least the standard one");
         r.limit_body(limit);
         continue;

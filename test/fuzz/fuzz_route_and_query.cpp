@@ -1,6 +1,6 @@
 // libFuzzer target: request paths and query strings. The input is a request-target; the
 // first byte also picks parse_page's bounds. Runs http::origin_form, api::match_route and
-// body_limit_for_target on the path, api::parse_page on the query, and
+// body_limit on the path, api::parse_page on the query, and
 // api::is_sane_request_id on the whole input. Properties:
 //  - origin_form returns a suffix of its input: the input itself unless it starts with an
 //    http:// or https:// scheme, and then empty or the part from the first '/' or '?' after
@@ -82,7 +82,7 @@ std::string rebuild(const api::route_match& m) {
 void check_route(std::string_view path) {
   const auto m = api::match_route(path);
   constexpr api::body_limits limits{1000, 7};
-  FUZZ_CHECK(api::body_limit_for_target(path, limits) >= limits.standard, "a body limit is at least the standard one");
+  FUZZ_CHECK(api::body_limit(api::match_target(path), limits) >= limits.standard, "a body limit is at least the standard one");
   if (!m) return;
   FUZZ_CHECK(static_cast<std::size_t>(m->id) < api::route_count, "a known route");
   FUZZ_CHECK(rebuild(*m) == path, "a matched route rebuilds its path");
