@@ -93,7 +93,7 @@ response router::rate_limited(route_id route, const core::rate_verdict& v, std::
 bool router::ready() const noexcept { return !draining_.load() && service_.writable(); }
 
 std::optional<response> router::handle(const request& received, const std::optional<route_match>& m,
-                                       const respond_fn& later) {
+                                       const respond_fn& done) {
   const auto start = std::chrono::steady_clock::now();
   std::string trace_id =
       is_sane_request_id(received.request_id) ? std::string{received.request_id} : core::new_request_id();
@@ -102,55 +102,55 @@ std::optional<response> router::handle(const request& received, const std::optio
   const bool cors_on = cors_.enabled();
   const request_context ctx{m ? std::optional{m->id} : std::nullopt, received.verb, start, cors_on,
                             cors_on && cors_.allows(received.origin) ? received.origin : std::string_view{}};
-  const auto done = [&](response r) -> std::optional<response> {
+  const auto answered = [&](response r) -> std::optional<response> {
     finish(ctx, r);
     return r;
   };
-  if (!m) return done(error_response(error_kind::route_not_found, "No route matches this path", "{}", trace_id));
+  if (!m) return answered(error_response(error_kind::route_not_found, "No route matches this path", "{}", trace_id));
   // A CORS preflight from an allowed origin, before any key (a browser sends none with it).
   if (received.verb == method::options && !ctx.cors_origin.empty() && !received.cors_request_method.empty()) {
     response r;
     r.status = 204;
     r.request_id = std::move(trace_id);
     r.cors_methods = allowed_methods(m->id);
-    return done(std::move(r));
+    return answered(std::move(r));
   }
   if (!method_allowed(m->id, received.verb)) {
     auto r = error_response(error_kind::method_not_allowed, "Method not allowed for this route", "{}", trace_id);
     r.allow = allowed_methods(m->id);
-    return done(std::move(r));
+    return answered(std::move(r));
   }
   // HEAD runs as GET; the session leaves the body out. The log and metrics still say HEAD.
   request req = received;
   if (req.verb == method::head) req.verb = method::get;
   if (!needs_key(m->id)) {
-    if (m->id != route_id::shared || !limiter_.share_limited()) return done(handle_public(*m, trace_id));
+    if (m->id != route_id::shared || !limiter_.share_limited()) return answered(handle_public(*m, trace_id));
     const auto v = limiter_.take_for_client(req, core::rate_clock::now());
-    if (!v.allowed) return done(rate_limited(m->id, v, "client address", trace_id));
+    if (!v.allowed) return answered(rate_limited(m->id, v, "client address", trace_id));
     auto r = handle_public(*m, trace_id);
     set_rate_headers(r, v);
-    return done(std::move(r));
+    return answered(std::move(r));
   }
   const auto d = auth::authorize(keys_.for_this_thread(), auth::presented_key(req.x_api_key, req.authorization), m->org);
   if (d.outcome == auth::verdict::unauthenticated)
-    return done(error_response(error_kind::authentication, d.reason, "{}", trace_id));
+    return answered(error_response(error_kind::authentication, d.reason, "{}", trace_id));
   if (d.outcome == auth::verdict::forbidden)
-    return done(error_response(error_kind::permission, d.reason, "{}", trace_id));
+    return answered(error_response(error_kind::permission, d.reason, "{}", trace_id));
   std::optional<core::rate_verdict> limit;  // set when the key's bucket applies: its headers go on every answer
   if (limiter_.limit_for(*d.key).limited()) {
     limit = limiter_.take_for_key(*d.key, core::rate_clock::now());
-    if (!limit->allowed) return done(rate_limited(m->id, *limit, "API key", trace_id));
+    if (!limit->allowed) return answered(rate_limited(m->id, *limit, "API key", trace_id));
   }
   const auto refuse = [&](error_kind k, std::string_view why) {
     auto r = error_response(k, why, "{}", trace_id);
     if (limit) set_rate_headers(r, *limit);
-    return done(std::move(r));
+    return answered(std::move(r));
   };
   if (req.body_too_large) return refuse(error_kind::payload_too_large, "request body exceeds the size limit");
   if (takes_body(m->id, req.verb) && !req.body.empty() && !is_json_content_type(req.content_type))
     return refuse(error_kind::unsupported_media_type, "Content-Type must be application/json");
   const service::caller who{std::string{m->org}, d.key->principal};
-  return dispatch(*m, req, query, who, std::move(trace_id), ctx, limit, later);
+  return dispatch(*m, req, query, who, std::move(trace_id), ctx, limit, done);
 }
 
 void router::refused(const response& r, std::chrono::steady_clock::time_point start) {
@@ -177,7 +177,7 @@ void router::account(const request_context& ctx, const response& r) {
 std::optional<response> router::dispatch(const route_match& m, const request& req, std::string_view query,
                                          const service::caller& who, std::string trace_id,
                                          const request_context& ctx,
-                                         const std::optional<core::rate_verdict>& limit, const respond_fn& later) {
+                                         const std::optional<core::rate_verdict>& limit, const respond_fn& done) {
   const bool creates = (m.id == route_id::collections || m.id == route_id::share) && req.verb == method::post;
   const unsigned ok_status = creates ? 201 : 200;
   const auto id = m.id == route_id::share_link ? m.share : m.collection;  // the id a 404 names
@@ -195,33 +195,34 @@ std::optional<response> router::dispatch(const route_match& m, const request& re
   service::conditions when;
   if (!req.if_match.empty()) when.if_match = if_match_versions(req.if_match);
   when.idempotency_key = req.idempotency_key;
-  // Writes answer when the journal has them: maybe on the journal thread, so capture by value.
-  const auto when_durable = [&] {
-    return [this, ctx, later, ok_status, id = std::string{id}, trace_id, limit](service::reply r) {
+  // A write's completion for the service: the reply as a response, handed to `done` — maybe
+  // on the journal thread, once the write is durable, so everything is captured by value.
+  const auto write_done = [&] {
+    return [this, ctx, done, ok_status, id = std::string{id}, trace_id, limit](service::reply r) {
       auto res = to_response(std::move(r), ok_status, id, trace_id);
       if (limit) set_rate_headers(res, *limit);
       finish(ctx, res);
-      later(std::move(res));
+      done(std::move(res));
     };
   };
   switch (m.id) {
     case route_id::collections:
-      if (req.verb == method::post) return service_.create(who, req.body, when_durable(), when), std::nullopt;
+      if (req.verb == method::post) return service_.create(who, req.body, write_done(), when), std::nullopt;
       if (auto p = parse_page(query, 50, 100)) return now(service_.list(who, p->limit, p->offset));
       else return now(std::move(p).error());
     case route_id::collection:
       if (req.verb == method::get) return now(service_.get(who, id));
-      if (req.verb == method::patch) return service_.update(who, id, req.body, when_durable(), when), std::nullopt;
-      return service_.remove(who, id, when_durable(), when), std::nullopt;
+      if (req.verb == method::patch) return service_.update(who, id, req.body, write_done(), when), std::nullopt;
+      return service_.remove(who, id, write_done(), when), std::nullopt;
     case route_id::tracks:
-      if (req.verb == method::post) return service_.add_track(who, id, req.body, when_durable(), when), std::nullopt;
+      if (req.verb == method::post) return service_.add_track(who, id, req.body, write_done(), when), std::nullopt;
       if (auto p = parse_page(query, 200, 500)) return now(service_.list_tracks(who, id, p->limit, p->offset));
       else return now(std::move(p).error());
-    case route_id::track: return service_.remove_track(who, id, m.track, when_durable(), when), std::nullopt;
-    case route_id::order: return service_.reorder(who, id, req.body, when_durable(), when), std::nullopt;
-    case route_id::share: return service_.share(who, id, req.body, when_durable(), when), std::nullopt;
+    case route_id::track: return service_.remove_track(who, id, m.track, write_done(), when), std::nullopt;
+    case route_id::order: return service_.reorder(who, id, req.body, write_done(), when), std::nullopt;
+    case route_id::share: return service_.share(who, id, req.body, write_done(), when), std::nullopt;
     case route_id::shares: return now(service_.list_shares(who, id));
-    case route_id::share_link: return service_.revoke_share(who, id, when_durable()), std::nullopt;
+    case route_id::share_link: return service_.revoke_share(who, id, write_done()), std::nullopt;
     default: return now(core::problem{core::errc::internal, "", "unrouted"});
   }
 }

@@ -26,12 +26,12 @@ class router {
 
   // Handles `req`, whose target matched `route` (match_target: the HTTP layer matched it
   // once, for the body limit, and hands the match on). Returns the response when it is
-  // ready at once (reads, refusals); otherwise returns nullopt and calls `later` exactly
-  // once with it — maybe before handle() returns, maybe from the journal thread. `later`
+  // ready at once (reads, refusals); otherwise returns nullopt and calls `done` exactly
+  // once with it — maybe before handle() returns, maybe from the journal thread. `done`
   // is copied only then, and the views in `req` and `route` must stay valid until the
   // response is delivered.
   std::optional<response> handle(const request& received, const std::optional<route_match>& route,
-                                 const respond_fn& later);
+                                 const respond_fn& done);
 
   // Accounts for a request the HTTP layer refused before it could be routed (malformed,
   // oversized header): counted under "unmatched" with its status, and access-logged.
@@ -52,7 +52,7 @@ class router {
   };
   std::optional<response> dispatch(const route_match& m, const request& req, std::string_view query,
                                    const service::caller& who, std::string trace_id, const request_context& ctx,
-                                   const std::optional<core::rate_verdict>& limit, const respond_fn& later);
+                                   const std::optional<core::rate_verdict>& limit, const respond_fn& done);
   response handle_public(const route_match& m, const std::string& trace_id);
   // The 429 for a refused verdict, counted under the route.
   response rate_limited(route_id route, const core::rate_verdict& v, std::string_view who,

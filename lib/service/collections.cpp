@@ -58,26 +58,34 @@ collections::collections(store::collection_store& store, journal::writer& journa
 bool collections::writable() const noexcept { return journal_.healthy(); }
 
 void collections::commit(const caller& who, model::mutation m, const write_guard& guard,
-                         std::function<reply(store::outcome)> respond, reply_fn done) {
-  commit_counting(who, std::move(m), guard,
-                  [respond = std::move(respond)](store::outcome o, std::size_t) { return respond(o); }, std::move(done));
+                         std::function<reply(store::outcome)> render, reply_fn done, key_claim claim) {
+  commit_counting(
+      who, std::move(m), guard, [render = std::move(render)](store::outcome o, std::size_t) { return render(o); },
+      std::move(done), std::move(claim));
 }
 
 void collections::commit_counting(const caller& who, model::mutation m, const write_guard& guard,
-                                  std::function<reply(store::outcome, std::size_t)> respond, reply_fn done) {
+                                  std::function<reply(store::outcome, std::size_t)> render, reply_fn done,
+                                  key_claim claim) {
   if (!journal_.healthy()) return done(journal_unavailable());
   if (guard.if_match != 0 || !guard.idempotency.key.empty())
     m = model::guarded_write{guard.if_match, guard.idempotency, std::make_shared<const model::mutation>(std::move(m))};
   const auto type = model::type_byte(m);
   std::string payload = model::encode(m);
+  // std::function copies what it holds: the claim rides in a shared_ptr, still one holder.
+  auto held = std::make_shared<key_claim>(std::move(claim));
   journal_.submit(type, std::move(payload),
-                  [this, who, m = std::move(m), respond = std::move(respond), done = std::move(done)](
-                      std::error_code ec, std::uint64_t seq) {
-                    if (ec) return done(journal_unavailable());
+                  [this, who, m = std::move(m), render = std::move(render), done = std::move(done),
+                   held = std::move(held)](std::error_code ec, std::uint64_t seq) {
+                    if (ec) {
+                      held->release();
+                      return done(journal_unavailable());
+                    }
                     std::size_t added = 0;
                     const store::outcome o = store_.apply(m, seq, added);
+                    held->release();  // after the apply: the store remembers the key now
                     if (o == store::outcome::precondition_failed) return done(precondition_failed());
-                    done(with_version(respond(o, added), who, model::target_collection(m)));
+                    done(with_version(render(o, added), who, model::target_collection(m)));
                   });
 }
 
@@ -92,7 +100,8 @@ reply collections::get(const caller& who, std::string_view id) const {
 
 void collections::create(const caller& who, std::string_view body, reply_fn done, const conditions& when) {
   model::idempotency_stamp stamp;
-  if (!when.idempotency_key.empty() && start_keyed(who, "create", {}, body, when, done, stamp)) return;
+  key_claim claim;
+  if (!when.idempotency_key.empty() && start_keyed(who, "create", {}, body, when, done, stamp, claim)) return;
   auto req = model::parse_create(body);
   if (!req) return done(std::move(req).error());
   std::string id = core::new_collection_id();
@@ -106,7 +115,7 @@ void collections::create(const caller& who, std::string_view body, reply_fn done
              return core::problem{core::errc::internal, "", "collection id collision"};
            return get(who, id);
          },
-         std::move(done));
+         std::move(done), std::move(claim));
 }
 
 void collections::update(const caller& who, std::string_view id, std::string_view body, reply_fn done,
@@ -152,7 +161,8 @@ void collections::remove(const caller& who, std::string_view id, reply_fn done, 
 void collections::add_track(const caller& who, std::string_view id, std::string_view body, reply_fn done,
                             const conditions& when) {
   model::idempotency_stamp stamp;
-  if (!when.idempotency_key.empty() && start_keyed(who, "add_track", id, body, when, done, stamp)) return;
+  key_claim claim;
+  if (!when.idempotency_key.empty() && start_keyed(who, "add_track", id, body, when, done, stamp, claim)) return;
   auto req = model::parse_add_track(body);
   if (!req) return done(std::move(req).error());
   auto& r = req.value();
@@ -161,23 +171,23 @@ void collections::add_track(const caller& who, std::string_view id, std::string_
   const auto expected = expected_version(when, probe->version);
   if (!expected) return done(expected.error());
   const std::uint32_t limit = options_.max_tracks;
-  const auto respond = [batch = r.batch, cid = std::string{id}, first = r.track_ids.front()](std::size_t added) {
+  const auto added_body = [batch = r.batch, cid = std::string{id}, first = r.track_ids.front()](std::size_t added) {
     if (batch) return tracks_added_body(cid, added);
     return success_body(first, "Track added to collection.");
   };
-  if (probe->new_ids == 0) return done(with_version(respond(0), who, id));  // all present: nothing to write
+  if (probe->new_ids == 0) return done(with_version(added_body(0), who, id));  // all present: nothing to write
   if (probe->count + probe->new_ids > limit) return done(collection_full(limit, r.batch));
   model::mutation m = r.batch ? model::mutation{model::add_tracks{std::string{id}, std::move(r.track_ids),
                                                                   options_.now(), limit}}
                               : model::mutation{model::add_track{std::string{id}, std::move(r.track_ids.front()),
                                                                  options_.now(), limit}};
   commit_counting(who, std::move(m), {expected.value(), std::move(stamp)},
-                  [respond, limit, batch = r.batch](store::outcome o, std::size_t added) -> reply {
+                  [added_body, limit, batch = r.batch](store::outcome o, std::size_t added) -> reply {
                     if (o == store::outcome::not_found) return collection_not_found();
                     if (o == store::outcome::full) return collection_full(limit, batch);
-                    return respond(added);
+                    return added_body(added);
                   },
-                  std::move(done));
+                  std::move(done), std::move(claim));
 }
 
 }  // namespace mixtape::service

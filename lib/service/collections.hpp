@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 #include <string>
 #include <string_view>
@@ -58,6 +59,25 @@ struct options {
   core::secret secret{};  // keys the tokens of shares made with an Idempotency-Key (secret.key)
 };
 
+class collections;
+
+// An Idempotency-Key held in flight by one keyed write (collections::start_keyed): let go by
+// release() or when the claim is destroyed, whichever comes first. Move-only: one holder at
+// a time.
+class key_claim {
+ public:
+  key_claim() = default;  // holds no key
+  key_claim(collections& owner, std::string flight) : owner_(&owner), flight_(std::move(flight)) {}
+  key_claim(key_claim&& other) noexcept : owner_(std::exchange(other.owner_, nullptr)), flight_(std::move(other.flight_)) {}
+  key_claim& operator=(key_claim&& other) noexcept;
+  ~key_claim() { release(); }
+  void release();
+
+ private:
+  collections* owner_ = nullptr;
+  std::string flight_;
+};
+
 class collections {
  public:
   collections(store::collection_store& store, journal::writer& journal, options opts);
@@ -99,23 +119,27 @@ class collections {
     std::uint64_t if_match = 0;
     model::idempotency_stamp idempotency;
   };
-  // Journals `m`; once durable applies it and calls done(respond(outcome)) on the journal
-  // thread, or done(503) when the journal refused it. A successful reply without a version
-  // gets the collection's version after the apply.
+  // Journals `m`; once durable applies it, lets `claim` go (the store remembers the key by
+  // then) and calls done(render(outcome)) on the journal thread, or done(503) when the
+  // journal refused it. A successful reply without a version gets the collection's version
+  // after the apply. `done` is the use case's one completion, called exactly once.
   void commit(const caller& who, model::mutation m, const write_guard& guard,
-              std::function<reply(store::outcome)> respond, reply_fn done);
-  // The same, and `respond` also gets how many tracks the mutation added.
+              std::function<reply(store::outcome)> render, reply_fn done, key_claim claim = {});
+  // The same, and `render` also gets how many tracks the mutation added.
   void commit_counting(const caller& who, model::mutation m, const write_guard& guard,
-                       std::function<reply(store::outcome, std::size_t)> respond, reply_fn done);
+                       std::function<reply(store::outcome, std::size_t)> render, reply_fn done,
+                       key_claim claim = {});
 
   // --- Idempotency-Key (idempotency.cpp) ---
   // Before a keyed write (`route` names the use case, `id` its collection, if any). Returns
   // true when it answered `done` itself: the replay of the key's first answer, a 422 (a bad
   // key, or the key used with another request), a 409 (the key in flight). Otherwise the
-  // write goes on: `stamp` is set, the key is in flight until `done` runs, which now
-  // releases it first (after the write's apply, so a retry then finds the remembered entry).
+  // write goes on: `stamp` is set and `claim` holds the key in flight; the use case hands
+  // the claim to commit(), which lets it go after the write's apply (a retry then finds the
+  // remembered entry), or drops it when it answers without a write.
   bool start_keyed(const caller& who, std::string_view route, std::string_view id, std::string_view body,
-                   const conditions& when, reply_fn& done, model::idempotency_stamp& stamp);
+                   const conditions& when, const reply_fn& done, model::idempotency_stamp& stamp,
+                   key_claim& claim);
   // The first answer, rendered again from what was remembered and the (same) request.
   reply replay(const caller& who, const model::remembered_write& w, std::string_view id,
                std::string_view body) const;
@@ -124,6 +148,7 @@ class collections {
   std::string keyed_share_token(const model::idempotency_stamp& stamp) const;
   std::string share_url(std::string_view token) const;
 
+  friend class key_claim;  // lets its key go from keys_in_flight_
   mutable core::mutex keyed_mutex_;
   std::unordered_set<std::string> keys_in_flight_ GUARDED_BY(keyed_mutex_);
   // The version a write must find (0: any) given the collection's `current` one, or the 412.

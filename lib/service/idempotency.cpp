@@ -49,7 +49,8 @@ core::problem key_problem(std::string message) {
 }  // namespace
 
 bool collections::start_keyed(const caller& who, std::string_view route, std::string_view id, std::string_view body,
-                              const conditions& when, reply_fn& done, model::idempotency_stamp& stamp) {
+                              const conditions& when, const reply_fn& done, model::idempotency_stamp& stamp,
+                              key_claim& claim) {
   const std::string_view key = when.idempotency_key;
   if (!is_valid_key(key)) {
     done(key_problem("Idempotency-Key must be 1 to 255 printable ASCII characters"));
@@ -83,14 +84,26 @@ bool collections::start_keyed(const caller& who, std::string_view route, std::st
   stamp.key = std::string{key};
   stamp.request_sha256 = digest;
   stamp.expires_at = now + options_.idempotency_ttl_seconds;
-  done = [this, flight = std::move(flight), inner = std::move(done)](reply r) {
-    {
-      core::mutex_lock lock{keyed_mutex_};
-      keys_in_flight_.erase(flight);
-    }
-    inner(std::move(r));
-  };
+  claim = key_claim{*this, std::move(flight)};
   return false;
+}
+
+key_claim& key_claim::operator=(key_claim&& other) noexcept {
+  if (this != &other) {
+    release();
+    owner_ = std::exchange(other.owner_, nullptr);
+    flight_ = std::move(other.flight_);
+  }
+  return *this;
+}
+
+void key_claim::release() {
+  if (!owner_) return;
+  {
+    core::mutex_lock lock{owner_->keyed_mutex_};
+    owner_->keys_in_flight_.erase(flight_);
+  }
+  owner_ = nullptr;
 }
 
 reply collections::replay(const caller& who, const model::remembered_write& w, std::string_view id,

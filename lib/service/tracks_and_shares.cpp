@@ -107,7 +107,8 @@ void collections::reorder(const caller& who, std::string_view id, std::string_vi
 void collections::share(const caller& who, std::string_view id, std::string_view body, reply_fn done,
                         const conditions& when) {
   model::idempotency_stamp stamp;
-  if (!when.idempotency_key.empty() && start_keyed(who, "share", id, body, when, done, stamp)) return;
+  key_claim claim;
+  if (!when.idempotency_key.empty() && start_keyed(who, "share", id, body, when, done, stamp, claim)) return;
   auto req = model::parse_share(body);
   if (!req) return done(std::move(req).error());
   const auto current = store_.version_of(id, who.org, who.principal);
@@ -133,7 +134,7 @@ void collections::share(const caller& who, std::string_view id, std::string_view
            if (o != store::outcome::applied) return core::problem{core::errc::internal, "", "share token collision"};
            return detail::share_created_body(link, token, url);
          },
-         std::move(done));
+         std::move(done), std::move(claim));
 }
 
 reply collections::list_shares(const caller& who, std::string_view id) const {
