@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace mixtape::api {
 namespace {
@@ -89,72 +91,87 @@ std::size_t split(std::string_view path, segments& out) {
 // Where a placeholder's segment goes in a route_match.
 using capture = std::string_view route_match::*;
 
-// A route's pattern (its label) split into segments: a literal, or a placeholder naming the
-// route_match field that takes the segment.
-struct pattern {
-  route_id id;
-  std::size_t count = 0;
-  std::array<std::string_view, max_segments> literal{};  // empty where a placeholder is
-  std::array<capture, max_segments> field{};
-};
-
 capture field_of(std::string_view placeholder) {
   if (placeholder == "{org}") return &route_match::org;
   if (placeholder == "{id}") return &route_match::collection;
   if (placeholder == "{track_id}") return &route_match::track;
   if (placeholder == "{token}") return &route_match::token;
   if (placeholder == "{share_id}") return &route_match::share;
-  return nullptr;  // the table's test (api_test) fails on an unknown placeholder
+  return nullptr;  // never matches: the table's test (api_test) fails on it
 }
 
-// The table's patterns, matched as a trie would be: segment by segment, a literal beats a
-// placeholder (a segment equal to some remaining pattern's literal there goes to those
-// patterns only), so "/v1/music/shared/..." is never read as an organization "shared".
-struct compiled_table {
-  std::array<pattern, route_count> patterns{};
-
-  compiled_table() {
-    for (std::size_t r = 0; r < route_count; ++r) {
-      pattern& p = patterns[r];
-      p.id = routes[r].id;
+// The table's patterns as a trie of segments, matched as tries are: at each segment a
+// literal child beats the placeholder child, with no going back, so "/v1/music/shared/..."
+// is never read as an organization called "shared". A walk costs a few comparisons per
+// segment.
+class route_trie {
+ public:
+  route_trie() {
+    nodes_.emplace_back();
+    for (const route_spec& r : routes) {
       segments parts;
-      p.count = split(routes[r].label, parts);
-      for (std::size_t i = 0; i < p.count && i < max_segments; ++i) {
-        if (parts[i].front() == '{') p.field[i] = field_of(parts[i]);
-        else p.literal[i] = parts[i];
-      }
+      const std::size_t n = split(r.label, parts);
+      std::size_t at = 0;
+      for (std::size_t i = 0; i < n && i < max_segments; ++i) at = child(at, parts[i]);
+      nodes_[at].route = r.id;
     }
   }
 
   std::optional<route_match> match(const segments& parts, std::size_t count) const {
-    std::array<bool, route_count> alive;
-    alive.fill(true);
+    route_match m{route_id::healthz, {}, {}, {}, {}};
+    std::size_t at = 0;
     for (std::size_t i = 0; i < count; ++i) {
-      bool literal_here = false;
-      for (std::size_t r = 0; r < route_count; ++r)
-        literal_here |= alive[r] && patterns[r].count > i && patterns[r].literal[i] == parts[i];
-      for (std::size_t r = 0; r < route_count; ++r) {
-        const pattern& p = patterns[r];
-        if (!alive[r]) continue;
-        alive[r] = p.count > i && (literal_here ? p.literal[i] == parts[i] : p.literal[i].empty() && p.field[i]);
+      const node& n = nodes_[at];
+      const auto literal = std::find_if(n.literals.begin(), n.literals.end(),
+                                        [&](const auto& l) { return l.first == parts[i]; });
+      if (literal != n.literals.end()) {
+        at = literal->second;
+      } else if (n.placeholder && n.field) {
+        m.*n.field = parts[i];
+        at = *n.placeholder;
+      } else {
+        return std::nullopt;
       }
     }
-    for (std::size_t r = 0; r < route_count; ++r) {
-      const pattern& p = patterns[r];
-      if (!alive[r] || p.count != count) continue;
-      route_match m{p.id, {}, {}, {}, {}};
-      for (std::size_t i = 0; i < count; ++i)
-        if (p.field[i]) m.*p.field[i] = parts[i];
-      return m;
-    }
-    return std::nullopt;
+    if (!nodes_[at].route) return std::nullopt;
+    m.id = *nodes_[at].route;
+    return m;
   }
+
+ private:
+  struct node {
+    std::vector<std::pair<std::string_view, std::size_t>> literals;  // segment -> node
+    std::optional<std::size_t> placeholder;  // the node a placeholder leads to
+    capture field = nullptr;                 // where the placeholder's segment goes
+    std::optional<route_id> route;           // a pattern ends here
+  };
+
+  // The node under `at` for pattern segment `segment`, made when missing.
+  std::size_t child(std::size_t at, std::string_view segment) {
+    if (segment.front() == '{') {
+      if (!nodes_[at].placeholder) {
+        nodes_[at].placeholder = nodes_.size();
+        nodes_[at].field = field_of(segment);
+        nodes_.emplace_back();
+      } else if (nodes_[at].field != field_of(segment)) {
+        nodes_[at].field = nullptr;  // two names for one place: never matches (api_test fails)
+      }
+      return *nodes_[at].placeholder;
+    }
+    for (const auto& [literal, next] : nodes_[at].literals)
+      if (literal == segment) return next;
+    nodes_[at].literals.emplace_back(segment, nodes_.size());
+    nodes_.emplace_back();
+    return nodes_.size() - 1;
+  }
+
+  std::vector<node> nodes_;
 };
 
 }  // namespace
 
 std::optional<route_match> match_route(std::string_view path) noexcept {
-  static const compiled_table table;
+  static const route_trie table;
   segments parts;
   const std::size_t n = split(path, parts);
   if (n > max_segments) return std::nullopt;
