@@ -148,10 +148,11 @@ int serve(const config::server_config& cfg) {
     core::log::warn("share links will name a wildcard address; set --public-url to the address clients use",
                     {{"public_url", base_url}});
   server.run([&] { reload_keys(key_store, keys_path); },
-             [&] {  // "listening" promises that a SIGTERM from now on is a clean stop
+             [&] {  // "listening" promises that a SIGTERM from now on is a clean stop, and that
+                    // the first start's key is on stdout already (the banner goes first)
+               if (bootstrap_key.value()) print_bootstrap_banner(*bootstrap_key.value(), keys_path, base_url);
                core::log::info("listening", {{"addr", host + ":" + std::to_string(server.port())},
                                              {"threads", std::to_string(server_options_of(cfg).threads)}});
-               if (bootstrap_key.value()) print_bootstrap_banner(*bootstrap_key.value(), keys_path, base_url);
                core::log::start_buffering();  // from here the access log costs an I/O thread no write(2)
              });
   engine.value()->close();  // completes what the drain left, before the server's contexts go away
