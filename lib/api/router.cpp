@@ -83,7 +83,7 @@ response router::rate_limited(route_id route, const core::rate_verdict& v, std::
   metrics_.record_limited(route);
   std::string why = "rate limit exceeded for this ";
   why += who;
-  why += ": " + std::to_string(v.limit) + " requests at once; retry after " + std::to_string(v.retry_after) + " s";
+  why += ": " + std::to_string(v.limit) + " requests a minute; retry after " + std::to_string(v.retry_after) + " s";
   auto r = error_response(error_kind::rate_limited, why, "{}", trace_id);
   r.retry_after = std::to_string(v.retry_after);
   set_rate_headers(r, v);
