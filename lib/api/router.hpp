@@ -37,7 +37,8 @@ class router {
   // oversized header): counted under "unmatched" with its status, and access-logged.
   void refused(const response& r, std::chrono::steady_clock::time_point start);
 
-  // Marks the server as draining: /readyz answers 503 and writes are refused.
+  // Marks the server as draining: /readyz answers 503; requests still in flight on open
+  // connections are otherwise handled as usual (docs/architecture.md §7).
   void set_draining() noexcept { draining_.store(true); }
   bool ready() const noexcept;
 
