@@ -124,11 +124,9 @@ BOOST_AUTO_TEST_CASE(always_policy_gathers_the_writes_on_their_way) {
   const batching eager = batches_of(0us, 8, 5);
   BOOST_TEST_MESSAGE("8 clients: mean batch " << gathered.mean << " gathering, " << eager.mean << " not");
   // Gathering: after the first batch (whoever came first) every batch holds all 8 clients.
+  // (Without it, how the batches split depends on which thread runs first: only reported.)
   BOOST_TEST(gathered.largest == 8u);
   BOOST_TEST(gathered.mean > 6.0);
-  // Not gathering: the clients acknowledged by one sync miss the next batch, which takes
-  // only those that were queued meanwhile: the batches alternate.
-  BOOST_TEST(eager.mean < gathered.mean);
   BOOST_TEST(batches_of(10s, 1, 3).mean == 1.0);
 }
 
