@@ -330,11 +330,7 @@ bool collection_store::contains(std::string_view id) const {
   return number && contains(*number);
 }
 
-bool collection_store::contains(std::uint64_t id) const {
-  const shard& s = shard_of(id);
-  core::mutex_lock lock{s.mutex};
-  return find(s, id) != nullptr;
-}
+bool collection_store::contains(std::uint64_t id) const { return owner_of(id) != nullptr; }
 
 std::size_t collection_store::size() const {
   std::size_t n = 0;
