@@ -116,7 +116,7 @@ int backup(const config::backup_command& cmd) {
       parser.get().body().data = piece.data();
       parser.get().body().size = piece.size();
       beast::error_code rec;
-      bhttp::read(stream, buffer, parser, rec);
+      bhttp::read_some(stream, buffer, parser, rec);  // whatever arrived: written at once
       if (rec && rec != bhttp::error::need_buffer)
         return fail_clean(cmd.from + ": the backup stream broke off after " + std::to_string(check.bytes()) +
                           " bytes: " + rec.message());

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -47,7 +48,7 @@ struct response {
   std::uint32_t rate_remaining = 0;
   std::int64_t rate_reset = 0;
   std::uint64_t etag = 0;   // the collection version sent as ETag: "N"; 0: no ETag
-  std::uint64_t seq = 0;    // X-Mixtape-Seq: the state's seq an answer is as of; 0: none
+  std::optional<std::uint64_t> seq;  // X-Mixtape-Seq: the state's seq an answer is as of
   // Set: the body is this source's pieces, sent chunked (`body` is unused), and the answer
   // carries Cache-Control: no-store (a backup holds secrets).
   std::shared_ptr<core::byte_source> stream;

@@ -49,9 +49,9 @@ void build_head(std::string& head, const api::response& r, bool keep_alive, bool
     head.append(digits, std::to_chars(digits, digits + sizeof digits, r.etag).ptr);
     head += '"';
   }
-  if (r.seq != 0) {
+  if (r.seq) {
     head += "\r\nX-Mixtape-Seq: ";
-    head.append(digits, std::to_chars(digits, digits + sizeof digits, r.seq).ptr);
+    head.append(digits, std::to_chars(digits, digits + sizeof digits, *r.seq).ptr);
   }
   if (r.replayed) head += "\r\nIdempotent-Replayed: true";
   if (r.vary_origin) head += "\r\nVary: Origin";

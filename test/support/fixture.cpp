@@ -19,7 +19,9 @@ void write_test_keys(const std::string& path) {
   out << R"({"keys":[)" << entry("key_alice", alice_key, "usr_alice", org, true) << ','
       << entry("key_bob", bob_key, "usr_bob", org, true) << ','
       << entry("key_carol", carol_key, "usr_carol", "org_other", true) << ','
-      << entry("key_nocap", nocap_key, "usr_nocap", org, false) << "]}\n";
+      << entry("key_nocap", nocap_key, "usr_nocap", org, false) << ','
+      << R"({"id":"key_admin","sha256":")" << core::sha256_hex(admin_key)
+      << R"(","principal":"usr_ops","organizations":[],"capabilities":["MIXTAPE_ADMIN"]})" << "]}\n";
 }
 
 header_list key_header(const std::string& key) { return {{"X-API-Key", key}}; }

@@ -10,11 +10,13 @@
 namespace mixtape::test {
 
 // Keys written by write_test_keys(): alice and bob in org_abc123 with the capability,
-// carol in org_other, nocap in org_abc123 without USE_MUSIC_GENERATION.
+// carol in org_other, nocap in org_abc123 without USE_MUSIC_GENERATION, admin (below).
 inline const std::string alice_key = "mxt_test_alice_0123456789";
 inline const std::string bob_key = "mxt_test_bob_0123456789";
 inline const std::string carol_key = "mxt_test_carol_0123456789";
 inline const std::string nocap_key = "mxt_test_nocap_0123456789";
+// usr_ops: MIXTAPE_ADMIN only, no organization.
+inline const std::string admin_key = "mxt_test_admin_0123456789";
 inline const std::string org = "org_abc123";
 
 void write_test_keys(const std::string& path);

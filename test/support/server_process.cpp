@@ -211,4 +211,10 @@ run_result run_mixtaped(const std::vector<std::string>& args, std::chrono::milli
   return {code, read_file(logs.path() + "/out"), read_file(logs.path() + "/err")};
 }
 
+pid_t spawn_mixtaped(const std::vector<std::string>& args, const std::string& out, const std::string& err) {
+  std::vector<std::string> full{mixtaped_path()};
+  full.insert(full.end(), args.begin(), args.end());
+  return spawn(full, out, err);
+}
+
 }  // namespace mixtape::test

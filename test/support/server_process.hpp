@@ -64,5 +64,8 @@ struct run_result {
   std::string err;
 };
 run_result run_mixtaped(const std::vector<std::string>& args, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+// Starts mixtaped with `args` (output to the files `out` and `err`) and returns its pid at
+// once: for a test that kills it midway (wait_for_exit reaps it).
+pid_t spawn_mixtaped(const std::vector<std::string>& args, const std::string& out, const std::string& err);
 
 }  // namespace mixtape::test
