@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 seconds=${MIXTAPE_FUZZ_SECONDS:-20}
 build=B-fuzz
-all_targets=(fuzz_http_request fuzz_json_bodies fuzz_route_and_query fuzz_journal_record fuzz_recovery fuzz_keys_file)
+all_targets=(fuzz_http_request fuzz_json_bodies fuzz_route_and_query fuzz_journal_record fuzz_recovery fuzz_keys_file fuzz_backup_stream)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 
