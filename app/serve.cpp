@@ -41,7 +41,8 @@ durability::engine_options durability_options_of(const config::server_config& cf
   return o;
 }
 
-api::gauges gauges_of(const store::collection_store& store, durability::engine& engine, const http::server* server) {
+api::gauges gauges_of(const store::collection_store& store, durability::engine& engine, const http::server* server,
+                      const durability::backup_counters& backups) {
   const auto js = engine.writer().stats();
   const auto cs = engine.compaction().stats();
   api::gauges g;
@@ -62,6 +63,10 @@ api::gauges gauges_of(const store::collection_store& store, durability::engine& 
   g.last_compaction_ms = cs.last_duration_ms;
   g.idempotency_keys = store.remembered().size();
   g.idempotency_keys_forgotten = store.remembered().forgotten_early();
+  g.backups_started = backups.started.load(std::memory_order_relaxed);
+  g.backups_completed = backups.completed.load(std::memory_order_relaxed);
+  g.backups_failed = backups.failed.load(std::memory_order_relaxed);
+  g.backup_bytes = backups.bytes.load(std::memory_order_relaxed);
   return g;
 }
 
@@ -136,16 +141,18 @@ int serve(const config::server_config& cfg) {
   service::collections svc{store, writer, svc_options};
   auth::key_store key_store{std::move(keys).value()};
   http::server* server_ptr = nullptr;
+  durability::backup_counters backups;
   api::admin_hooks admin;
   admin.backup = [&]() -> core::result<api::backup_stream> {
-    auto source = durability::backup_source::open(cfg.data_dir, secret.value(), [&] { return writer.completed_seq(); });
+    auto source = durability::backup_source::open(cfg.data_dir, secret.value(), [&] { return writer.completed_seq(); },
+                                                  &backups);
     if (!source) return std::move(source).error();
     const std::uint64_t seq = source.value()->seq();
     return api::backup_stream{seq, std::shared_ptr<core::byte_source>{std::move(source).value()}};
   };
   api::router router{svc,
                      key_store,
-                     [&] { return gauges_of(store, *engine.value(), server_ptr); },
+                     [&] { return gauges_of(store, *engine.value(), server_ptr, backups); },
                      cfg.access_log,
                      rate_limits_of(cfg),
                      api::cors_policy{cfg.cors_origins},

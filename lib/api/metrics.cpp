@@ -87,6 +87,10 @@ std::string metrics::render(const gauges& g) const {
       {"mixtape_rate_limit_tracked_ips", g.rate_limit_tracked_ips},
       {"mixtape_idempotency_keys", g.idempotency_keys},
       {"mixtape_idempotency_keys_forgotten_total", g.idempotency_keys_forgotten},
+      {"mixtape_backups_started_total", g.backups_started},
+      {"mixtape_backups_completed_total", g.backups_completed},
+      {"mixtape_backups_failed_total", g.backups_failed},
+      {"mixtape_backup_bytes_total", g.backup_bytes},
   };
   for (const auto& [name, value] : plain) {
     const bool counter = name.ends_with("_total");

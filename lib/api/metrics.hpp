@@ -31,6 +31,10 @@ struct gauges {
   std::uint64_t rate_limit_tracked_ips = 0;  // client addresses with a share-link bucket (set by the router)
   std::uint64_t idempotency_keys = 0;     // Idempotency-Keys remembered
   std::uint64_t idempotency_keys_forgotten = 0;  // forgotten before their expiry (the bound)
+  std::uint64_t backups_started = 0;      // GET /admin/v1/backup streams begun
+  std::uint64_t backups_completed = 0;    // ... sent to their end section
+  std::uint64_t backups_failed = 0;       // ... ended otherwise (a read error, the client gone)
+  std::uint64_t backup_bytes = 0;         // backup bytes sent
 };
 
 class metrics {

@@ -20,7 +20,8 @@ core::problem io_problem(const std::string& path, const char* what, std::error_c
 }  // namespace
 
 core::result<std::unique_ptr<backup_source>> backup_source::open(const std::string& dir, const core::secret& secret,
-                                                                  const std::function<std::uint64_t()>& completed_seq) {
+                                                                  const std::function<std::uint64_t()>& completed_seq,
+                                                                  backup_counters* counters) {
   for (int attempt = 0; attempt < open_attempts; ++attempt) {
     // S first, then the files: every record <= S was written before the listing, so it is
     // in the files listed (or in a snapshot that covers it).
@@ -60,12 +61,25 @@ core::result<std::unique_ptr<backup_source>> backup_source::open(const std::stri
     }
     if (raced) continue;
     b->last_seq_ = b->snapshot_seq_;
+    b->counters_ = counters;
+    if (counters) counters->started.fetch_add(1, std::memory_order_relaxed);
     return b;
   }
   return core::problem{core::errc::unavailable, "", dir + ": the data directory kept changing while the backup opened it"};
 }
 
+backup_source::~backup_source() {
+  if (counters_) (stage_ == stage::done ? counters_->completed : counters_->failed).fetch_add(1, std::memory_order_relaxed);
+}
+
 core::result<bool> backup_source::next(std::string& out) {
+  const std::size_t before = out.size();
+  auto more = next_piece(out);
+  if (counters_) counters_->bytes.fetch_add(out.size() - before, std::memory_order_relaxed);
+  return more;
+}
+
+core::result<bool> backup_source::next_piece(std::string& out) {
   switch (stage_) {
     case stage::start: {
       journal::append_backup_header(out, seq_, snapshot_seq_);
@@ -85,18 +99,21 @@ core::result<bool> backup_source::next(std::string& out) {
   return false;
 }
 
+// The snapshot file's next bytes, read straight into the section.
 core::result<bool> backup_source::next_snapshot_piece(std::string& out) {
   const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(journal::backup_piece_bytes, snapshot_size_ - snapshot_sent_));
-  piece_.resize(n);
+  const std::size_t at = journal::begin_backup_section(out, journal::backup_section::snapshot);
+  const std::size_t payload = out.size();
+  out.resize(payload + n);
   std::size_t got = 0;
   while (got < n) {
-    const ssize_t r = ::pread(snapshot_.get(), piece_.data() + got, n - got, static_cast<off_t>(snapshot_sent_ + got));
+    const ssize_t r = ::pread(snapshot_.get(), out.data() + payload + got, n - got, static_cast<off_t>(snapshot_sent_ + got));
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) return io_problem(snapshot_path_, "read", {errno, std::system_category()});
     if (r == 0) return core::problem{core::errc::io_error, "", snapshot_path_ + ": shorter than when it was opened"};
     got += static_cast<std::size_t>(r);
   }
-  journal::append_backup_section(out, journal::backup_section::snapshot, piece_);
+  journal::end_backup_section(out, at);
   snapshot_sent_ += n;
   if (snapshot_sent_ == snapshot_size_) {
     snapshot_ = {};
@@ -107,8 +124,9 @@ core::result<bool> backup_source::next_snapshot_piece(std::string& out) {
 
 // Whole records S0+1.. in order, about backup_piece_bytes of them per section.
 core::result<bool> backup_source::next_records_piece(std::string& out) {
-  piece_.clear();
-  while (last_seq_ < seq_ && piece_.size() < journal::backup_piece_bytes) {
+  const std::size_t at = journal::begin_backup_section(out, journal::backup_section::records);
+  const std::size_t payload = out.size();
+  while (last_seq_ < seq_ && out.size() - payload < journal::backup_piece_bytes) {
     if (!cursor_) {
       if (journal_index_ == journals_.size())
         return core::problem{core::errc::corrupt_data, "", "the journal files end at seq " + std::to_string(last_seq_) +
@@ -130,11 +148,12 @@ core::result<bool> backup_source::next_records_piece(std::string& out) {
       return core::problem{core::errc::corrupt_data, "", journals_[journal_index_].path + ": seq " +
                                                              std::to_string(r.seq) + " where " +
                                                              std::to_string(last_seq_ + 1) + " was due"};
-    piece_ += r.framed;
+    out += r.framed;
     last_seq_ = r.seq;
     ++records_;
   }
-  if (!piece_.empty()) journal::append_backup_section(out, journal::backup_section::records, piece_);
+  if (out.size() > payload) journal::end_backup_section(out, at);
+  else out.resize(at);  // nothing was due: no empty section
   if (last_seq_ == seq_) {
     cursor_.reset();
     journals_.clear();

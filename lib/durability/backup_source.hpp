@@ -9,6 +9,7 @@
 // the files were opened, so every record <= S is whole in them; the files, once open, stay
 // readable even when compaction deletes them. Opening races with compaction (a snapshot
 // newer than S, a journal deleted between the listing and its open) are retried.
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -24,12 +25,23 @@
 
 namespace mixtape::durability {
 
+// Backups since start, for /metrics (shared by all backups of a server; relaxed atomics).
+struct backup_counters {
+  std::atomic<std::uint64_t> started{0};
+  std::atomic<std::uint64_t> completed{0};  // the end section was handed on
+  std::atomic<std::uint64_t> failed{0};     // ended otherwise: a read error, a client gone
+  std::atomic<std::uint64_t> bytes{0};      // handed on to clients
+};
+
 class backup_source final : public core::byte_source {
  public:
-  // `completed_seq` gives the last record applied to the state. Errors: io_error naming a
-  // file; unavailable when the directory kept changing under every attempt.
+  // `completed_seq` gives the last record applied to the state; `counters` (optional) must
+  // outlive the source. Errors: io_error naming a file; unavailable when the directory kept
+  // changing under every attempt.
   static core::result<std::unique_ptr<backup_source>> open(const std::string& dir, const core::secret& secret,
-                                                           const std::function<std::uint64_t()>& completed_seq);
+                                                           const std::function<std::uint64_t()>& completed_seq,
+                                                           backup_counters* counters = nullptr);
+  ~backup_source() override;
 
   std::uint64_t seq() const noexcept { return seq_; }
   std::uint64_t snapshot_seq() const noexcept { return snapshot_seq_; }
@@ -43,6 +55,7 @@ class backup_source final : public core::byte_source {
     std::string path;
   };
   backup_source() = default;
+  core::result<bool> next_piece(std::string& out);
   core::result<bool> next_snapshot_piece(std::string& out);
   core::result<bool> next_records_piece(std::string& out);
 
@@ -59,7 +72,7 @@ class backup_source final : public core::byte_source {
   std::uint64_t last_seq_ = 0;  // the last record sent (S0 before any)
   std::uint64_t records_ = 0;
   stage stage_ = stage::start;
-  std::string piece_;
+  backup_counters* counters_ = nullptr;
 };
 
 }  // namespace mixtape::durability

@@ -29,13 +29,25 @@ void append_backup_header(std::string& out, std::uint64_t seq, std::uint64_t sna
 }
 
 void append_backup_section(std::string& out, backup_section kind, std::string_view payload) {
+  const std::size_t at = begin_backup_section(out, kind);
+  out += payload;
+  end_backup_section(out, at);
+}
+
+std::size_t begin_backup_section(std::string& out, backup_section kind) {
   const std::size_t at = out.size();
   out.push_back(static_cast<char>(kind));
-  put_u32(out, static_cast<std::uint32_t>(payload.size()));
+  put_u32(out, 0);
+  put_u32(out, 0);
+  return at;
+}
+
+void end_backup_section(std::string& out, std::size_t at) {
+  const std::size_t length = out.size() - at - backup_section_prefix;
+  detail::set_u32(out, at + 1, static_cast<std::uint32_t>(length));
   std::uint32_t crc = crc32c(out.data() + at, 5);
-  crc = crc32c(payload.data(), payload.size(), crc);
-  put_u32(out, mask_crc(crc));
-  out += payload;
+  crc = crc32c(out.data() + at + backup_section_prefix, length, crc);
+  detail::set_u32(out, at + 5, mask_crc(crc));
 }
 
 void append_backup_end(std::string& out, std::uint64_t seq, std::uint64_t records, std::uint64_t snapshot_bytes) {

@@ -39,6 +39,11 @@ enum class backup_section : std::uint8_t { secret = 1, snapshot = 2, records = 3
 void append_backup_header(std::string& out, std::uint64_t seq, std::uint64_t snapshot_seq);
 // Appends one section holding `payload` (at most backup_max_section bytes).
 void append_backup_section(std::string& out, backup_section kind, std::string_view payload);
+// The same without copying the payload: begin_backup_section appends the section's prefix
+// and returns where it starts; the caller appends the payload to `out` itself; then
+// end_backup_section fills in the length and the CRC.
+std::size_t begin_backup_section(std::string& out, backup_section kind);
+void end_backup_section(std::string& out, std::size_t section_start);
 void append_backup_end(std::string& out, std::uint64_t seq, std::uint64_t records, std::uint64_t snapshot_bytes);
 
 // Checks a backup stream fed in pieces of any size, and hands on what it holds. Every
