@@ -37,6 +37,8 @@ durability::engine_options durability_options_of(const config::server_config& cf
   o.repair = cfg.repair;
   o.writer = writer_options_of(cfg);
   o.compaction.compact_bytes = cfg.compact_bytes;
+  o.archive.archive_dir = cfg.archive_dir;
+  o.archive.interval = cfg.archive_interval;
   return o;
 }
 
@@ -61,6 +63,12 @@ api::gauges gauges_of(const store::collection_store& store, durability::engine& 
   g.last_compaction_ms = cs.last_duration_ms;
   g.idempotency_keys = store.remembered().size();
   g.idempotency_keys_forgotten = store.remembered().forgotten_early();
+  if (const auto* a = engine.archiving()) {
+    const auto as = a->stats();
+    g.archived_files = as.files;
+    g.archive_failures = as.failures;
+    g.archived_seq = as.archived_seq;
+  }
   return g;
 }
 
