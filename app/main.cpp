@@ -1,9 +1,10 @@
-// mixtaped: argv/env -> config -> serve, or the `keys add` subcommand.
+// mixtaped: argv/env -> config -> serve, or a subcommand (keys add, backup, restore).
 // Exit codes: 0 success, 1 runtime failure (bad data, cannot listen...), 2 usage error.
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "admin_commands.hpp"
 #include "allocator.hpp"
 #include "auth/keys.hpp"
 #include "config/config.hpp"
@@ -39,6 +40,8 @@ int main(int argc, char** argv) {
     case config::command::kind::help: std::cout << config::usage(); return 0;
     case config::command::kind::version: std::cout << "mixtaped " << MIXTAPE_VERSION << '\n'; return 0;
     case config::command::kind::keys_add: return keys_add(cmd->keys_add);
+    case config::command::kind::backup: return mixtape::app::backup(cmd->backup);
+    case config::command::kind::restore: return mixtape::app::restore(cmd->restore);
     case config::command::kind::serve: break;
   }
   try {

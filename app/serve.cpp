@@ -8,6 +8,7 @@
 #include "core/secret_file.hpp"
 #include "data_dir.hpp"
 #include "http/server.hpp"
+#include "durability/backup_source.hpp"
 #include "durability/engine.hpp"
 #include "journal/writer.hpp"
 #include "service/collections.hpp"
@@ -143,8 +144,20 @@ int serve(const config::server_config& cfg) {
   service::collections svc{store, writer, svc_options};
   auth::key_store key_store{std::move(keys).value()};
   http::server* server_ptr = nullptr;
-  api::router router{svc, key_store, [&] { return gauges_of(store, *engine.value(), server_ptr); },
-                     cfg.access_log, rate_limits_of(cfg), api::cors_policy{cfg.cors_origins}};
+  api::admin_hooks admin;
+  admin.backup = [&]() -> core::result<api::backup_stream> {
+    auto source = durability::backup_source::open(cfg.data_dir, secret.value(), [&] { return writer.completed_seq(); });
+    if (!source) return std::move(source).error();
+    const std::uint64_t seq = source.value()->seq();
+    return api::backup_stream{seq, std::shared_ptr<core::byte_source>{std::move(source).value()}};
+  };
+  api::router router{svc,
+                     key_store,
+                     [&] { return gauges_of(store, *engine.value(), server_ptr); },
+                     cfg.access_log,
+                     rate_limits_of(cfg),
+                     api::cors_policy{cfg.cors_origins},
+                     std::move(admin)};
   http::server server{server_options_of(cfg), router};
   server_ptr = &server;
   if (const auto err = server.listen())

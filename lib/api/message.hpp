@@ -3,8 +3,11 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
+
+#include "core/byte_source.hpp"
 
 namespace mixtape::api {
 
@@ -44,6 +47,10 @@ struct response {
   std::uint32_t rate_remaining = 0;
   std::int64_t rate_reset = 0;
   std::uint64_t etag = 0;   // the collection version sent as ETag: "N"; 0: no ETag
+  std::uint64_t seq = 0;    // X-Mixtape-Seq: the state's seq an answer is as of; 0: none
+  // Set: the body is this source's pieces, sent chunked (`body` is unused), and the answer
+  // carries Cache-Control: no-store (a backup holds secrets).
+  std::shared_ptr<core::byte_source> stream;
   bool replayed = false;    // Idempotent-Replayed: true
   // CORS (api/cors.hpp): `cors_origin` is echoed as Access-Control-Allow-Origin when set
   // (a view of the request's Origin, valid until the response is sent); a preflight also

@@ -70,13 +70,14 @@ bool is_sane_request_id(std::string_view id) noexcept {
 }
 
 router::router(service::collections& service, auth::key_store& keys, std::function<gauges()> gauges_of,
-               bool access_log, rate_limit_options limits, cors_policy cors)
+               bool access_log, rate_limit_options limits, cors_policy cors, admin_hooks admin)
     : service_(service),
       keys_(keys),
       gauges_of_(std::move(gauges_of)),
       limiter_(std::move(limits)),
       access_log_(access_log),
-      cors_(std::move(cors)) {}
+      cors_(std::move(cors)),
+      admin_(std::move(admin)) {}
 
 response router::rate_limited(route_id route, const core::rate_verdict& v, std::string_view who,
                               const std::string& trace_id) {
@@ -99,7 +100,8 @@ std::optional<response> router::handle(const request& received, const std::optio
       is_sane_request_id(received.request_id) ? std::string{received.request_id} : core::new_request_id();
   const auto qmark = received.target.find('?');
   const auto query = qmark == std::string_view::npos ? std::string_view{} : received.target.substr(qmark + 1);
-  const bool cors_on = cors_.enabled();
+  // Admin routes never answer a browser's cross-origin request (docs/operations.md).
+  const bool cors_on = cors_.enabled() && !(m && access_of(m->id) == access::admin);
   const request_context ctx{m ? std::optional{m->id} : std::nullopt, received.verb, start, cors_on,
                             cors_on && cors_.allows(received.origin) ? received.origin : std::string_view{}};
   const auto answered = [&](response r) -> std::optional<response> {
@@ -131,7 +133,10 @@ std::optional<response> router::handle(const request& received, const std::optio
     set_rate_headers(r, v);
     return answered(std::move(r));
   }
-  const auto d = auth::authorize(keys_.for_this_thread(), auth::presented_key(req.x_api_key, req.authorization), m->org);
+  const auto presented = auth::presented_key(req.x_api_key, req.authorization);
+  const bool admin = access_of(m->id) == access::admin;
+  const auto d = admin ? auth::authorize_admin(keys_.for_this_thread(), presented)
+                       : auth::authorize(keys_.for_this_thread(), presented, m->org);
   if (d.outcome == auth::verdict::unauthenticated)
     return answered(error_response(error_kind::authentication, d.reason, "{}", trace_id));
   if (d.outcome == auth::verdict::forbidden)
@@ -149,6 +154,11 @@ std::optional<response> router::handle(const request& received, const std::optio
   if (req.body_too_large) return refuse(error_kind::payload_too_large, "request body exceeds the size limit");
   if (takes_body(m->id, req.verb) && !req.body.empty() && !is_json_content_type(req.content_type))
     return refuse(error_kind::unsupported_media_type, "Content-Type must be application/json");
+  if (admin) {
+    auto r = handle_admin(*m, trace_id);
+    if (limit) set_rate_headers(r, *limit);
+    return answered(std::move(r));
+  }
   const service::caller who{std::string{m->org}, d.key->principal};
   return dispatch(*m, req, query, who, std::move(trace_id), ctx, limit, done);
 }
@@ -224,6 +234,31 @@ std::optional<response> router::dispatch(const route_match& m, const request& re
     case route_id::shares: return now(service_.list_shares(who, id));
     case route_id::share_link: return service_.revoke_share(who, id, write_done()), std::nullopt;
     default: return now(core::problem{core::errc::internal, "", "unrouted"});
+  }
+}
+
+response router::handle_admin(const route_match& m, const std::string& trace_id) {
+  const auto unavailable = [&](std::string_view why) {
+    auto r = error_response(error_kind::unavailable, why, "{}", trace_id);
+    r.retry_after = "5";
+    return r;
+  };
+  switch (m.id) {
+    case route_id::admin_backup: {
+      if (!admin_.backup) return unavailable("backups are not available on this server");
+      auto b = admin_.backup();
+      if (!b) {
+        core::log::warn("backup refused", {{"reason", b.error().message}});
+        return unavailable("the backup could not be started; see the server log");
+      }
+      response r;
+      r.request_id = trace_id;
+      r.content_type = "application/octet-stream";
+      r.seq = b->seq;
+      r.stream = std::move(b->body);
+      return r;
+    }
+    default: return to_response(core::problem{core::errc::internal, "", "no admin handler for the route"}, 200, {}, trace_id);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 
+#include "api/admin.hpp"
 #include "api/cors.hpp"
 #include "api/message.hpp"
 #include "api/metrics.hpp"
@@ -22,7 +23,7 @@ class router {
   // `gauges_of` is called when /metrics is rendered.
   // `limits`: the rate limits to enforce (none by default).
   router(service::collections& service, auth::key_store& keys, std::function<gauges()> gauges_of,
-         bool access_log = false, rate_limit_options limits = {}, cors_policy cors = {});
+         bool access_log = false, rate_limit_options limits = {}, cors_policy cors = {}, admin_hooks admin = {});
 
   // Handles `req`, whose target matched `route` (match_target: the HTTP layer matched it
   // once, for the body limit, and hands the match on). Returns the response when it is
@@ -55,6 +56,8 @@ class router {
                                    const service::caller& who, std::string trace_id, const request_context& ctx,
                                    const std::optional<core::rate_verdict>& limit, const respond_fn& done);
   response handle_public(const route_match& m, const std::string& trace_id);
+  // An admin route, once its key holds MIXTAPE_ADMIN.
+  response handle_admin(const route_match& m, const std::string& trace_id);
   // The 429 for a refused verdict, counted under the route.
   response rate_limited(route_id route, const core::rate_verdict& v, std::string_view who,
                         const std::string& trace_id);
@@ -70,6 +73,7 @@ class router {
   std::atomic<bool> draining_{false};
   bool access_log_;
   cors_policy cors_;
+  admin_hooks admin_;
 };
 
 // The client's X-Request-Id when it is a sane token (1..128 of [A-Za-z0-9._:-]).

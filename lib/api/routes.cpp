@@ -21,29 +21,30 @@ struct route_spec {
   route_id id;
   std::string_view label;
   unsigned methods;
-  bool needs_key;
+  access who;
   body limit;
 };
 
 // The one declaration of every route, indexed by route_id.
 constexpr route_spec routes[route_count] = {
-    {route_id::collections, "/v1/music/{org}/collections", GET | POST, true, body::standard},
-    {route_id::collection, "/v1/music/{org}/collections/{id}", GET | PATCH | DELETE, true, body::standard},
-    {route_id::tracks, "/v1/music/{org}/collections/{id}/tracks", GET | POST, true, body::standard},
-    {route_id::track, "/v1/music/{org}/collections/{id}/tracks/{track_id}", DELETE, true, body::standard},
-    {route_id::order, "/v1/music/{org}/collections/{id}/order", PATCH, true, body::ordered_ids},
-    {route_id::share, "/v1/music/{org}/collections/{id}/share", POST, true, body::standard},
-    {route_id::shared, "/v1/music/shared/{token}", GET, false, body::standard},
-    {route_id::healthz, "/healthz", GET, false, body::standard},
-    {route_id::readyz, "/readyz", GET, false, body::standard},
-    {route_id::metrics, "/metrics", GET, false, body::standard},
-    {route_id::shares, "/v1/music/{org}/collections/{id}/shares", GET, true, body::standard},
-    {route_id::share_link, "/v1/music/{org}/share/{share_id}", DELETE, true, body::standard},
-    {route_id::openapi, "/openapi.json", GET, false, body::standard},
-    {route_id::docs, "/docs", GET, false, body::standard},
-    {route_id::docs_init, "/docs/init.js", GET, false, body::standard},
-    {route_id::docs_bundle, "/docs/swagger-ui-bundle.js", GET, false, body::standard},
-    {route_id::docs_style, "/docs/swagger-ui.css", GET, false, body::standard},
+    {route_id::collections, "/v1/music/{org}/collections", GET | POST, access::music, body::standard},
+    {route_id::collection, "/v1/music/{org}/collections/{id}", GET | PATCH | DELETE, access::music, body::standard},
+    {route_id::tracks, "/v1/music/{org}/collections/{id}/tracks", GET | POST, access::music, body::standard},
+    {route_id::track, "/v1/music/{org}/collections/{id}/tracks/{track_id}", DELETE, access::music, body::standard},
+    {route_id::order, "/v1/music/{org}/collections/{id}/order", PATCH, access::music, body::ordered_ids},
+    {route_id::share, "/v1/music/{org}/collections/{id}/share", POST, access::music, body::standard},
+    {route_id::shared, "/v1/music/shared/{token}", GET, access::open, body::standard},
+    {route_id::healthz, "/healthz", GET, access::open, body::standard},
+    {route_id::readyz, "/readyz", GET, access::open, body::standard},
+    {route_id::metrics, "/metrics", GET, access::open, body::standard},
+    {route_id::shares, "/v1/music/{org}/collections/{id}/shares", GET, access::music, body::standard},
+    {route_id::share_link, "/v1/music/{org}/share/{share_id}", DELETE, access::music, body::standard},
+    {route_id::openapi, "/openapi.json", GET, access::open, body::standard},
+    {route_id::docs, "/docs", GET, access::open, body::standard},
+    {route_id::docs_init, "/docs/init.js", GET, access::open, body::standard},
+    {route_id::docs_bundle, "/docs/swagger-ui-bundle.js", GET, access::open, body::standard},
+    {route_id::docs_style, "/docs/swagger-ui.css", GET, access::open, body::standard},
+    {route_id::admin_backup, "/admin/v1/backup", GET, access::admin, body::standard},
 };
 
 constexpr bool table_is_indexed_by_id() {
@@ -191,7 +192,7 @@ std::string_view allowed_methods(route_id r) noexcept {
 
 std::string_view route_label(route_id r) noexcept { return spec(r).label; }
 
-bool needs_key(route_id r) noexcept { return spec(r).needs_key; }
+access access_of(route_id r) noexcept { return spec(r).who; }
 
 bool takes_body(route_id r, method m) noexcept {
   return (m == method::post || m == method::patch) && method_allowed(r, m);

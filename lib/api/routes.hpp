@@ -30,8 +30,13 @@ enum class route_id {
   docs_init,     // /docs/init.js: the page's own script, which starts Swagger UI
   docs_bundle,   // /docs/swagger-ui-bundle.js: Swagger UI
   docs_style,    // /docs/swagger-ui.css: its stylesheet
+  admin_backup,  // /admin/v1/backup: the online backup stream (docs/operations.md, "Backup")
 };
-inline constexpr std::size_t route_count = 17;
+inline constexpr std::size_t route_count = 18;
+
+// Who may call a route: anyone (operational routes, the reference, share links), a key
+// with the music capability in the path's organization, or an admin key (MIXTAPE_ADMIN).
+enum class access { open, music, admin };
 
 struct route_match {
   route_id id;
@@ -53,8 +58,9 @@ bool method_allowed(route_id r, method m) noexcept;
 std::string_view allowed_methods(route_id r) noexcept;
 // A short stable label for logs and metrics, e.g. "/v1/music/{org}/collections/{id}".
 std::string_view route_label(route_id r) noexcept;
+access access_of(route_id r) noexcept;
 // False for the operational routes, the reference and share links, which answer without a key.
-bool needs_key(route_id r) noexcept;
+inline bool needs_key(route_id r) noexcept { return access_of(r) != access::open; }
 // Whether `m` on `r` carries a JSON body (POST and PATCH do).
 bool takes_body(route_id r, method m) noexcept;
 

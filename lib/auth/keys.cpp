@@ -48,6 +48,13 @@ decision authorize(const keyset& keys, std::string_view presented, std::string_v
   return {verdict::allowed, key, {}};
 }
 
+decision authorize_admin(const keyset& keys, std::string_view presented) noexcept {
+  const key_entry* key = keys.find(presented);
+  if (key == nullptr) return {verdict::unauthenticated, nullptr, "Missing or invalid authorization header"};
+  if (!key->has_capability(admin_capability)) return {verdict::forbidden, nullptr, "Missing MIXTAPE_ADMIN capability"};
+  return {verdict::allowed, key, {}};
+}
+
 key_store::key_store(keyset initial) : current_(std::make_shared<const keyset>(std::move(initial))) {}
 
 std::shared_ptr<const keyset> key_store::current() const {

@@ -25,6 +25,8 @@ using core::parse_digest_hex;
 using core::sha256;
 
 inline constexpr std::string_view music_capability = "USE_MUSIC_GENERATION";
+// Opens /admin/v1/... (docs/operations.md, "Administration"); needs no organization.
+inline constexpr std::string_view admin_capability = "MIXTAPE_ADMIN";
 
 struct key_entry {
   std::string id;  // e.g. "key_alice"
@@ -86,6 +88,8 @@ struct decision {
 // 401 when `presented` is empty or unknown; 403 when the key is not in `org` or lacks
 // USE_MUSIC_GENERATION; allowed otherwise.
 decision authorize(const keyset& keys, std::string_view presented, std::string_view org) noexcept;
+// 401 as above; 403 when the key lacks MIXTAPE_ADMIN; allowed otherwise (no organization).
+decision authorize_admin(const keyset& keys, std::string_view presented) noexcept;
 
 // A fresh random key: "mxt_" + base64url of 32 random bytes.
 std::string generate_key();

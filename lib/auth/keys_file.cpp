@@ -1,6 +1,7 @@
 // The keys file on disk: load, `keys add`, and the first-start bootstrap key.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 
@@ -64,8 +65,12 @@ core::status validate_new_key(const std::string& principal, const std::vector<st
                               const std::vector<std::string>& capabilities) {
   if (principal.empty() || detail::has_control_chars(principal))
     return core::problem::validation("principal", "principal must be non-empty without control characters");
-  if (organizations.empty())
-    return core::problem::validation("organizations", "at least one organization is required");
+  const bool admin_only = std::find(capabilities.begin(), capabilities.end(), admin_capability) != capabilities.end() &&
+                          std::find(capabilities.begin(), capabilities.end(), music_capability) == capabilities.end();
+  if (organizations.empty() && !admin_only)
+    return core::problem::validation("organizations",
+                                     "at least one organization is required (unless the key is only for "
+                                     "administration: --capability MIXTAPE_ADMIN)");
   for (const auto& org : organizations)
     if (!core::is_org_id(org))
       return core::problem::validation("organizations", "invalid organization id " + detail::quoted(org) +

@@ -146,7 +146,7 @@ core::result<key_entry> parse_entry(const json::value& v, std::size_t index) {
   if (auto why = read_text(*o, "sha256", hex)) return corrupt(where + ": " + *why);
   if (!parse_digest_hex(hex, e.hash)) return corrupt(where + ": \"sha256\" must be 64 hex digits");
   if (auto why = read_text(*o, "principal", e.principal)) return corrupt(where + ": " + *why);
-  if (auto why = read_list(*o, "organizations", true, core::is_org_id,
+  if (auto why = read_list(*o, "organizations", false, core::is_org_id,
                            "organization ids (" + std::string{core::org_id_rule} + ")", e.organizations))
     return corrupt(where + ": " + *why);
   if (auto why = read_list(*o, "capabilities", false, any_text, "non-empty strings", e.capabilities))

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "config/flags.hpp"
+#include "core/clock.hpp"
 #include "core/flag_values.hpp"
 
 namespace mixtape::config {
@@ -28,13 +29,13 @@ core::result<command> parse_serve(const std::vector<std::string>& args, const en
   };
   auto end = core::walk_flags(args, defs, env, set);
   if (!end) return std::move(end).error();
-  if (end.value() == core::walk_end::help) return command{command::kind::help, {}, {}};
-  if (end.value() == core::walk_end::version) return command{command::kind::version, {}, {}};
+  if (end.value() == core::walk_end::help) return command::of(command::kind::help);
+  if (end.value() == core::walk_end::version) return command::of(command::kind::version);
   return cmd;
 }
 
 core::result<command> parse_keys_add(const std::vector<std::string>& args, const env_lookup& env) {
-  command cmd{command::kind::keys_add, {}, {}};
+  command cmd = command::of(command::kind::keys_add);
   auto& k = cmd.keys_add;
   static constexpr core::flag_def defs[] = {{"--keys"},
                                             {"--data-dir"},
@@ -51,9 +52,61 @@ core::result<command> parse_keys_add(const std::vector<std::string>& args, const
   };
   auto end = core::walk_flags(std::span{args}.subspan(2), defs, env, set, false);
   if (!end) return std::move(end).error();
-  if (end.value() == core::walk_end::help) return command{command::kind::help, {}, {}};
+  if (end.value() == core::walk_end::help) return command::of(command::kind::help);
   if (k.principal.empty()) return bad("--principal", "keys add needs --principal");
-  if (k.organizations.empty()) return bad("--org", "keys add needs at least one --org");
+  return cmd;
+}
+
+core::result<command> parse_backup(const std::vector<std::string>& args, const env_lookup& env) {
+  command cmd;
+  cmd.what = command::kind::backup;
+  auto& b = cmd.backup;
+  static constexpr core::flag_def defs[] = {{"--from", true, false}, {"--key", true, true}, {"--out", true, false}};
+  const auto set = [&](const core::flag_def& d, const std::string& v) {
+    (d.name == "--from" ? b.from : d.name == "--key" ? b.key : b.out) = v;
+    return core::success();
+  };
+  auto end = core::walk_flags(std::span{args}.subspan(1), defs, env, set, false);
+  if (!end) return std::move(end).error();
+  if (end.value() == core::walk_end::help) return command::of(command::kind::help);
+  if (b.from.empty()) return bad("--from", "backup needs --from URL (the server, e.g. http://127.0.0.1:8080)");
+  if (b.key.empty()) return bad("--key", "backup needs --key KEY (or MIXTAPE_KEY): a key with MIXTAPE_ADMIN");
+  if (b.out.empty()) return bad("--out", "backup needs --out FILE");
+  return cmd;
+}
+
+core::result<command> parse_restore(const std::vector<std::string>& args, const env_lookup& env) {
+  command cmd;
+  cmd.what = command::kind::restore;
+  auto& r = cmd.restore;
+  static constexpr core::flag_def defs[] = {{"--from", true, false},
+                                            {"--from-archive", true, false},
+                                            {"--data-dir", true, false},
+                                            {"--until", true, false},
+                                            {"--until-seq", true, false}};
+  const auto set = [&](const core::flag_def& d, const std::string& v) -> core::status {
+    if (d.name == "--from") r.from = v;
+    else if (d.name == "--from-archive") r.from_archive = v;
+    else if (d.name == "--data-dir") r.data_dir = v;
+    else if (d.name == "--until") {
+      r.until_time = core::parse_utc(v);
+      if (!r.until_time) return bad("--until", "--until must be an RFC 3339 time such as 2026-12-07T10:04:59Z");
+    } else {
+      auto n = core::integer_flag("--until-seq", v, 1, UINT64_MAX);
+      if (!n) return std::move(n).error();
+      r.until_seq = n.value();
+    }
+    return core::success();
+  };
+  auto end = core::walk_flags(std::span{args}.subspan(1), defs, env, set, false);
+  if (!end) return std::move(end).error();
+  if (end.value() == core::walk_end::help) return command::of(command::kind::help);
+  if (r.from.empty() == r.from_archive.empty())
+    return bad("--from", "restore needs exactly one of --from FILE (a backup) and --from-archive DIR");
+  if (r.data_dir.empty()) return bad("--data-dir", "restore needs --data-dir DIR (new or empty)");
+  if (r.until_time && r.until_seq) return bad("--until", "give --until or --until-seq, not both");
+  if (!r.from.empty() && (r.until_time || r.until_seq))
+    return bad("--until", "--until and --until-seq need --from-archive (a backup holds one point in time)");
   return cmd;
 }
 
@@ -80,6 +133,8 @@ core::result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_vie
 
 core::result<command> parse_command_line(const std::vector<std::string>& args, const env_lookup& env) {
   if (args.size() >= 2 && args[0] == "keys" && args[1] == "add") return parse_keys_add(args, env);
+  if (!args.empty() && args[0] == "backup") return parse_backup(args, env);
+  if (!args.empty() && args[0] == "restore") return parse_restore(args, env);
   if (!args.empty() && args[0] == "keys")
     return bad("keys", "unknown keys command (expected: mixtaped keys add ...)");
   return parse_serve(args, env);

@@ -75,13 +75,38 @@ struct keys_add_command {
   std::vector<std::string> capabilities;
 };
 
+// `mixtaped backup --from URL --key KEY --out FILE` (docs/operations.md, "Backup")
+struct backup_command {
+  std::string from;  // the server's base URL, http://HOST:PORT
+  std::string key;   // an admin key (MIXTAPE_ADMIN); also MIXTAPE_KEY
+  std::string out;
+};
+
+// `mixtaped restore --from FILE --data-dir DIR`, or
+// `mixtaped restore --from-archive DIR --data-dir NEW [--until TIME | --until-seq N]`
+struct restore_command {
+  std::string from;          // a backup file
+  std::string from_archive;  // an --archive-dir
+  std::string data_dir;
+  std::optional<std::int64_t> until_time;  // unix seconds (from RFC 3339)
+  std::optional<std::uint64_t> until_seq;
+};
+
 struct help_command {};
 struct version_command {};
 
 struct command {
-  enum class kind { serve, keys_add, help, version } what = kind::serve;
+  enum class kind { serve, keys_add, backup, restore, help, version } what = kind::serve;
   server_config serve;
   keys_add_command keys_add;
+  backup_command backup;
+  restore_command restore;
+
+  static command of(kind k) {
+    command c;
+    c.what = k;
+    return c;
+  }
 };
 
 using core::env_lookup;

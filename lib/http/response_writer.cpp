@@ -37,13 +37,21 @@ void build_head(std::string& head, const api::response& r, bool keep_alive, bool
   if (r.status != 204 && r.status != 304) {  // neither has content (RFC 9110 §8.6, §15.4.5)
     head += "\r\nContent-Type: ";
     head += r.content_type;
-    head += "\r\nContent-Length: ";
-    head.append(digits, std::to_chars(digits, digits + sizeof digits, r.body.size()).ptr);
+    if (r.stream) {
+      head += "\r\nTransfer-Encoding: chunked\r\nCache-Control: no-store";
+    } else {
+      head += "\r\nContent-Length: ";
+      head.append(digits, std::to_chars(digits, digits + sizeof digits, r.body.size()).ptr);
+    }
   }
   if (r.etag != 0) {
     head += "\r\nETag: \"";
     head.append(digits, std::to_chars(digits, digits + sizeof digits, r.etag).ptr);
     head += '"';
+  }
+  if (r.seq != 0) {
+    head += "\r\nX-Mixtape-Seq: ";
+    head.append(digits, std::to_chars(digits, digits + sizeof digits, r.seq).ptr);
   }
   if (r.replayed) head += "\r\nIdempotent-Replayed: true";
   if (r.vary_origin) head += "\r\nVary: Origin";

@@ -2,6 +2,7 @@
 // hand it to the router, write the response, repeat while keep-alive. The framing rules
 // live in request_reader; this file only moves bytes and keeps the deadlines.
 #include <array>
+#include <cstdio>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -10,6 +11,7 @@
 
 #include "api/errors.hpp"
 #include "core/ids.hpp"
+#include "core/log.hpp"
 #include "core/text.hpp"
 #include "http/bridge.hpp"
 #include "http/request_reader.hpp"
@@ -138,6 +140,33 @@ awaitable<beast::error_code> send(tcp::socket& socket, connection& conn, std::ch
   co_return ec;
 }
 
+// Sends the pieces of `source` as HTTP/1.1 chunks, then the last chunk. A piece that cannot
+// be made ends the body without its last chunk, so the client sees it unfinished; false then
+// (and on a send error): the connection must be closed.
+awaitable<bool> send_stream(tcp::socket& socket, connection& conn, std::chrono::seconds timeout,
+                            core::byte_source& source) {
+  std::string piece;
+  char size_line[24];
+  for (;;) {
+    piece.clear();
+    auto more = source.next(piece);
+    if (!more) {
+      core::log::warn("response stream ended unfinished", {{"reason", more.error().message}});
+      co_return false;
+    }
+    if (!more.value()) break;
+    if (piece.empty()) continue;
+    const auto n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", piece.size());
+    conn.expire_after(timeout);
+    const std::array<asio::const_buffer, 3> buffers{asio::buffer(size_line, static_cast<std::size_t>(n)),
+                                                    asio::buffer(piece), asio::buffer("\r\n", 2)};
+    auto [ec, sent] = co_await asio::async_write(socket, buffers, use_tuple);
+    conn.no_deadline();
+    if (ec) co_return false;
+  }
+  co_return !co_await send(socket, conn, timeout, "0\r\n\r\n", {});
+}
+
 // Closing a socket with unread input resets the connection, and a reset can destroy the
 // answer still on its way to the client. So after an answer whose request was not read to
 // its end, stop sending and drain what the client still sends, for a bounded time and
@@ -225,6 +254,9 @@ awaitable<void> session(worker& w, shared_state& s, tcp::socket socket) {
     build_head(head, *answer, keep_alive, req.version() == 10);
     const std::string_view body = req.method() == bhttp::verb::head ? std::string_view{} : answer->body;
     if (co_await send(socket, conn, opt.body_timeout, head, body)) break;
+    if (answer->stream && req.method() != bhttp::verb::head &&
+        !co_await send_stream(socket, conn, opt.body_timeout, *answer->stream))
+      break;
     if (reader.body_too_large()) co_await linger(socket, conn);
     if (!keep_alive) break;
   }

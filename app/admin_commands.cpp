@@ -1,0 +1,152 @@
+#include "admin_commands.hpp"
+
+#include <fcntl.h>
+
+#include <iostream>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "core/fs.hpp"
+#include "durability/restore.hpp"
+#include "journal/backup_format.hpp"
+
+namespace mixtape::app {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace fs = core::fs;
+
+int failed(const std::string& what) {
+  std::cerr << "mixtaped: " << what << '\n';
+  return 1;
+}
+
+struct endpoint {
+  std::string host;
+  std::string port;
+  std::string base_path;  // without a trailing '/'
+};
+
+// "http://HOST[:PORT][/base]" -> parts; nullopt for anything else (https is not spoken here:
+// run the backup on the server's machine or through a tunnel).
+std::optional<endpoint> parse_url(std::string url) {
+  constexpr std::string_view scheme = "http://";
+  if (url.compare(0, scheme.size(), scheme) != 0) return std::nullopt;
+  url.erase(0, scheme.size());
+  const auto slash = url.find('/');
+  endpoint e;
+  std::string authority = url.substr(0, slash);
+  e.base_path = slash == std::string::npos ? "" : url.substr(slash);
+  while (!e.base_path.empty() && e.base_path.back() == '/') e.base_path.pop_back();
+  std::size_t colon = authority.rfind(':');
+  if (!authority.empty() && authority.front() == '[') {  // [v6]:port
+    const auto close = authority.find(']');
+    if (close == std::string::npos) return std::nullopt;
+    e.host = authority.substr(1, close - 1);
+    colon = authority.find(':', close);
+  } else {
+    e.host = authority.substr(0, colon);
+  }
+  e.port = colon == std::string::npos ? "80" : authority.substr(colon + 1);
+  if (e.host.empty() || e.port.empty()) return std::nullopt;
+  return e;
+}
+
+// The error envelope's system_message, or the body's start.
+std::string reason_of(const std::string& body) {
+  const auto at = body.find("\"system_message\":\"");
+  if (at == std::string::npos) return body.substr(0, 200);
+  const auto start = at + 18;
+  return body.substr(start, body.find('"', start) - start);
+}
+
+}  // namespace
+
+int backup(const config::backup_command& cmd) {
+  const auto url = parse_url(cmd.from);
+  if (!url) return failed("--from must be an http://HOST:PORT URL, not '" + cmd.from + "'");
+  const std::string temp = cmd.out + ".tmp";
+  std::error_code ec;
+  fs::unique_fd out = fs::open(temp, O_WRONLY | O_CREAT | O_TRUNC, ec, 0600);
+  if (ec) return failed(temp + ": create: " + ec.message());
+  // From here on every failure removes the temp file: no FILE, no partial file.
+  const auto fail_clean = [&](const std::string& what) {
+    out = {};
+    (void)fs::remove(temp, fs::if_missing::ignore);
+    return failed(what);
+  };
+  journal::backup_reader check{cmd.from + "/admin/v1/backup", {}};
+  std::uint64_t header_seq = 0;
+  try {
+    asio::io_context io;
+    asio::ip::tcp::resolver resolver{io};
+    beast::tcp_stream stream{io};
+    stream.connect(resolver.resolve(url->host, url->port));
+    bhttp::request<bhttp::empty_body> req{bhttp::verb::get, url->base_path + "/admin/v1/backup", 11};
+    req.set(bhttp::field::host, url->host + ":" + url->port);
+    req.set("X-API-Key", cmd.key);
+    req.set(bhttp::field::user_agent, "mixtaped-backup");
+    bhttp::write(stream, req);
+    beast::flat_buffer buffer;
+    bhttp::response_parser<bhttp::buffer_body> parser;
+    parser.body_limit(boost::none);
+    bhttp::read_header(stream, buffer, parser);
+    const auto& head = parser.get();
+    std::string piece(1u << 20, '\0');
+    if (head.result_int() != 200) {
+      std::string body;
+      while (!parser.is_done() && body.size() < 64 * 1024) {
+        parser.get().body().data = piece.data();
+        parser.get().body().size = piece.size();
+        beast::error_code rec;
+        bhttp::read(stream, buffer, parser, rec);
+        if (rec && rec != bhttp::error::need_buffer) break;
+        body.append(piece.data(), piece.size() - parser.get().body().size);
+      }
+      return fail_clean(cmd.from + " answered " + std::to_string(head.result_int()) + ": " + reason_of(body));
+    }
+    if (const auto it = head.find("X-Mixtape-Seq"); it != head.end())
+      header_seq = std::strtoull(std::string{it->value()}.c_str(), nullptr, 10);
+    while (!parser.is_done()) {
+      parser.get().body().data = piece.data();
+      parser.get().body().size = piece.size();
+      beast::error_code rec;
+      bhttp::read(stream, buffer, parser, rec);
+      if (rec && rec != bhttp::error::need_buffer)
+        return fail_clean(cmd.from + ": the backup stream broke off after " + std::to_string(check.bytes()) +
+                          " bytes: " + rec.message());
+      const std::string_view got{piece.data(), piece.size() - parser.get().body().size};
+      if (auto st = check.feed(got); !st) return fail_clean(st.error().message);
+      if ((ec = fs::write_all(out.get(), got))) return fail_clean(temp + ": write: " + ec.message());
+    }
+  } catch (const std::exception& e) {
+    return fail_clean(cmd.from + ": " + e.what());
+  }
+  if (auto st = check.finish(); !st) return fail_clean(st.error().message);
+  if (header_seq != check.seq())
+    return fail_clean("the stream is as of seq " + std::to_string(check.seq()) + " but X-Mixtape-Seq said " +
+                      std::to_string(header_seq));
+  if ((ec = fs::sync_file(out.get()))) return fail_clean(temp + ": fsync: " + ec.message());
+  if ((ec = out.close())) return fail_clean(temp + ": close: " + ec.message());
+  if ((ec = fs::rename(temp, cmd.out))) return fail_clean(cmd.out + ": rename: " + ec.message());
+  if ((ec = fs::sync_directory(fs::parent_directory(cmd.out)))) return failed(cmd.out + ": fsync directory: " + ec.message());
+  std::cout << "backup of seq " << check.seq() << " (" << check.bytes() << " bytes) written to " << cmd.out << '\n';
+  return 0;
+}
+
+int restore(const config::restore_command& cmd) {
+  if (!cmd.from.empty()) {
+    auto r = durability::restore_backup(cmd.from, cmd.data_dir);
+    if (!r) return failed(r.error().message);
+    std::cout << "restored seq " << r->seq << " (" << r->collections << " collections) into " << cmd.data_dir << '\n';
+    return 0;
+  }
+  return failed("restore --from-archive is not wired yet");
+}
+
+}  // namespace mixtape::app
