@@ -7,6 +7,7 @@
 #include "core/fs.hpp"
 #include "core/secret_file.hpp"
 #include "durability/file_copy.hpp"
+#include "durability/restore.hpp"
 #include "journal/data_files.hpp"
 #include "journal/file.hpp"
 #include "journal/format.hpp"
@@ -244,19 +245,12 @@ core::status copy_records(const journal::data_files& archive, const restore_targ
                  "closed); restore to seq " + std::to_string(rp.next - 1) + ", or without a target, to take all there is");
 }
 
-// `dir` exists and holds no data files: a restore never mixes with another history.
+// `dir` exists and holds no data files (check_unused_data_dir, as for every way of making
+// a data directory): a restore never mixes with another history.
 core::status check_new_dir(const std::string& dir) {
+  if (auto st = check_unused_data_dir(dir); !st) return st;
   std::string failed;
   if (auto ec = fs::make_directories(dir, &failed)) return io_problem(failed, "create directory", ec);
-  auto files = journal::list_data_files(dir);
-  if (!files) return std::move(files).error();
-  if (!files->journals.empty() || !files->snapshots.empty())
-    return refused(dir + ": already holds journal or snapshot files; restore into a new, empty directory");
-  std::string unused;
-  bool exists = true;
-  if (auto ec = fs::read_whole_file(dir + "/" + core::secret_file_name, unused, fs::if_missing::ignore, exists))
-    return io_problem(dir + "/" + core::secret_file_name, "read", ec);
-  if (exists) return refused(dir + ": already holds a secret.key; restore into a new, empty directory");
   return core::success();
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // Point-in-time restore from a continuous archive (durability/archiver.hpp; the rules in
-// docs/journal-format.md §8, the commands in docs/operations.md): a new data directory holding
+// docs/journal-format.md §9, the commands in docs/operations.md): a new data directory holding
 // the state as of a record chosen by time or by sequence number, which a server then starts
 // from with its normal recovery.
 #include <cstdint>
@@ -41,8 +41,9 @@ struct restored {
   std::string journal_path;        // in the new directory
 };
 
-// Rebuilds, in `data_dir` (created if missing; it must hold no journal file, snapshot or
-// secret.key), the state as of `target` from the archive in `archive_dir`:
+// Rebuilds, in `data_dir` (created if missing; it must hold no journal, snapshot or temp
+// file and no secret.key: check_unused_data_dir), the state as of `target` from the archive
+// in `archive_dir`:
 // - the base is the newest archived snapshot at or before the target: for a seq target its
 //   seq <= the target; for a time target, every record of the archived journal file holding
 //   its last record, up to that record, has a time <= the target (a snapshot whose journal

@@ -266,12 +266,12 @@ BOOST_AUTO_TEST_CASE(what_a_restore_refuses) {
   BOOST_REQUIRE(durability::restore_from_archive(run.archive, dir, restore_target::until_seq(10)).ok());
   const auto before = names_in(dir);
   const auto again = durability::restore_from_archive(run.archive, dir, restore_target::until_seq(20));
-  BOOST_TEST(names(again, dir + ": already holds journal or snapshot files"));
+  BOOST_TEST(names(again, dir + " is already a data directory (it holds " + dir + "/journal-"));
   BOOST_TEST(names_in(dir) == before);
   test::temp_dir with_secret;
   write_file(with_secret / core::secret_file_name, std::string(32, 'x'));
   BOOST_TEST(names(durability::restore_from_archive(run.archive, with_secret.path(), restore_target::everything()),
-                   "already holds a secret.key"));
+                   "is already a data directory (it holds " + with_secret / core::secret_file_name + ")"));
 
   test::temp_dir a, b;
   BOOST_TEST(names(durability::restore_from_archive(run.archive, a / "r", restore_target::until_seq(run.total + 1)),
