@@ -1,5 +1,5 @@
 #pragma once
-// Continuous archiving (docs/journal-format.md §8, docs/operations.md): a background thread,
+// Continuous archiving (docs/journal-format.md §9, docs/operations.md): a background thread,
 // `mixtape-archive`, copies every closed journal file and every snapshot of the data
 // directory into an archive directory, as PostgreSQL's archiver copies finished WAL
 // segments. `durability/archive_restore.hpp` rebuilds a data directory from the archive, to
