@@ -10,6 +10,8 @@
 #include <boost/beast/http.hpp>
 
 #include "core/fs.hpp"
+#include "core/clock.hpp"
+#include "durability/archive_restore.hpp"
 #include "durability/restore.hpp"
 #include "journal/backup_format.hpp"
 
@@ -20,6 +22,9 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 namespace fs = core::fs;
+
+// A server (or proxy) that sends nothing for this long has stalled: the backup fails.
+constexpr std::chrono::seconds idle_limit{60};
 
 int failed(const std::string& what) {
   std::cerr << "mixtaped: " << what << '\n';
@@ -86,6 +91,7 @@ int backup(const config::backup_command& cmd) {
     asio::io_context io;
     asio::ip::tcp::resolver resolver{io};
     beast::tcp_stream stream{io};
+    stream.expires_after(idle_limit);
     stream.connect(resolver.resolve(url->host, url->port));
     bhttp::request<bhttp::empty_body> req{bhttp::verb::get, url->base_path + "/admin/v1/backup", 11};
     req.set(bhttp::field::host, url->host + ":" + url->port);
@@ -95,6 +101,7 @@ int backup(const config::backup_command& cmd) {
     beast::flat_buffer buffer;
     bhttp::response_parser<bhttp::buffer_body> parser;
     parser.body_limit(boost::none);
+    stream.expires_after(idle_limit);
     bhttp::read_header(stream, buffer, parser);
     const auto& head = parser.get();
     std::string piece(1u << 20, '\0');
@@ -104,6 +111,7 @@ int backup(const config::backup_command& cmd) {
         parser.get().body().data = piece.data();
         parser.get().body().size = piece.size();
         beast::error_code rec;
+        stream.expires_after(idle_limit);
         bhttp::read(stream, buffer, parser, rec);
         if (rec && rec != bhttp::error::need_buffer) break;
         body.append(piece.data(), piece.size() - parser.get().body().size);
@@ -116,6 +124,7 @@ int backup(const config::backup_command& cmd) {
       parser.get().body().data = piece.data();
       parser.get().body().size = piece.size();
       beast::error_code rec;
+      stream.expires_after(idle_limit);
       bhttp::read_some(stream, buffer, parser, rec);  // whatever arrived: written at once
       if (rec && rec != bhttp::error::need_buffer)
         return fail_clean(cmd.from + ": the backup stream broke off after " + std::to_string(check.bytes()) +
@@ -134,7 +143,10 @@ int backup(const config::backup_command& cmd) {
   if ((ec = fs::sync_file(out.get()))) return fail_clean(temp + ": fsync: " + ec.message());
   if ((ec = out.close())) return fail_clean(temp + ": close: " + ec.message());
   if ((ec = fs::rename(temp, cmd.out))) return fail_clean(cmd.out + ": rename: " + ec.message());
-  if ((ec = fs::sync_directory(fs::parent_directory(cmd.out)))) return failed(cmd.out + ": fsync directory: " + ec.message());
+  if ((ec = fs::sync_directory(fs::parent_directory(cmd.out)))) {
+    (void)fs::remove(cmd.out, fs::if_missing::ignore);  // not durable: no FILE rather than one that may vanish
+    return failed(cmd.out + ": fsync directory: " + ec.message());
+  }
   std::cout << "backup of seq " << check.seq() << " (" << check.bytes() << " bytes) written to " << cmd.out << '\n';
   return 0;
 }
@@ -146,7 +158,15 @@ int restore(const config::restore_command& cmd) {
     std::cout << "restored seq " << r->seq << " (" << r->collections << " collections) into " << cmd.data_dir << '\n';
     return 0;
   }
-  return failed("restore --from-archive is not wired yet");
+  const auto target = cmd.until_time  ? durability::restore_target::until_time(*cmd.until_time)
+                      : cmd.until_seq ? durability::restore_target::until_seq(*cmd.until_seq)
+                                      : durability::restore_target::everything();
+  auto r = durability::restore_from_archive(cmd.from_archive, cmd.data_dir, target);
+  if (!r) return failed(r.error().message);
+  std::cout << "restored seq " << r->last_seq;
+  if (r->last_time) std::cout << " (its record's time " << core::format_utc(*r->last_time) << ")";
+  std::cout << " from " << cmd.from_archive << " into " << cmd.data_dir << '\n';
+  return 0;
 }
 
 }  // namespace mixtape::app

@@ -38,6 +38,8 @@ durability::engine_options durability_options_of(const config::server_config& cf
   o.repair = cfg.repair;
   o.writer = writer_options_of(cfg);
   o.compaction.compact_bytes = cfg.compact_bytes;
+  o.archive.archive_dir = cfg.archive_dir;
+  o.archive.interval = cfg.archive_interval;
   return o;
 }
 
@@ -67,6 +69,12 @@ api::gauges gauges_of(const store::collection_store& store, durability::engine& 
   g.backups_completed = backups.completed.load(std::memory_order_relaxed);
   g.backups_failed = backups.failed.load(std::memory_order_relaxed);
   g.backup_bytes = backups.bytes.load(std::memory_order_relaxed);
+  if (const auto* a = engine.archiving()) {
+    const auto as = a->stats();
+    g.archived_files = as.files;
+    g.archive_failures = as.failures;
+    g.archived_seq = as.archived_seq;
+  }
   return g;
 }
 

@@ -27,6 +27,9 @@ struct gauges {
   std::uint64_t compaction_failures = 0;
   std::uint64_t snapshot_seq = 0;         // sequence number the newest snapshot covers
   std::uint64_t last_compaction_ms = 0;  // exposed in seconds
+  std::uint64_t archived_files = 0;       // files copied into the archive since start (--archive-dir)
+  std::uint64_t archive_failures = 0;
+  std::uint64_t archived_seq = 0;         // the newest record an archived file holds
   std::uint64_t log_lines_dropped = 0;    // buffered log lines lost to a full buffer
   std::uint64_t rate_limit_tracked_ips = 0;  // client addresses with a share-link bucket (set by the router)
   std::uint64_t idempotency_keys = 0;     // Idempotency-Keys remembered

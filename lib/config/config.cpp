@@ -89,7 +89,7 @@ core::result<command> parse_restore(const std::vector<std::string>& args, const 
     else if (d.name == "--from-archive") r.from_archive = v;
     else if (d.name == "--data-dir") r.data_dir = v;
     else if (d.name == "--until") {
-      r.until_time = core::parse_utc(v);
+      r.until_time = core::parse_rfc3339(v);
       if (!r.until_time) return bad("--until", "--until must be an RFC 3339 time such as 2026-12-07T10:04:59Z");
     } else {
       auto n = core::integer_flag("--until-seq", v, 1, UINT64_MAX);

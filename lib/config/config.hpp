@@ -30,6 +30,8 @@ struct server_config {
   std::chrono::milliseconds fsync_interval{10};
   std::chrono::microseconds group_commit_wait{1000};  // always mode: see journal::writer::gather
   std::uint64_t compact_bytes = 64ull << 20;
+  std::string archive_dir;
+  std::chrono::seconds archive_interval{60};
   std::string public_url;  // empty: http://<listen address>
   std::size_t max_body_bytes = 64 * 1024;
   std::size_t max_header_bytes = 16 * 1024;

@@ -111,6 +111,16 @@ constexpr server_flag table[] = {
      [](C& c, S& f, S& v) { return integer(c.group_commit_wait, f, v, 0, 100'000); }},
     {{"--compact-bytes"}, "N", "67108864", "journal size that triggers a snapshot",
      [](C& c, S& f, S& v) { return integer(c.compact_bytes, f, v, 4096, 1ull << 40); }},
+    {{"--archive-dir"}, "DIR", "none",
+     "continuous archiving: copy each closed journal file and each snapshot here (restore --from-archive)",
+     [](C& c, S& f, S& v) -> status {
+       if (v.empty()) return bad(f, "--archive-dir must not be empty");
+       c.archive_dir = v;
+       return core::success();
+     }},
+    {{"--archive-interval"}, "SECONDS", "60",
+     "with --archive-dir: close the current journal file for archiving once its first record is this old",
+     [](C& c, S& f, S& v) { return seconds(c.archive_interval, f, v); }},
     {{"--public-url"}, "URL", "http://<listen address>", "base of share-link URLs", public_url},
     {{"--max-body-bytes"}, "N", "65536",
      "larger bodies get 413; the order route takes 96 bytes more per --max-tracks",

@@ -106,4 +106,40 @@ std::optional<unix_seconds> parse_utc(std::string_view s) {
   return tp.time_since_epoch().count();
 }
 
+std::optional<unix_seconds> parse_rfc3339(std::string_view s) {
+  // date-time = full-date "T" partial-time time-offset (RFC 3339 §5.6)
+  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' ||
+      s[16] != ':')
+    return std::nullopt;
+  auto y = read_digits(s, 0, 4), mo = read_digits(s, 5, 2), d = read_digits(s, 8, 2);
+  auto h = read_digits(s, 11, 2), mi = read_digits(s, 14, 2), se = read_digits(s, 17, 2);
+  if (!y || !mo || !d || !h || !mi || !se || *h > 23 || *mi > 59 || *se > 60) return std::nullopt;
+  std::size_t pos = 19;
+  if (s[pos] == '.') {  // time-secfrac = "." 1*DIGIT: below a second, dropped
+    const std::size_t digits_from = ++pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
+    if (pos == digits_from) return std::nullopt;
+  }
+  if (pos >= s.size()) return std::nullopt;
+  int offset_minutes = 0;
+  if (s[pos] == 'Z' || s[pos] == 'z') {
+    ++pos;
+  } else if (s[pos] == '+' || s[pos] == '-') {
+    if (s.size() - pos != 6 || s[pos + 3] != ':') return std::nullopt;
+    auto oh = read_digits(s, pos + 1, 2), om = read_digits(s, pos + 4, 2);
+    if (!oh || !om || *oh > 23 || *om > 59) return std::nullopt;
+    offset_minutes = (s[pos] == '-' ? -1 : 1) * (*oh * 60 + *om);
+    pos += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (pos != s.size()) return std::nullopt;
+  const chr::year_month_day ymd{chr::year{*y}, chr::month{static_cast<unsigned>(*mo)},
+                                chr::day{static_cast<unsigned>(*d)}};
+  if (!ymd.ok()) return std::nullopt;
+  const chr::sys_seconds local = chr::sys_days{ymd} + chr::hours{*h} + chr::minutes{*mi} +
+                                 chr::seconds{std::min(*se, 59)};
+  return (local - chr::minutes{offset_minutes}).time_since_epoch().count();
+}
+
 }  // namespace mixtape::core

@@ -62,17 +62,19 @@ core::result<std::unique_ptr<backup_source>> backup_source::open(const std::stri
     if (raced) continue;
     b->last_seq_ = b->snapshot_seq_;
     b->counters_ = counters;
-    if (counters) counters->started.fetch_add(1, std::memory_order_relaxed);
     return b;
   }
   return core::problem{core::errc::unavailable, "", dir + ": the data directory kept changing while the backup opened it"};
 }
 
+// A source never read from (a HEAD) is no backup and is not counted.
 backup_source::~backup_source() {
-  if (counters_) (stage_ == stage::done ? counters_->completed : counters_->failed).fetch_add(1, std::memory_order_relaxed);
+  if (counters_ && stage_ != stage::start)
+    (stage_ == stage::done ? counters_->completed : counters_->failed).fetch_add(1, std::memory_order_relaxed);
 }
 
 core::result<bool> backup_source::next(std::string& out) {
+  if (counters_ && stage_ == stage::start) counters_->started.fetch_add(1, std::memory_order_relaxed);
   const std::size_t before = out.size();
   auto more = next_piece(out);
   if (counters_) counters_->bytes.fetch_add(out.size() - before, std::memory_order_relaxed);

@@ -35,10 +35,36 @@ compactor::~compactor() { stop(); }
 void compactor::attach(journal::writer& w) { writer_.store(&w); }
 
 void compactor::after_batch(std::uint64_t file_bytes) {
-  if (file_bytes >= options_.compact_bytes) start();
+  file_bytes_ = file_bytes;
+  if (closed_bytes_ + file_bytes >= options_.compact_bytes) start();
 }
 
 bool compactor::compact_now() { return start(); }
+
+bool compactor::rotate_file() {
+  journal::writer* w = writer_.load();
+  if (w == nullptr) return false;
+  journal::rotation r;
+  r.open_next = [this](std::uint64_t first_seq, std::error_code& ec) { return open_next(first_seq, ec); };
+  r.on_rotated = [this](std::uint64_t) { on_plain_rotation(); };
+  return w->request_rotation(std::move(r));
+}
+
+// Writer thread: the closed file's records still wait for a snapshot, so they keep counting
+// towards compact_bytes.
+void compactor::on_plain_rotation() {
+  closed_bytes_ += file_bytes_;
+  file_bytes_ = 0;
+  if (options_.after_rotation) options_.after_rotation();
+}
+
+void compactor::sweep() {
+  {
+    core::mutex_lock lock{mutex_};
+    sweep_ = true;
+  }
+  cv_.notify_all();
+}
 
 // Claims the single compaction slot, then asks the writer to rotate; the rest happens in
 // on_rotated() (writer thread) and run_job() (compaction thread).
@@ -79,11 +105,14 @@ std::unique_ptr<journal::file> compactor::open_next(std::uint64_t first_seq, std
 // Writer thread, between batches: the store holds exactly the records <= covered_seq.
 void compactor::on_rotated(std::uint64_t covered_seq) {
   const std::uint64_t epoch = store_.begin_snapshot(covered_seq);
+  file_bytes_ = 0;
+  closed_bytes_ = 0;
   {
     core::mutex_lock lock{mutex_};
     job_ = job{covered_seq, epoch, std::chrono::steady_clock::now()};
   }
   cv_.notify_all();
+  if (options_.after_rotation) options_.after_rotation();
 }
 
 void compactor::run() {
@@ -94,19 +123,29 @@ void compactor::run() {
   ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
   core::mutex_lock lock{mutex_};
   for (;;) {
-    while (!stopping_ && !job_.has_value()) cv_.wait(mutex_);
-    if (!job_) return;  // stopping with nothing to do
-    const job j = *job_;
-    job_.reset();
-    lock.unlock();
-    run_job(j);
-    lock.lock();
+    while (!stopping_ && !job_.has_value() && !sweep_) cv_.wait(mutex_);
+    if (job_) {
+      const job j = *job_;
+      job_.reset();
+      lock.unlock();
+      run_job(j);
+      lock.lock();
+    } else if (stopping_) {
+      return;  // nothing left to do
+    } else {
+      sweep_ = false;
+      const std::uint64_t seq = stats_.snapshot_seq;
+      lock.unlock();
+      if (seq > 0) remove_covered(seq);
+      lock.lock();
+    }
   }
 }
 
 void compactor::run_job(const job& j) {
   auto written = write_snapshot(j);
   store_.end_snapshot(j.epoch);
+  if (written && options_.after_snapshot) options_.after_snapshot();
   if (written) remove_covered(j.seq);
   finish(j, written);
 }
@@ -130,7 +169,8 @@ core::result<std::uint64_t> compactor::write_snapshot(const job& j) {
 }
 
 // The snapshot is durable: journal files before the current one (first seq <= seq) and
-// older snapshots hold nothing it does not. A failed removal only costs disk space.
+// older snapshots hold nothing it does not. With archiving, a file not yet archived stays
+// (sweep() comes back for it). A failed removal only costs disk space.
 void compactor::remove_covered(std::uint64_t seq) {
   auto files = journal::list_data_files(options_.dir);
   if (!files) {
@@ -139,6 +179,7 @@ void compactor::remove_covered(std::uint64_t seq) {
   }
   bool removed = false;
   const auto remove = [&](const std::string& path) {
+    if (options_.archived && !options_.archived(path)) return;
     if (!core::fs::remove(path)) removed = true;
     else core::log::warn("cannot remove a file the snapshot covers", {{"file", path}});
   };

@@ -9,8 +9,15 @@
 // Failures: a snapshot that cannot be written is logged, counted, cleaned up and retried
 // later (after a delay that doubles up to a bound); it never harms the journal. A journal
 // rotation that fails is a journal failure: the writer poisons itself.
+//
+// The compactor owns the journal's rotations: its own (each begins a snapshot epoch) and the
+// plain ones continuous archiving asks for (rotate_file: a file closed, no snapshot). The
+// writer holds one pending rotation at a time; whichever comes second is refused and retried
+// (a compaction at the next batch, an archive rotation at the archiver's next check), and a
+// refused archive rotation loses nothing: the pending one closes the file too.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <mutex>  // std::once_flag
 #include <optional>
 #include <string>
@@ -31,6 +38,16 @@ struct compactor_options {
   std::chrono::milliseconds max_retry_delay{60'000};
   journal::file_opener open_journal = journal::open_journal_file;  // the seams for tests
   journal::file_opener open_snapshot = journal::open_posix_file;
+
+  // Continuous archiving (durability/archiver.hpp); all unset without it.
+  // Whether a data-dir file is safely in the archive. When set, a file a snapshot covers is
+  // deleted only once this holds (as PostgreSQL keeps WAL until archive_command succeeded);
+  // sweep() deletes the others later. Called on the compaction thread.
+  std::function<bool(const std::string& path)> archived;
+  // Called on the writer thread right after every rotation (before the next batch), and on the
+  // compaction thread once each snapshot is in place. Quick: no I/O, no waiting.
+  std::function<void()> after_rotation;
+  std::function<void()> after_snapshot;
 };
 
 struct compaction_stats {
@@ -53,11 +70,20 @@ class compactor {
   // Binds the writer of the journal being compacted, before anything is submitted to it.
   // The writer must outlive this compactor's use (close it before stop()).
   void attach(journal::writer& w);
-  // The writer's after_batch hook (writer thread): starts a compaction when the file has
-  // passed compact_bytes, none is running, and no retry delay is pending.
+  // The writer's after_batch hook (writer thread): starts a compaction when the journal
+  // written since the last compaction's rotation (the current file, plus the files plain
+  // rotations closed since) has passed compact_bytes, none is running, and no retry delay is
+  // pending.
   void after_batch(std::uint64_t file_bytes);
   // Starts a compaction now (any thread), under the same conditions except the size.
   bool compact_now();
+  // Closes the current journal file without a snapshot (any thread): a plain rotation, for
+  // continuous archiving. False when the writer refuses: a rotation is already pending (it
+  // closes the file just as well), or the writer is closing or poisoned.
+  bool rotate_file();
+  // Asks the compaction thread to delete the covered files that `archived` now accepts
+  // (any thread; quick). Nothing happens while a snapshot is being written: it sweeps after.
+  void sweep();
   // Abandons a snapshot in progress (its temp file is removed) and joins the thread.
   // Idempotent. Call after the writer is closed.
   void stop();
@@ -76,6 +102,7 @@ class compactor {
   bool start();
   std::unique_ptr<journal::file> open_next(std::uint64_t first_seq, std::error_code& ec);
   void on_rotated(std::uint64_t covered_seq);
+  void on_plain_rotation();
   void run();
   void run_job(const job& j);
   core::result<std::uint64_t> write_snapshot(const job& j);
@@ -85,6 +112,10 @@ class compactor {
   compactor_options options_;
   store::collection_store& store_;
   std::atomic<journal::writer*> writer_{nullptr};
+  // Writer thread only: the current file's size at the last batch, and the bytes of the
+  // files plain rotations closed since the last compaction's rotation.
+  std::uint64_t file_bytes_ = 0;
+  std::uint64_t closed_bytes_ = 0;
   // mutex_ guards what the writer thread, the compaction thread and callers of stats()
   // share: the members marked GUARDED_BY(mutex_), which clang checks.
   mutable core::mutex mutex_;
@@ -92,6 +123,7 @@ class compactor {
   bool busy_ GUARDED_BY(mutex_) = false;  // a compaction is between start() and finish()
   bool stopping_ GUARDED_BY(mutex_) = false;
   std::optional<job> job_ GUARDED_BY(mutex_);  // handed from on_rotated() to the thread
+  bool sweep_ GUARDED_BY(mutex_) = false;      // sweep() asked; the thread clears it
   std::chrono::steady_clock::time_point not_before_ GUARDED_BY(mutex_){};  // retry delay
   std::chrono::milliseconds delay_ GUARDED_BY(mutex_);                      // the next retry delay
   compaction_stats stats_ GUARDED_BY(mutex_);

@@ -1,15 +1,38 @@
 #include "durability/engine.hpp"
 
 #include "core/log.hpp"
+#include "journal/format.hpp"
 
 namespace mixtape::durability {
 
-engine::engine(const engine_options& options, store::collection_store& store, recovered r)
-    : recovered_(std::move(r)), compactor_(options.compaction, store, recovered_.snapshot_seq) {}
+namespace {
+
+// How long close() waits for the rotation that closes the last journal file.
+constexpr std::chrono::seconds last_rotation_wait{10};
+
+// The compactor's side of archiving: files stay until archived, and rotations and snapshots
+// wake the archiver.
+compactor_options with_archiving(compactor_options o, archiver* a) {
+  if (a == nullptr) return o;
+  o.archived = [a](const std::string& path) { return a->archived(path); };
+  o.after_rotation = [a] { a->after_rotation(); };
+  o.after_snapshot = [a] { a->wake(); };
+  return o;
+}
+
+}  // namespace
+
+engine::engine(const engine_options& options, store::collection_store& store, recovered r, std::unique_ptr<archiver> a)
+    : recovered_(std::move(r)),
+      archiver_(std::move(a)),
+      compactor_(with_archiving(options.compaction, archiver_.get()), store, recovered_.snapshot_seq) {}
 
 core::result<std::unique_ptr<engine>> engine::open(engine_options options, store::collection_store& store) {
   options.compaction.dir = options.dir;
-  auto r = recover_data_dir(options.dir, options.repair ? recovery_mode::repair : recovery_mode::strict, store);
+  options.archive.data_dir = options.dir;
+  const bool archiving = !options.archive.archive_dir.empty();
+  auto r = recover_data_dir(options.dir, options.repair ? recovery_mode::repair : recovery_mode::strict, store,
+                            archiving ? redundant_files::keep : redundant_files::remove);
   if (!r) return std::move(r).error();
   core::log::info("journal recovered",
                   {{"dir", options.dir},
@@ -25,17 +48,32 @@ core::result<std::unique_ptr<engine>> engine::open(engine_options options, store
   auto file = options.compaction.open_journal(r->journal_path, ec);
   if (!file) return core::problem{core::errc::io_error, "", r->journal_path + ": cannot open: " + ec.message()};
   const std::uint64_t next_seq = r->last_seq + 1;
-  std::unique_ptr<engine> e{new engine(options, store, std::move(r).value())};
-  options.writer.after_batch = [c = &e->compactor_](std::uint64_t bytes) { c->after_batch(bytes); };
+  std::unique_ptr<archiver> a;
+  if (archiving) a = std::make_unique<archiver>(options.archive, file->size() > journal::header_size);
+  std::unique_ptr<engine> e{new engine(options, store, std::move(r).value(), std::move(a))};
+  options.writer.after_batch = [c = &e->compactor_, a = e->archiver_.get()](std::uint64_t bytes) {
+    if (a) a->after_batch();
+    c->after_batch(bytes);
+  };
   e->writer_ = std::make_unique<journal::writer>(std::move(file), next_seq, std::move(options.writer));
   e->compactor_.attach(*e->writer_);
+  if (e->archiver_) {
+    e->archiver_->start({[c = &e->compactor_] { return c->rotate_file(); }, [c = &e->compactor_] { c->sweep(); }});
+    core::log::info("archiving", {{"archive_dir", options.archive.archive_dir},
+                                  {"interval_ms", std::to_string(options.archive.interval.count())}});
+  }
   return e;
 }
 
 engine::~engine() { close(); }
 
 void engine::close() {
+  if (closed_) return;
+  closed_ = true;
+  if (archiver_ && writer_ && writer_->healthy() && !archiver_->close_current_file(last_rotation_wait))
+    core::log::warn("the last journal file was not closed for archiving; it is archived after the next start");
   if (writer_) writer_->close();
+  if (archiver_) archiver_->stop();
   compactor_.stop();
 }
 

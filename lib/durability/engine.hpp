@@ -1,11 +1,13 @@
 #pragma once
 // The durable state of a data directory while serving: recovery at start, the journal
-// writer, and compaction, wired together. app/serve.cpp uses this and nothing below it.
+// writer, compaction and (with an archive directory) continuous archiving, wired together.
+// app/serve.cpp uses this and nothing below it.
 #include <cstdint>
 #include <memory>
 #include <string>
 
 #include "core/result.hpp"
+#include "durability/archiver.hpp"
 #include "durability/compactor.hpp"
 #include "durability/recovery.hpp"
 #include "journal/writer.hpp"
@@ -17,14 +19,17 @@ struct engine_options {
   std::string dir;
   bool repair = false;
   journal::writer_options writer;  // its after_batch hook is taken over by compaction
-  compactor_options compaction;    // its `dir` is set to `dir`
+  compactor_options compaction;    // its `dir` is set to `dir`; its archiving hooks are the engine's
+  archiver_options archive;        // archive_dir empty: no archiving; its data_dir is set to `dir`
 };
 
 class engine {
  public:
   // Recovers `dir` into `store` (empty; it must outlive the engine), opens the newest
-  // journal for appending and starts the writer and the compaction thread. The caller
-  // holds the data-dir lock. Errors are recovery's (see recover_data_dir) or io_error.
+  // journal for appending and starts the writer, the compaction thread and, with an archive
+  // directory, the archiver (recovery then leaves redundant files for the compactor to delete
+  // once archived). The caller holds the data-dir lock. Errors are recovery's (see
+  // recover_data_dir) or io_error.
   static core::result<std::unique_ptr<engine>> open(engine_options options, store::collection_store& store);
   ~engine();  // close()
   engine(const engine&) = delete;
@@ -33,17 +38,24 @@ class engine {
   journal::writer& writer() noexcept { return *writer_; }
   compactor& compaction() noexcept { return compactor_; }
   const recovered& recovery() const noexcept { return recovered_; }
+  // nullptr without an archive directory.
+  archiver* archiving() noexcept { return archiver_.get(); }
 
-  // Closes the writer (commits and syncs what is queued), then stops compaction.
-  // Idempotent; not from a journal completion.
+  // With archiving, first closes the current journal file so that the archiver copies its
+  // records too (as PostgreSQL switches WAL files at shutdown). Then closes the writer
+  // (commits and syncs what is queued), lets the archiver make its last pass and stops it,
+  // then stops compaction. Idempotent; not from a journal completion.
   void close();
 
  private:
-  engine(const engine_options& options, store::collection_store& store, recovered r);
+  engine(const engine_options& options, store::collection_store& store, recovered r, std::unique_ptr<archiver> a);
 
   recovered recovered_;
+  // Destroyed after the compactor and the writer, whose hooks call it.
+  std::unique_ptr<archiver> archiver_;
   compactor compactor_;  // before writer_: the writer's hook calls it, so it lives longer
   std::unique_ptr<journal::writer> writer_;
+  bool closed_ = false;
 };
 
 }  // namespace mixtape::durability

@@ -220,7 +220,8 @@ core::status pick_journal(const std::string& dir, const journal::data_files& fil
 // Order: choose and load the snapshot, replay the journals, check the history is whole;
 // only then the side effects that need a good recovery (setting damaged snapshots aside,
 // removing leftovers). Temp files go first: they are never part of the state.
-core::result<recovered> recover_data_dir(const std::string& dir, recovery_mode mode, store::collection_store& store) {
+core::result<recovered> recover_data_dir(const std::string& dir, recovery_mode mode, store::collection_store& store,
+                                         redundant_files redundant) {
   auto listed = journal::list_data_files(dir);
   if (!listed) return std::move(listed).error();
   const journal::data_files* files = &listed.value();
@@ -247,7 +248,7 @@ core::result<recovered> recover_data_dir(const std::string& dir, recovery_mode m
   if (mode == recovery_mode::verify) return out;
   for (const auto& d : choice.value().damaged)
     if (auto st = set_aside(d.path); !st) return std::move(st).error();
-  remove_redundant(*files, used.value(), out.snapshot_seq, dir);
+  if (redundant == redundant_files::remove) remove_redundant(*files, used.value(), out.snapshot_seq, dir);
   if (auto st = pick_journal(dir, *files, used.value(), mode, out); !st) return std::move(st).error();
   return out;
 }

@@ -30,12 +30,21 @@ struct recovered {
   std::chrono::milliseconds replay_time{0};    // reading and applying the journals
 };
 
+// What becomes of the files the loaded snapshot makes redundant (an interrupted compaction's
+// leftovers: older snapshots, journal files it covers).
+enum class redundant_files {
+  remove,  // deleted at once
+  keep,    // left for the compactor, which deletes each once it is archived (continuous
+           // archiving: a file is never deleted before it is in the archive)
+};
+
 // Rebuilds `store` (which must be empty) from `dir`. Outside verify mode it also: removes
 // "*.tmp" files, cuts a torn tail off the newest journal, deletes what the loaded snapshot
-// makes redundant (an interrupted compaction's leftovers), and creates the journal to
-// append to when there is none. Errors name the file and, for records, the offset:
-// corrupt_data for damage or a sequence gap, io_error for a failing file operation.
+// makes redundant (unless `redundant` says keep), and creates the journal to append to when
+// there is none. Errors name the file and, for records, the offset: corrupt_data for damage
+// or a sequence gap, io_error for a failing file operation.
 // Not thread-safe; the caller holds the data-dir lock.
-core::result<recovered> recover_data_dir(const std::string& dir, recovery_mode mode, store::collection_store& store);
+core::result<recovered> recover_data_dir(const std::string& dir, recovery_mode mode, store::collection_store& store,
+                                         redundant_files redundant = redundant_files::remove);
 
 }  // namespace mixtape::durability

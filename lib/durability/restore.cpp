@@ -100,8 +100,19 @@ core::result<restored_dir> restore_backup(const std::string& backup_file, const 
   std::error_code ec;
   fs::unique_fd in = fs::open(backup_file, O_RDONLY, ec);
   if (ec) return io_problem(backup_file, "open", ec);
+  struct stat st {};
+  const bool made_dir = ::stat(dir.c_str(), &st) != 0 && errno == ENOENT;
   std::string failed;
   if ((ec = fs::make_directories(dir, &failed))) return io_problem(failed, "create directory", ec);
+  // A failed restore leaves no directory it made (the files in it are removed by their owners).
+  struct remove_if_made {
+    const std::string& dir;
+    bool made;
+    bool keep = false;
+    ~remove_if_made() {
+      if (made && !keep) ::rmdir(dir.c_str());
+    }
+  } made_guard{dir, made_dir};
 
   restored_dir out;
   std::optional<staged_file> snapshot, journal_file, secret;
@@ -160,6 +171,7 @@ core::result<restored_dir> restore_backup(const std::string& backup_file, const 
   out.collections = scratch.size();
   for (auto* f : staged)
     if (*f) (*f)->keep();
+  made_guard.keep = true;
   return out;
 }
 

@@ -37,8 +37,8 @@ void build_head(std::string& head, const api::response& r, bool keep_alive, bool
   if (r.status != 204 && r.status != 304) {  // neither has content (RFC 9110 §8.6, §15.4.5)
     head += "\r\nContent-Type: ";
     head += r.content_type;
-    if (r.stream) {
-      head += "\r\nTransfer-Encoding: chunked\r\nCache-Control: no-store";
+    if (r.stream) {  // HTTP/1.0 knows no chunks: its body ends with the connection (RFC 9112 §6.1, §6.3)
+      head += http10 ? "\r\nCache-Control: no-store" : "\r\nTransfer-Encoding: chunked\r\nCache-Control: no-store";
     } else {
       head += "\r\nContent-Length: ";
       head.append(digits, std::to_chars(digits, digits + sizeof digits, r.body.size()).ptr);

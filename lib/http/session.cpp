@@ -140,11 +140,12 @@ awaitable<beast::error_code> send(tcp::socket& socket, connection& conn, std::ch
   co_return ec;
 }
 
-// Sends the pieces of `source` as HTTP/1.1 chunks, then the last chunk. A piece that cannot
+// Sends the pieces of `source` as HTTP/1.1 chunks, then the last chunk; not `chunked` (an
+// HTTP/1.0 client), as they are, the connection's end ending the body. A piece that cannot
 // be made ends the body without its last chunk, so the client sees it unfinished; false then
 // (and on a send error): the connection must be closed.
 awaitable<bool> send_stream(tcp::socket& socket, connection& conn, std::chrono::seconds timeout,
-                            core::byte_source& source) {
+                            core::byte_source& source, bool chunked) {
   std::string piece;
   char size_line[24];
   for (;;) {
@@ -156,15 +157,15 @@ awaitable<bool> send_stream(tcp::socket& socket, connection& conn, std::chrono::
     }
     if (!more.value()) break;
     if (piece.empty()) continue;
-    const auto n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", piece.size());
+    const auto n = chunked ? std::snprintf(size_line, sizeof size_line, "%zx\r\n", piece.size()) : 0;
     conn.expire_after(timeout);
     const std::array<asio::const_buffer, 3> buffers{asio::buffer(size_line, static_cast<std::size_t>(n)),
-                                                    asio::buffer(piece), asio::buffer("\r\n", 2)};
+                                                    asio::buffer(piece), asio::buffer("\r\n", chunked ? 2 : 0)};
     auto [ec, sent] = co_await asio::async_write(socket, buffers, use_tuple);
     conn.no_deadline();
     if (ec) co_return false;
   }
-  co_return !co_await send(socket, conn, timeout, "0\r\n\r\n", {});
+  co_return !chunked || !co_await send(socket, conn, timeout, "0\r\n\r\n", {});
 }
 
 // Closing a socket with unread input resets the connection, and a reset can destroy the
@@ -250,12 +251,13 @@ awaitable<void> session(worker& w, shared_state& s, tcp::socket socket) {
     std::optional<api::response> answer = s.router.handle(to_api(reader, peer), route, receiver);
     if (!answer) answer = reply->take();
     if (!answer) answer = co_await reply->async_wait(asio::use_awaitable);
-    const bool keep_alive = req.keep_alive() && !reader.body_too_large() && !w.draining;
-    build_head(head, *answer, keep_alive, req.version() == 10);
+    const bool http10 = req.version() == 10;
+    const bool keep_alive = req.keep_alive() && !reader.body_too_large() && !w.draining && !(answer->stream && http10);
+    build_head(head, *answer, keep_alive, http10);
     const std::string_view body = req.method() == bhttp::verb::head ? std::string_view{} : answer->body;
     if (co_await send(socket, conn, opt.body_timeout, head, body)) break;
     if (answer->stream && req.method() != bhttp::verb::head &&
-        !co_await send_stream(socket, conn, opt.body_timeout, *answer->stream))
+        !co_await send_stream(socket, conn, opt.body_timeout, *answer->stream, !http10))
       break;
     if (reader.body_too_large()) co_await linger(socket, conn);
     if (!keep_alive) break;

@@ -158,8 +158,12 @@ core::status backup_reader::take_snapshot_bytes(std::string_view bytes) {
     snapshot_head_.append(bytes.substr(0, snapshot_header_size - snapshot_head_.size()));
     if (snapshot_head_.size() == snapshot_header_size) {
       const std::uint32_t version = get_u32(snapshot_head_, 8);
-      if (std::string_view{snapshot_head_}.substr(0, 8) != snapshot_magic || version < oldest_snapshot_version ||
-          version > snapshot_version || get_u64(snapshot_head_, 16) != snapshot_seq_)
+      if (std::string_view{snapshot_head_}.substr(0, 8) == snapshot_magic &&
+          (version < oldest_snapshot_version || version > snapshot_version))
+        return fail("the snapshot's version " + std::to_string(version) + " is not one this mixtaped reads (" +
+                    std::to_string(oldest_snapshot_version) + " to " + std::to_string(snapshot_version) +
+                    "): restore with the version that made the backup");
+      if (std::string_view{snapshot_head_}.substr(0, 8) != snapshot_magic || get_u64(snapshot_head_, 16) != snapshot_seq_)
         return fail("the snapshot's header does not match the backup's (snapshot seq " +
                     std::to_string(snapshot_seq_) + ")");
     }

@@ -205,8 +205,10 @@ void writer::commit(std::deque<pending>& batch) {
     if (batch.size() > stats_.largest_batch) stats_.largest_batch = batch.size();
     stats_.file_bytes = file_->size();
   }
-  for (auto& p : batch) p.done({}, p.seq);
-  completed_seq_.store(batch.back().seq, std::memory_order_release);
+  for (auto& p : batch) {
+    p.done({}, p.seq);
+    completed_seq_.store(p.seq, std::memory_order_release);
+  }
   {
     core::mutex_lock lock{mutex_};
     in_flight_ = batch.size() + queue_.size();

@@ -99,8 +99,8 @@ class writer {
   // and later record completes with an error. A failed sync is never retried.
   bool healthy() const noexcept;
   writer_stats stats() const;
-  // The last record whose completion has run (all before it have too): what the state a
-  // completion applies to holds. Thread-safe.
+  // The last record whose completion has run (all before it have too), updated after each
+  // completion: what the state a completion applies to holds. Thread-safe.
   std::uint64_t completed_seq() const noexcept { return completed_seq_.load(std::memory_order_acquire); }
 
  private:

@@ -122,10 +122,26 @@ BOOST_AUTO_TEST_CASE(add_key_validates_its_arguments_before_touching_the_file) {
   refused("", {"org_x"}, {}, "principal");
   refused("usr\x01", {"org_x"}, {}, "principal");
   refused("usr_x", {}, {}, "organizations");
+  refused("usr_x", {}, {"USE_MUSIC_GENERATION", "MIXTAPE_ADMIN"}, "organizations");  // music needs an org
   refused("usr_x", {"org_x", "x"}, {}, "organizations");
   refused("usr_x", {"org_x"}, {"use_music"}, "capabilities");
   refused("usr_x", {"org_x"}, {""}, "capabilities");
   BOOST_TEST(!std::filesystem::exists(path));
+}
+
+// SPEC §10: an admin key needs no organization; it loads with none.
+BOOST_AUTO_TEST_CASE(add_key_makes_an_admin_only_key_without_an_organization) {
+  temp_dir dir;
+  const std::string path = dir / "keys.json";
+  const auto made = add_key(path, "usr_ops", {}, {"MIXTAPE_ADMIN"});
+  BOOST_TEST_REQUIRE(made.ok());
+  const auto keys = keyset::load(path);
+  BOOST_TEST_REQUIRE(keys.ok());
+  const auto* entry = keys->find(made->key);
+  BOOST_TEST_REQUIRE(entry != nullptr);
+  BOOST_TEST(entry->organizations.empty());
+  BOOST_TEST((authorize_admin(keys.value(), made->key).outcome == verdict::allowed));
+  BOOST_TEST((authorize(keys.value(), made->key, "org_x").outcome == verdict::forbidden));
 }
 
 BOOST_AUTO_TEST_CASE(add_key_refuses_a_corrupt_file_and_leaves_it_byte_identical) {

@@ -102,7 +102,6 @@ BOOST_AUTO_TEST_CASE(parse_rejects_malformed_entries) {
   expect_rejected(with(R"("id": "k", )" + h + o), "(k): missing \"principal\"");
   expect_rejected(with(R"("id": "k", )" + h + R"("principal": "", )" + o), "\"principal\" must be");
   expect_rejected(with(R"("id": "k", )" + h + R"("principal": "a\nb", )" + o), "\"principal\" must be");
-  expect_rejected(with(R"("id": "k", )" + h + R"("principal": "p")"), "(k): missing \"organizations\"");
   expect_rejected(with(R"("id": "k", )" + h + p + R"("organizations": "org_x")"), "\"organizations\" must be an array");
   expect_rejected(with(R"("id": "k", )" + h + p + R"("organizations": [1])"), "\"organizations\" must hold only");
   for (const std::string& bad :

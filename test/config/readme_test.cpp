@@ -37,6 +37,7 @@ BOOST_AUTO_TEST_CASE(every_shown_default_is_the_configs_default) {
       {"--rate-burst", [](const server_config& c) { return c.key_rate.burst == 0; }},  // "= --rate-limit"
       {"--trusted-proxies", [](const server_config& c) { return c.trusted_proxies.empty(); }},
       {"--cors-origins", [](const server_config& c) { return c.cors_origins.empty(); }},
+      {"--archive-dir", [](const server_config& c) { return c.archive_dir.empty(); }},
   };
   for (const auto& f : server_flags()) {
     BOOST_TEST_CONTEXT(f.def.name << " [" << f.shown_default << "]") {

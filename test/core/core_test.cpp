@@ -30,6 +30,34 @@ BOOST_AUTO_TEST_CASE(parse_utc_round_trips_and_rejects_garbage) {
   BOOST_TEST(!parse_utc(""));
 }
 
+// RFC 3339 §5.6 date-times, as `mixtaped restore --until` takes them.
+BOOST_AUTO_TEST_CASE(parse_rfc3339_takes_offsets_and_fractions_and_rejects_the_rest) {
+  const unix_seconds t = 1782642600;  // 2026-06-28T10:30:00Z
+  BOOST_TEST(parse_rfc3339("2026-06-28T10:30:00Z").value() == t);
+  BOOST_TEST(parse_rfc3339("2026-06-28t10:30:00z").value() == t);
+  BOOST_TEST(parse_rfc3339("2026-06-28T12:30:00+02:00").value() == t);
+  BOOST_TEST(parse_rfc3339("2026-06-28T05:00:00-05:30").value() == t);
+  BOOST_TEST(parse_rfc3339("2026-06-28T10:30:00-00:00").value() == t);
+  BOOST_TEST(parse_rfc3339("2026-06-29T00:15:00+13:45").value() == t);
+  // Fractions are dropped: the instant lies in second t.
+  BOOST_TEST(parse_rfc3339("2026-06-28T10:30:00.999999999Z").value() == t);
+  BOOST_TEST(parse_rfc3339("2026-06-28T10:30:00.5+00:00").value() == t);
+  BOOST_TEST(parse_rfc3339("2026-06-28T10:29:59.000Z").value() == t - 1);
+  // The offset moves the date too, and leap years count.
+  BOOST_TEST(parse_rfc3339("2000-03-01T00:30:00+01:00").value() == 951867000);  // 2000-02-29T23:30:00Z
+  BOOST_TEST(parse_rfc3339("1970-01-01T00:00:00Z").value() == 0);
+  BOOST_TEST(parse_rfc3339("1969-12-31T23:59:59Z").value() == -1);
+  // A leap second is the second before it.
+  BOOST_TEST(parse_rfc3339("2016-12-31T23:59:60Z").value() == parse_rfc3339("2016-12-31T23:59:59Z").value());
+  for (const char* bad : {"", "2026-06-28T10:30:00", "2026-06-28 10:30:00Z", "2026-06-28T10:30Z",
+                          "2026-06-28T10:30:00.Z", "2026-06-28T10:30:00+0200", "2026-06-28T10:30:00+02",
+                          "2026-06-28T10:30:00+24:00", "2026-06-28T10:30:00+02:60", "2026-06-28T24:00:00Z",
+                          "2026-06-28T10:60:00Z", "2026-06-28T10:30:61Z", "2026-02-29T10:30:00Z",
+                          "2026-13-01T10:30:00Z", "2026-06-28T10:30:00Zjunk", "2026-06-28T10:30:00+02:00 ",
+                          "26-06-28T10:30:00Z", "2026-06-28T10:30:00GMT", "2026-06-28T1O:30:00Z"})
+    BOOST_TEST(!parse_rfc3339(bad), bad);
+}
+
 BOOST_AUTO_TEST_CASE(collection_ids_have_spec_form_and_differ) {
   std::set<std::string> seen;
   for (int i = 0; i < 3000; ++i) {  // several refills of the per-thread random buffer
