@@ -165,7 +165,8 @@ awaitable<bool> send_stream(tcp::socket& socket, connection& conn, std::chrono::
     conn.no_deadline();
     if (ec) co_return false;
   }
-  co_return !chunked || !co_await send(socket, conn, timeout, "0\r\n\r\n", {});
+  if (!chunked) co_return true;  // (not `!chunked || co_await ...`: GCC 12 ran that co_await all the same)
+  co_return !co_await send(socket, conn, timeout, "0\r\n\r\n", {});
 }
 
 // Closing a socket with unread input resets the connection, and a reset can destroy the
@@ -256,9 +257,10 @@ awaitable<void> session(worker& w, shared_state& s, tcp::socket socket) {
     build_head(head, *answer, keep_alive, http10);
     const std::string_view body = req.method() == bhttp::verb::head ? std::string_view{} : answer->body;
     if (co_await send(socket, conn, opt.body_timeout, head, body)) break;
-    if (answer->stream && req.method() != bhttp::verb::head &&
-        !co_await send_stream(socket, conn, opt.body_timeout, *answer->stream, !http10))
-      break;
+    if (answer->stream && req.method() != bhttp::verb::head) {
+      const bool sent = co_await send_stream(socket, conn, opt.body_timeout, *answer->stream, !http10);
+      if (!sent) break;
+    }
     if (reader.body_too_large()) co_await linger(socket, conn);
     if (!keep_alive) break;
   }

@@ -68,11 +68,17 @@ BOOST_AUTO_TEST_CASE(a_collection_deleted_by_mistake_comes_back_with_a_restore_t
   // Restore to the second before the delete, into a new directory, and serve it.
   temp_dir restored_root;
   const std::string restored = restored_root / "data";
-  const auto r = durability::restore_from_archive(archive, restored, durability::restore_target::until_time(before_delete));
-  BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
-  BOOST_TEST(r->last_seq == ids.size());  // every create, not the delete
-  BOOST_TEST(r->last_time.value_or(before_delete + 1) <= before_delete);
-  BOOST_TEST(r->snapshot_seq > 0u);
+  // Through the command, as an operator runs it (docs/operations.md).
+  const auto r = run_mixtaped({"restore", "--from-archive", archive, "--data-dir", restored, "--until",
+                               mixtape::core::format_utc(before_delete)});
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  BOOST_TEST(r.out.find("restored seq " + std::to_string(ids.size()) + " ") == 0u, r.out);  // every create, not the delete
+  // The same point by seq, through the library, from a snapshot.
+  temp_dir by_seq;
+  const auto lib = durability::restore_from_archive(archive, by_seq / "data", durability::restore_target::until_seq(ids.size()));
+  BOOST_REQUIRE_MESSAGE(lib.ok(), (lib.ok() ? "" : lib.error().message));
+  BOOST_TEST(lib->last_time.value_or(before_delete + 1) <= before_delete);
+  BOOST_TEST(lib->snapshot_seq > 0u);
   write_test_keys(restored + "/keys.json");
   server_process back{restored};
   BOOST_REQUIRE(back.started());

@@ -338,6 +338,27 @@ BOOST_AUTO_TEST_CASE(a_backup_cut_off_or_killed_midway_leaves_no_file) {
   BOOST_TEST(!exists(out / "b.bak.tmp"));
 }
 
+// RFC 9112 §6.1: no chunked coding for an HTTP/1.0 request; the body ends with the connection.
+BOOST_AUTO_TEST_CASE(an_http_1_0_client_gets_the_backup_ending_with_the_connection) {
+  live_server s;
+  BOOST_REQUIRE(s.process->started());
+  for (int i = 0; i < 5; ++i) BOOST_REQUIRE(!s.create("C" + std::to_string(i)).empty());
+  const auto r = raw_exchange(s.process->port(),
+                              "GET /admin/v1/backup HTTP/1.0\r\nX-API-Key: " + admin_key + "\r\n\r\n", std::chrono::seconds(10));
+  BOOST_TEST(r.closed_by_server);
+  const auto end = r.received.find("\r\n\r\n");
+  BOOST_REQUIRE(end != std::string::npos);
+  const std::string head = r.received.substr(0, end);
+  BOOST_TEST(head.find("200 OK") != std::string::npos);
+  BOOST_TEST(head.find("Transfer-Encoding") == std::string::npos, head);
+  BOOST_TEST(head.find("Connection: close") != std::string::npos, head);
+  temp_dir out;
+  write_all(out / "raw.bak", r.received.substr(end + 4));
+  const auto restored = run_mixtaped({"restore", "--from", out / "raw.bak", "--data-dir", out / "d"});
+  BOOST_TEST(restored.exit_code == 0, restored.err);
+  BOOST_TEST(restored.out.find("(5 collections)") != std::string::npos, restored.out);
+}
+
 BOOST_AUTO_TEST_CASE(kill_9_of_the_server_midway_through_a_backup_loses_nothing) {
   live_server s{{"--compact-bytes", "4096"}};
   BOOST_REQUIRE(s.process->started());
