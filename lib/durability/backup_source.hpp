@@ -4,7 +4,7 @@
 // files already on disk — the newest snapshot (S0 <= S) and the journal records S0+1..S —
 // while reads and writes go on. Nothing is built whole: a piece is read from disk when the
 // previous one has been sent, so a running backup holds a few MiB: the piece being sent
-// (about 1 MiB, more by at most one record of up to 16 MiB) and the journal reader's buffer.
+// (about 64 KiB, more by at most one record of up to 16 MiB) and the journal reader's buffer.
 //
 // Consistency: S is a seq whose completion had run (journal::writer::completed_seq) before
 // the files were opened, so every record <= S is whole in them; the files, once open, stay

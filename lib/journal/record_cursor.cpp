@@ -10,7 +10,7 @@
 namespace mixtape::journal {
 namespace {
 
-constexpr std::size_t read_bytes = 1u << 20;
+constexpr std::size_t read_bytes = 256u << 10;
 constexpr std::uint32_t min_length = 1 + 8;  // type + seq
 
 core::problem corrupt(const std::string& path, std::uint64_t offset, const char* what) {

@@ -18,9 +18,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct quiet_log {
-  quiet_log() { core::log::set_min_level(core::log::level::error); }
-};
 BOOST_TEST_GLOBAL_FIXTURE(quiet_log);
 
 // A data directory with a secret.key, archived into `archive`. The interval is long unless

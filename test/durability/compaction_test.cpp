@@ -25,9 +25,6 @@ using namespace durability_test;
 using namespace std::chrono_literals;
 
 namespace {
-struct quiet_log {
-  quiet_log() { core::log::set_min_level(core::log::level::error); }
-};
 BOOST_TEST_GLOBAL_FIXTURE(quiet_log);
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/log.hpp"
 #include "durability/engine.hpp"
 #include "model/mutation.hpp"
 #include "store/history.hpp"
@@ -126,5 +127,11 @@ inline std::string reference_dump(const std::map<std::uint64_t, model::mutation>
     if (seq <= up_to) s.apply(m, seq);
   return store_test::dump(s, h);
 }
+
+// A test binary's global fixture (BOOST_TEST_GLOBAL_FIXTURE(quiet_log) in one of its files):
+// only errors reach the log, so expected warnings do not bury a failure.
+struct quiet_log {
+  quiet_log() { mixtape::core::log::set_min_level(mixtape::core::log::level::error); }
+};
 
 }  // namespace durability_test

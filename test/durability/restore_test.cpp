@@ -192,17 +192,22 @@ BOOST_AUTO_TEST_CASE(a_pruned_archive_serves_targets_after_its_oldest_snapshot) 
                    "a snapshot serves a time only while the archive holds the journal file with its last record"));
 }
 
+// An archived journal file after the newest snapshot (so that no snapshot bridges it) that
+// is not the last one: its first seq and the next file's.
+static std::pair<std::uint64_t, std::uint64_t> file_after_the_newest_snapshot(const archived_run& run) {
+  const auto after = std::find_if(run.journals.begin(), run.journals.end(),
+                                  [&](std::uint64_t j) { return j > run.snapshots.back() + 1; });
+  BOOST_REQUIRE(after != run.journals.end() && after + 1 != run.journals.end());
+  return {*after, *(after + 1)};
+}
+
 // A journal file missing from the archive: a target past it refuses, naming the file after
 // the gap; a target before it is restored.
 BOOST_AUTO_TEST_CASE(a_gap_refuses_only_a_target_past_it) {
   archived_run run;
   test::temp_dir copy;
   const std::string archive = run.copy_archive(copy);
-  // A file after the newest snapshot, so that no snapshot bridges the gap.
-  const auto after = std::find_if(run.journals.begin(), run.journals.end(),
-                                  [&](std::uint64_t j) { return j > run.snapshots.back() + 1; });
-  BOOST_REQUIRE(after != run.journals.end() && after + 1 != run.journals.end());
-  const std::uint64_t missing = *after, next = *(after + 1);
+  const auto [missing, next] = file_after_the_newest_snapshot(run);
   BOOST_REQUIRE(run.last_at_or_before(run.time_of(run.total) - 1) >= next);  // the time target lies past the gap
   fs::remove(run.journal_path(archive, missing));
   for (const auto t : {restore_target::until_seq(next), restore_target::everything(),
@@ -224,10 +229,7 @@ BOOST_AUTO_TEST_CASE(damage_refuses_only_a_target_past_it) {
   archived_run run;
   test::temp_dir copy;
   const std::string archive = run.copy_archive(copy);
-  const auto after = std::find_if(run.journals.begin(), run.journals.end(),
-                                  [&](std::uint64_t j) { return j > run.snapshots.back() + 1; });
-  BOOST_REQUIRE(after != run.journals.end() && after + 1 != run.journals.end());
-  const std::uint64_t first = *after, next = *(after + 1);
+  const auto [first, next] = file_after_the_newest_snapshot(run);
   BOOST_REQUIRE(next - first >= 2);  // damage the second record: the first stays valid
   const std::string path = run.journal_path(archive, first);
   std::string bytes = read_file(path);
