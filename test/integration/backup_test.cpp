@@ -338,6 +338,41 @@ BOOST_AUTO_TEST_CASE(a_backup_cut_off_or_killed_midway_leaves_no_file) {
   BOOST_TEST(!exists(out / "b.bak.tmp"));
 }
 
+// Backups taken while compactions replace the files under them (a snapshot every few KB):
+// each one opens a consistent set (or starts over), and each restores and loads.
+BOOST_AUTO_TEST_CASE(backups_race_compactions_and_each_one_restores) {
+  live_server s{{"--compact-bytes", "4096"}};
+  BOOST_REQUIRE(s.process->started());
+  const std::string id = s.create("Busy");
+  std::atomic<bool> stop{false};
+  std::thread writer{[&] {
+    http_client c{s.process->port()};
+    for (int round = 0; !stop.load(); ++round) {
+      std::string body = R"({"track_ids":[)";
+      for (int i = 0; i < 20; ++i) body += (i ? ",\"" : "\"") + std::string{"mtrack_w"} + std::to_string(round) + "n" + std::to_string(i) + "\"";
+      (void)c.request("POST", coll_url(s, id) + "/tracks", body + "]}", key_header(alice_key));
+      (void)c.request("POST", s.collections_url(), R"({"name":"more"})", key_header(alice_key));
+    }
+  }};
+  BOOST_REQUIRE(s.process->wait_for_stderr("compaction done", std::chrono::seconds(20)));
+  temp_dir out;
+  std::uint64_t last = 0;
+  for (int i = 0; i < 5; ++i) {
+    const std::string file = out / ("b" + std::to_string(i) + ".bak");
+    const auto made = run_mixtaped({"backup", "--from", base_url(s), "--key", admin_key, "--out", file});
+    BOOST_REQUIRE_MESSAGE(made.exit_code == 0, made.err);
+    const auto seq = seq_printed(made.out);
+    BOOST_TEST(seq > last);
+    last = seq;
+    const auto restored = run_mixtaped({"restore", "--from", file, "--data-dir", out / ("d" + std::to_string(i))});
+    BOOST_TEST(restored.exit_code == 0, restored.err);
+    BOOST_TEST(restored.out.find("restored seq " + std::to_string(seq) + " ") == 0u, restored.out);
+  }
+  stop = true;
+  writer.join();
+  BOOST_TEST(s.process->wait_for_stderr("compaction done", std::chrono::seconds(1), 3));
+}
+
 // RFC 9112 §6.1: no chunked coding for an HTTP/1.0 request; the body ends with the connection.
 BOOST_AUTO_TEST_CASE(an_http_1_0_client_gets_the_backup_ending_with_the_connection) {
   live_server s;
