@@ -152,7 +152,7 @@ int serve(const config::server_config& cfg) {
   durability::backup_counters backups;
   api::admin_hooks admin;
   admin.backup = [&]() -> core::result<api::backup_stream> {
-    auto source = durability::backup_source::open(cfg.data_dir, secret.value(), [&] { return writer.completed_seq(); },
+    auto source = durability::backup_source::open(cfg.data_dir, secret.value(), [&] { return writer.written_seq(); },
                                                   &backups);
     if (!source) return std::move(source).error();
     const std::uint64_t seq = source.value()->seq();

@@ -20,12 +20,12 @@ core::problem io_problem(const std::string& path, const char* what, std::error_c
 }  // namespace
 
 core::result<std::unique_ptr<backup_source>> backup_source::open(const std::string& dir, const core::secret& secret,
-                                                                  const std::function<std::uint64_t()>& completed_seq,
+                                                                  const std::function<std::uint64_t()>& written_seq,
                                                                   backup_counters* counters) {
   for (int attempt = 0; attempt < open_attempts; ++attempt) {
     // S first, then the files: every record <= S was written before the listing, so it is
     // in the files listed (or in a snapshot that covers it).
-    const std::uint64_t seq = completed_seq();
+    const std::uint64_t seq = written_seq();
     auto files = journal::list_data_files(dir);
     if (!files) return std::move(files).error();
     std::unique_ptr<backup_source> b{new backup_source};

@@ -6,8 +6,9 @@
 // previous one has been sent, so a running backup holds a few MiB: the piece being sent
 // (about 64 KiB, more by at most one record of up to 16 MiB) and the journal reader's buffer.
 //
-// Consistency: S is a seq whose completion had run (journal::writer::completed_seq) before
-// the files were opened, so every record <= S is whole in them; the files, once open, stay
+// Consistency: S is the last record written (journal::writer::written_seq) before the files
+// were opened, so every record <= S is whole in them, and every write acknowledged before
+// the backup began is in it; the files, once open, stay
 // readable even when compaction deletes them. Opening races with compaction (a snapshot
 // newer than S, a journal deleted between the listing and its open) are retried.
 #include <atomic>
@@ -36,11 +37,11 @@ struct backup_counters {
 
 class backup_source final : public core::byte_source {
  public:
-  // `completed_seq` gives the last record applied to the state; `counters` (optional) must
+  // `written_seq` gives the last record whole in the journal; `counters` (optional) must
   // outlive the source. Errors: io_error naming a file; unavailable when the directory kept
   // changing under every attempt.
   static core::result<std::unique_ptr<backup_source>> open(const std::string& dir, const core::secret& secret,
-                                                           const std::function<std::uint64_t()>& completed_seq,
+                                                           const std::function<std::uint64_t()>& written_seq,
                                                            backup_counters* counters = nullptr);
   ~backup_source() override;
 

@@ -92,7 +92,8 @@ core::status check_unused_data_dir(const std::string& dir) {
   for (std::size_t i = 0; i < held.size() && i < 3; ++i) list += (i ? ", " : "") + held[i];
   if (held.size() > 3) list += ", ...";
   return core::problem{core::errc::validation_failed, "", dir + " is already a data directory (it holds " + list +
-                                                     "): restore into a new or empty directory"};
+                                                     "): restore into a new or empty directory (after an "
+                                                     "interrupted restore, remove it and restore again)"};
 }
 
 core::result<restored_dir> restore_backup(const std::string& backup_file, const std::string& dir) {
@@ -151,14 +152,18 @@ core::result<restored_dir> restore_backup(const std::string& backup_file, const 
       return std::move(st).error();
   }
   if (auto st = reader.finish(); !st) return std::move(st).error();
-  const auto staged = {&snapshot, &journal_file, &secret};
+  // Installed in an order that a crash part-way cannot turn into a smaller state that starts:
+  // the journal first (without its snapshot, recovery finds records missing and refuses),
+  // then secret.key, the snapshot last; each rename made durable before the next.
+  const auto staged = {&journal_file, &secret, &snapshot};
   for (auto* f : staged)
     if (*f)
       if (auto st = (*f)->sync(); !st) return std::move(st).error();
   for (auto* f : staged)
-    if (*f)
+    if (*f) {
       if (auto st = (*f)->install(); !st) return std::move(st).error();
-  if ((ec = fs::sync_directory(dir))) return io_problem(dir, "fsync directory", ec);
+      if ((ec = fs::sync_directory(dir))) return io_problem(dir, "fsync directory", ec);
+    }
 
   // Prove it loads as a start would, without changing it.
   store::collection_store scratch;

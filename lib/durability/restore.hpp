@@ -17,10 +17,12 @@ struct restored_dir {
 
 // Refuses a `dir` that holds journal, snapshot or temp files or a secret.key (naming them),
 // and a backup that is damaged or truncated (corrupt_data naming the file, what is wrong
-// and where). Otherwise writes snapshot-<S0>.snapshot, journal-<S0+1>.journal and
-// secret.key through temp files, syncs them, renames them and syncs the directory (created
-// mode 0700 when missing); then recovers the directory read-only, as a start would, to
-// prove it loads. On a failure nothing it wrote is left behind.
+// and where). Otherwise writes journal-<S0+1>.journal, secret.key and snapshot-<S0>.snapshot
+// through temp files, syncs them, then renames them in that order, syncing the directory
+// (created mode 0700 when missing) after each: a crash part-way leaves temp files, or a
+// journal without its snapshot, which a start refuses (records missing), never a smaller
+// state that starts. Then recovers the directory read-only, as a start would, to prove it
+// loads. On a failure nothing it wrote is left behind.
 core::result<restored_dir> restore_backup(const std::string& backup_file, const std::string& dir);
 
 // The same refusal, for every way of making a data directory: an error naming what `dir`

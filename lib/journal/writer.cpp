@@ -17,7 +17,7 @@ writer::writer(std::unique_ptr<file> f, std::uint64_t next_seq, writer_options o
       options_(options),
       next_seq_(next_seq),
       last_written_seq_(next_seq - 1),
-      completed_seq_(next_seq - 1),
+      written_seq_(next_seq - 1),
       last_sync_(std::chrono::steady_clock::now()) {
   stats_.file_bytes = file_->size();
   thread_ = std::thread([this] { run(); });
@@ -205,10 +205,8 @@ void writer::commit(std::deque<pending>& batch) {
     if (batch.size() > stats_.largest_batch) stats_.largest_batch = batch.size();
     stats_.file_bytes = file_->size();
   }
-  for (auto& p : batch) {
-    p.done({}, p.seq);
-    completed_seq_.store(p.seq, std::memory_order_release);
-  }
+  written_seq_.store(batch.back().seq, std::memory_order_release);  // before any answer goes out
+  for (auto& p : batch) p.done({}, p.seq);
   {
     core::mutex_lock lock{mutex_};
     in_flight_ = batch.size() + queue_.size();

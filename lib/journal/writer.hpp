@@ -99,9 +99,10 @@ class writer {
   // and later record completes with an error. A failed sync is never retried.
   bool healthy() const noexcept;
   writer_stats stats() const;
-  // The last record whose completion has run (all before it have too), updated after each
-  // completion: what the state a completion applies to holds. Thread-safe.
-  std::uint64_t completed_seq() const noexcept { return completed_seq_.load(std::memory_order_acquire); }
+  // The last record appended to the file and, in `always` mode, synced: every record up to it
+  // is whole in the journal files. Stored before the batch's completions run, so a record
+  // already acknowledged to a client is always <= it (the backup's S). Thread-safe.
+  std::uint64_t written_seq() const noexcept { return written_seq_.load(std::memory_order_acquire); }
 
  private:
   struct pending {
@@ -139,7 +140,7 @@ class writer {
   std::unique_ptr<rotation> rotation_ GUARDED_BY(mutex_);  // a pending rotation
   std::uint64_t last_written_seq_;      // writer thread only: the last record appended
   std::atomic<bool> healthy_{true};
-  std::atomic<std::uint64_t> completed_seq_;
+  std::atomic<std::uint64_t> written_seq_;
   writer_stats stats_ GUARDED_BY(mutex_);
   std::string frame_buffer_;    // writer thread only
   std::chrono::steady_clock::time_point last_sync_;  // writer thread only
