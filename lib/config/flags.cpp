@@ -217,6 +217,15 @@ Usage:
   mixtaped [options]            run the server
   mixtaped keys add --principal P --org O [--org O2 ...] [--capability C ...] [--keys FILE]
                                 add an API key to the keys file and print it once
+                                (--capability MIXTAPE_ADMIN without --org: an admin key)
+  mixtaped backup --from http://HOST:PORT --key KEY --out FILE
+                                online backup of a running server (KEY: an admin key,
+                                or MIXTAPE_KEY); checked, written atomically
+  mixtaped restore --from FILE --data-dir DIR
+                                a new data directory from a backup
+  mixtaped restore --from-archive DIR --data-dir NEW [--until TIME | --until-seq N]
+                                a new data directory as of TIME (RFC 3339) or seq N,
+                                from an --archive-dir
   mixtaped --help | --version
 
 Options (each also read from the environment variable shown; flags win):
