@@ -14,7 +14,6 @@ using detail::put_u64;
 
 constexpr std::size_t end_payload_size = 24;
 constexpr std::size_t secret_size = 32;
-constexpr std::uint32_t min_record_length = 1 + 8;  // type + seq
 
 }  // namespace
 
@@ -195,30 +194,24 @@ core::status backup_reader::check_snapshot_end() {
 }
 
 core::status backup_reader::take_records(std::string_view payload) {
-  std::size_t pos = 0;
-  while (pos < payload.size()) {
+  for (std::size_t pos = 0; pos < payload.size();) {
     const std::string at = " at byte " + std::to_string(section_at_ + backup_section_prefix + pos);
-    if (payload.size() - pos < record_fixed_size) return fail("a partial journal record" + at);
-    const std::uint32_t length = get_u32(payload, pos);
-    if (length < min_record_length || length > max_record_length || length > payload.size() - pos - record_prefix_size)
-      return fail("a journal record with a bad length" + at);
-    const char* body = payload.data() + pos + record_prefix_size;
-    if (crc32c(body, length) != unmask_crc(get_u32(payload, pos + 4))) return fail("journal record checksum mismatch" + at);
-    const std::uint64_t seq = get_u64(payload, pos + record_prefix_size + 1);
-    if (seq != last_seq_ + 1)
-      return fail("journal record seq " + std::to_string(seq) + " where " + std::to_string(last_seq_ + 1) +
+    framed_record f;
+    switch (read_frame(payload.substr(pos), f)) {
+      case frame_status::ok: break;
+      case frame_status::incomplete: return fail("a partial journal record" + at);
+      case frame_status::bad_length: return fail("a journal record with a bad length" + at);
+      case frame_status::bad_checksum: return fail("journal record checksum mismatch" + at);
+    }
+    if (f.seq != last_seq_ + 1)
+      return fail("journal record seq " + std::to_string(f.seq) + " where " + std::to_string(last_seq_ + 1) +
                   " was due" + at);
-    if (seq > seq_) return fail("journal record seq " + std::to_string(seq) + " past the backup's seq" + at);
-    last_seq_ = seq;
+    if (f.seq > seq_) return fail("journal record seq " + std::to_string(f.seq) + " past the backup's seq" + at);
+    last_seq_ = f.seq;
     ++records_;
-    const std::size_t framed = record_prefix_size + length;
     if (sink_.record)
-      if (auto st = sink_.record(static_cast<std::uint8_t>(body[0]), seq,
-                                 std::string_view{body + min_record_length, length - min_record_length},
-                                 payload.substr(pos, framed));
-          !st)
-        return st;
-    pos += framed;
+      if (auto st = sink_.record(f.type, f.seq, f.payload, payload.substr(pos, f.size)); !st) return st;
+    pos += f.size;
   }
   return core::success();
 }

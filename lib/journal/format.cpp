@@ -112,4 +112,19 @@ void append_record(std::string& out, std::uint8_t type, std::uint64_t seq, std::
   detail::set_u32(out, start + 4, mask_crc(crc));
 }
 
+frame_status read_frame(std::string_view bytes, framed_record& out) noexcept {
+  constexpr std::uint32_t min_length = record_fixed_size - record_prefix_size;  // type + seq
+  if (bytes.size() < record_fixed_size) return frame_status::incomplete;
+  const std::uint32_t length = detail::get_u32(bytes, 0);
+  if (length < min_length || length > max_record_length) return frame_status::bad_length;
+  if (length > bytes.size() - record_prefix_size) return frame_status::incomplete;
+  const char* body = bytes.data() + record_prefix_size;
+  if (crc32c(body, length) != unmask_crc(detail::get_u32(bytes, 4))) return frame_status::bad_checksum;
+  out.type = static_cast<std::uint8_t>(body[0]);
+  out.seq = detail::get_u64(bytes, record_prefix_size + 1);
+  out.payload = std::string_view{body + min_length, length - min_length};
+  out.size = record_prefix_size + length;
+  return frame_status::ok;
+}
+
 }  // namespace mixtape::journal

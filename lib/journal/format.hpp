@@ -29,4 +29,17 @@ void append_header(std::string& out);
 // Appends one framed record to `out`.
 void append_record(std::string& out, std::uint8_t type, std::uint64_t seq, std::string_view payload);
 
+// The one reading of a framed record, shared by recovery, the backup's journal cursor and
+// the backup reader: the record at the front of `bytes`, if it is whole, its length in
+// range and its CRC right. The cheap checks come first (recovery tries every offset when it
+// looks for a valid record past damage).
+struct framed_record {
+  std::uint8_t type = 0;
+  std::uint64_t seq = 0;
+  std::string_view payload;  // inside `bytes`
+  std::size_t size = 0;      // of the whole record, framing included
+};
+enum class frame_status { ok, incomplete, bad_length, bad_checksum };
+frame_status read_frame(std::string_view bytes, framed_record& out) noexcept;
+
 }  // namespace mixtape::journal

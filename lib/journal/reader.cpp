@@ -26,20 +26,13 @@ core::problem corrupt(const std::string& path, std::string what) {
 }
 
 // The record starting at `pos` if it is complete, its checksum matches and its
-// sequence number is above `after` (when there is one); nullopt otherwise. The cheap
-// checks come first: scanning for a valid record tries this at every offset.
+// sequence number is above `after` (when there is one); nullopt otherwise.
 std::optional<record_view> parse_at(std::string_view buf, std::uint64_t pos,
                                     std::optional<std::uint64_t> after) {
-  if (buf.size() - pos < record_fixed_size) return std::nullopt;
-  const std::uint32_t length = detail::get_u32(buf, pos);
-  if (length < min_length || length > max_record_length) return std::nullopt;
-  if (length > buf.size() - pos - record_prefix_size) return std::nullopt;
-  const std::uint64_t seq = detail::get_u64(buf, pos + record_prefix_size + 1);
-  if (after && seq <= *after) return std::nullopt;
-  const char* body = buf.data() + pos + record_prefix_size;
-  if (crc32c(body, length) != unmask_crc(detail::get_u32(buf, pos + 4))) return std::nullopt;
-  return record_view{static_cast<std::uint8_t>(body[0]), seq,
-                     std::string_view{body + min_length, length - min_length}, pos};
+  framed_record f;
+  if (read_frame(buf.substr(pos), f) != frame_status::ok) return std::nullopt;
+  if (after && f.seq <= *after) return std::nullopt;
+  return record_view{f.type, f.seq, f.payload, pos};
 }
 
 // Where a valid record with a sequence number above `after` starts beyond the bad

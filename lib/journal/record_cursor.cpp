@@ -11,7 +11,6 @@ namespace mixtape::journal {
 namespace {
 
 constexpr std::size_t read_bytes = 256u << 10;
-constexpr std::uint32_t min_length = 1 + 8;  // type + seq
 
 core::problem corrupt(const std::string& path, std::uint64_t offset, const char* what) {
   return {core::errc::corrupt_data, "", path + ": " + what + " at offset " + std::to_string(offset)};
@@ -58,23 +57,21 @@ core::result<std::optional<cursor_record>> record_cursor::next() {
   if (held.empty()) return std::optional<cursor_record>{};
   const std::uint32_t length = held.size() >= 4 ? detail::get_u32(held, 0) : 0;
   if (length == 0 && held.size() >= 4) return std::optional<cursor_record>{};  // the writer's zero reserve
-  if (held.size() < record_fixed_size) return corrupt(path_, at_, "incomplete journal record");
-  if (length < min_length || length > max_record_length) return corrupt(path_, at_, "journal record with a bad length");
-  if (auto st = fill(record_prefix_size + length); !st) return std::move(st).error();
-  held = std::string_view{buffer_}.substr(static_cast<std::size_t>(at_ - buffer_offset_));
-  if (held.size() < record_prefix_size + length) return corrupt(path_, at_, "incomplete journal record");
-  const char* body = held.data() + record_prefix_size;
-  if (crc32c(body, length) != unmask_crc(detail::get_u32(held, 4))) return corrupt(path_, at_, "journal record checksum mismatch");
-  const std::uint64_t seq = detail::get_u64(held, record_prefix_size + 1);
-  if (seq <= last_seq_) return corrupt(path_, at_, "journal record out of sequence");
-  last_seq_ = seq;
-  cursor_record r;
-  r.type = static_cast<std::uint8_t>(body[0]);
-  r.seq = seq;
-  r.framed = held.substr(0, record_prefix_size + length);
-  r.payload = held.substr(record_fixed_size, length - min_length);
-  at_ += record_prefix_size + length;
-  return std::optional<cursor_record>{r};
+  if (length <= max_record_length) {  // read the whole record (a bad length is named below)
+    if (auto st = fill(record_prefix_size + length); !st) return std::move(st).error();
+    held = std::string_view{buffer_}.substr(static_cast<std::size_t>(at_ - buffer_offset_));
+  }
+  framed_record f;
+  switch (read_frame(held, f)) {
+    case frame_status::ok: break;
+    case frame_status::incomplete: return corrupt(path_, at_, "incomplete journal record");
+    case frame_status::bad_length: return corrupt(path_, at_, "journal record with a bad length");
+    case frame_status::bad_checksum: return corrupt(path_, at_, "journal record checksum mismatch");
+  }
+  if (f.seq <= last_seq_) return corrupt(path_, at_, "journal record out of sequence");
+  last_seq_ = f.seq;
+  at_ += f.size;
+  return std::optional<cursor_record>{cursor_record{f.type, f.seq, held.substr(0, f.size), f.payload}};
 }
 
 }  // namespace mixtape::journal
