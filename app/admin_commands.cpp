@@ -105,31 +105,28 @@ int backup(const config::backup_command& cmd) {
     bhttp::read_header(stream, buffer, parser);
     const auto& head = parser.get();
     std::string piece(1u << 20, '\0');
+    // The body bytes that arrived next (read_some: written as soon as they come), or `rec`.
+    beast::error_code rec;
+    const auto next_bytes = [&]() -> std::string_view {
+      parser.get().body().data = piece.data();
+      parser.get().body().size = piece.size();
+      stream.expires_after(idle_limit);
+      bhttp::read_some(stream, buffer, parser, rec);
+      if (rec == bhttp::error::need_buffer) rec = {};
+      return {piece.data(), piece.size() - parser.get().body().size};
+    };
     if (head.result_int() != 200) {
       std::string body;
-      while (!parser.is_done() && body.size() < 64 * 1024) {
-        parser.get().body().data = piece.data();
-        parser.get().body().size = piece.size();
-        beast::error_code rec;
-        stream.expires_after(idle_limit);
-        bhttp::read(stream, buffer, parser, rec);
-        if (rec && rec != bhttp::error::need_buffer) break;
-        body.append(piece.data(), piece.size() - parser.get().body().size);
-      }
+      while (!parser.is_done() && body.size() < 64 * 1024 && !rec) body += next_bytes();
       return fail_clean(cmd.from + " answered " + std::to_string(head.result_int()) + ": " + reason_of(body));
     }
     if (const auto it = head.find("X-Mixtape-Seq"); it != head.end())
       header_seq = std::strtoull(std::string{it->value()}.c_str(), nullptr, 10);
     while (!parser.is_done()) {
-      parser.get().body().data = piece.data();
-      parser.get().body().size = piece.size();
-      beast::error_code rec;
-      stream.expires_after(idle_limit);
-      bhttp::read_some(stream, buffer, parser, rec);  // whatever arrived: written at once
-      if (rec && rec != bhttp::error::need_buffer)
+      const std::string_view got = next_bytes();
+      if (rec)
         return fail_clean(cmd.from + ": the backup stream broke off after " + std::to_string(check.bytes()) +
                           " bytes: " + rec.message());
-      const std::string_view got{piece.data(), piece.size() - parser.get().body().size};
       if (auto st = check.feed(got); !st) return fail_clean(st.error().message);
       if ((ec = fs::write_all(out.get(), got))) return fail_clean(temp + ": write: " + ec.message());
     }

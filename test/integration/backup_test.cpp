@@ -118,6 +118,11 @@ std::uint64_t seq_printed(const std::string& out) {
 
 std::string base_url(const live_server& s) { return "http://127.0.0.1:" + std::to_string(s.process->port()); }
 
+// `mixtaped backup` of the server `s` under the admin key into `file`.
+run_result backup_of(const live_server& s, const std::string& file) {
+  return run_mixtaped({"backup", "--from", base_url(s), "--key", admin_key, "--out", file});
+}
+
 std::string read_all(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -157,7 +162,7 @@ BOOST_AUTO_TEST_CASE(a_restored_directory_answers_every_read_as_the_source_did_a
   }};
   BOOST_REQUIRE(wait_until([&] { return carol_writes.load() >= 20; }, std::chrono::seconds(10)));
   temp_dir out;
-  const auto made = run_mixtaped({"backup", "--from", base_url(s), "--key", admin_key, "--out", out / "state.bak"});
+  const auto made = backup_of(s, out / "state.bak");
   BOOST_REQUIRE(wait_until([&] { return carol_writes.load() >= 40; }, std::chrono::seconds(10)));
   stop = true;
   writer.join();
@@ -225,7 +230,7 @@ BOOST_AUTO_TEST_CASE(restore_refuses_a_used_directory_and_a_damaged_or_truncated
   BOOST_REQUIRE(s.process->started());
   for (int i = 0; i < 30; ++i) BOOST_REQUIRE(!s.create("C" + std::to_string(i)).empty());
   temp_dir out;
-  const auto made = run_mixtaped({"backup", "--from", base_url(s), "--key", admin_key, "--out", out / "good.bak"});
+  const auto made = backup_of(s, out / "good.bak");
   BOOST_REQUIRE_MESSAGE(made.exit_code == 0, made.err);
   const std::string good = read_all(out / "good.bak");
 
@@ -309,7 +314,7 @@ BOOST_AUTO_TEST_CASE(a_backup_cut_off_or_killed_midway_leaves_no_file) {
   BOOST_REQUIRE(s.process->started());
   for (int i = 0; i < 50; ++i) BOOST_REQUIRE(!s.create("C" + std::to_string(i)).empty());
   temp_dir out;
-  const auto made = run_mixtaped({"backup", "--from", base_url(s), "--key", admin_key, "--out", out / "real.bak"});
+  const auto made = backup_of(s, out / "real.bak");
   BOOST_REQUIRE_MESSAGE(made.exit_code == 0, made.err);
   const std::string real = read_all(out / "real.bak");
   const std::string half = chunked_head_and_half(real, seq_printed(made.out));
@@ -333,7 +338,7 @@ BOOST_AUTO_TEST_CASE(a_backup_cut_off_or_killed_midway_leaves_no_file) {
     BOOST_TEST(!exists(out / "b.bak"));
   }
   // The next backup to the same FILE succeeds over the leftover temp file.
-  const auto again = run_mixtaped({"backup", "--from", base_url(s), "--key", admin_key, "--out", out / "b.bak"});
+  const auto again = backup_of(s, out / "b.bak");
   BOOST_TEST(again.exit_code == 0, again.err);
   BOOST_TEST(!exists(out / "b.bak.tmp"));
 }
@@ -359,7 +364,7 @@ BOOST_AUTO_TEST_CASE(backups_race_compactions_and_each_one_restores) {
   std::uint64_t last = 0;
   for (int i = 0; i < 5; ++i) {
     const std::string file = out / ("b" + std::to_string(i) + ".bak");
-    const auto made = run_mixtaped({"backup", "--from", base_url(s), "--key", admin_key, "--out", file});
+    const auto made = backup_of(s, file);
     BOOST_REQUIRE_MESSAGE(made.exit_code == 0, made.err);
     const auto seq = seq_printed(made.out);
     BOOST_TEST(seq > last);
