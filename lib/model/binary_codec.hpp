@@ -14,6 +14,7 @@
 
 #include "model/collection.hpp"
 #include "model/requests.hpp"
+#include "model/mutation.hpp"
 
 namespace mixtape::model::detail {
 
@@ -27,6 +28,14 @@ class writer {
   }
   void operator()(std::int64_t v) { (*this)(static_cast<std::uint64_t>(v)); }
   void operator()(share_visibility v) { (*this)(static_cast<std::uint8_t>(v)); }
+  void operator()(org_state v) { (*this)(static_cast<std::uint8_t>(v)); }
+  void operator()(const std::vector<track_entry>& v) {
+    count(v.size());
+    for (const auto& t : v) {
+      (*this)(t.track_id);
+      (*this)(t.added_at);
+    }
+  }
   void operator()(const std::array<unsigned char, 32>& a) {
     out_.append(reinterpret_cast<const char*>(a.data()), a.size());
   }
@@ -90,6 +99,22 @@ class reader {
     (*this)(b);
     if (b > 1) return fail("invalid share visibility");
     v = static_cast<share_visibility>(b);
+  }
+  void operator()(org_state& v) {
+    std::uint8_t b = 0;
+    (*this)(b);
+    if (b > 2) return fail("invalid organization state");
+    v = static_cast<org_state>(b);
+  }
+  void operator()(std::vector<track_entry>& v) {
+    std::uint32_t n = 0;
+    track_count(n);
+    if (!ok()) return;
+    v.resize(n);
+    for (auto& t : v) {
+      (*this)(t.track_id);
+      (*this)(t.added_at);
+    }
   }
   void operator()(std::array<unsigned char, 32>& a) {
     if (!take(a.size())) return;

@@ -5,6 +5,8 @@
 //   vector<string>  u32 count + strings
 //   int64 / uint32  fixed-width little-endian
 //   token hash      32 raw bytes;  visibility: u8 (0 link_only, 1 public)
+//   org_state       u8 (0 active, 1 frozen, 2 importing)
+//   track list      u32 count + (track_id string, added_at int64) each
 // One field list per alternative (`fields`) drives both the encoder and the decoder, so
 // the two cannot drift apart.
 #include "model/mutation.hpp"
@@ -92,6 +94,43 @@ void fields(M& m, F& f) {
   f(m.at);
 }
 
+template <class M, class F> requires is<M, set_org_state>
+void fields(M& m, F& f) {
+  f(m.org);
+  f(m.state);
+  f(m.at);
+}
+
+template <class M, class F> requires is<M, delete_org>
+void fields(M& m, F& f) {
+  f(m.org);
+  f(m.at);
+}
+
+template <class M, class F> requires is<M, import_collection>
+void fields(M& m, F& f) {
+  f(m.c.id);
+  f(m.c.org);
+  f(m.c.owner);
+  f(m.c.name);
+  f(m.c.description);
+  f(m.c.cover_track_id);
+  f(m.c.cover_image_url);
+  f(m.c.created_at);
+  f(m.c.updated_at);
+  f(m.c.tracks);
+  f(m.at);
+}
+
+template <class M, class F> requires is<M, import_share>
+void fields(M& m, F& f) {
+  f(m.org);
+  f(m.owner);
+  fields(m.link, f);
+  f(m.revoked_at);
+  f(m.at);
+}
+
 // guarded_write: if_match u64, principal, key (strings), request digest (32 bytes),
 // expires_at i64, then the inner record: type u8 and payload (a string).
 template <class M, class F> requires is<M, guarded_write>
@@ -161,6 +200,10 @@ std::string type_name(std::uint8_t type) {
     case record_type::add_tracks: return "add_tracks";
     case record_type::revoke_share: return "revoke_share";
     case record_type::guarded_write: return "guarded_write";
+    case record_type::set_org_state: return "set_org_state";
+    case record_type::delete_org: return "delete_org";
+    case record_type::import_collection: return "import_collection";
+    case record_type::import_share: return "import_share";
   }
   return "type_" + std::to_string(type);
 }
@@ -182,6 +225,8 @@ std::string encode(const mutation& m) {
   return out;
 }
 
+bool is_collection_write(const mutation& m) noexcept { return to_byte(type_of(m)) <= to_byte(record_type::guarded_write); }
+
 core::unix_seconds time_of(const mutation& m) noexcept {
   return std::visit(
       [](const auto& alt) -> core::unix_seconds {
@@ -195,15 +240,19 @@ std::string_view target_collection(const mutation& m) noexcept {
   return std::visit(
       [](const auto& alt) -> std::string_view {
         using T = std::decay_t<decltype(alt)>;
-        if constexpr (std::is_same_v<T, create_collection> || std::is_same_v<T, revoke_share>) return {};
+        if constexpr (std::is_same_v<T, create_collection> || std::is_same_v<T, revoke_share> ||
+                      std::is_same_v<T, set_org_state> || std::is_same_v<T, delete_org>)
+          return {};
         else if constexpr (std::is_same_v<T, guarded_write>) return alt.inner ? target_collection(*alt.inner) : "";
+        else if constexpr (std::is_same_v<T, import_collection>) return alt.c.id;
+        else if constexpr (std::is_same_v<T, import_share>) return alt.link.collection_id;
         else if constexpr (requires { alt.collection_id; }) return alt.collection_id;
         else return alt.id;
       },
       m);
 }
 
-static_assert(std::variant_size_v<mutation> == 10, "decode() and type_name() must list every alternative");
+static_assert(std::variant_size_v<mutation> == 14, "decode() and type_name() must list every alternative");
 
 core::result<mutation> decode(std::uint8_t type, std::string_view payload) {
   switch (static_cast<record_type>(type)) {
@@ -217,6 +266,10 @@ core::result<mutation> decode(std::uint8_t type, std::string_view payload) {
     case record_type::add_tracks: return decode_as<add_tracks>(payload);
     case record_type::revoke_share: return decode_as<revoke_share>(payload);
     case record_type::guarded_write: return decode_guarded(payload);
+    case record_type::set_org_state: return decode_as<set_org_state>(payload);
+    case record_type::delete_org: return decode_as<delete_org>(payload);
+    case record_type::import_collection: return decode_as<import_collection>(payload);
+    case record_type::import_share: return decode_as<import_share>(payload);
   }
   return corrupt("unknown record type " + std::to_string(type));
 }

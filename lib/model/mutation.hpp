@@ -13,6 +13,7 @@
 
 #include "core/clock.hpp"
 #include "core/result.hpp"
+#include "model/collection.hpp"
 #include "model/requests.hpp"
 
 namespace mixtape::model {
@@ -71,9 +72,41 @@ struct revoke_share {
 
 struct guarded_write;
 
+// An organization's state (SPEC §10, docs/operations.md "Moving an organization"): writes to
+// a frozen or importing organization do not apply (the service answers 503), on replay too;
+// only an importing one admits import_collection and import_share.
+enum class org_state : std::uint8_t { active = 0, frozen = 1, importing = 2 };
+struct set_org_state {
+  std::string org;
+  org_state state = org_state::active;
+  core::unix_seconds at = 0;
+};
+// Removes an organization: its collections, their share links and its state. Also the
+// rollback of an import that did not finish.
+struct delete_org {
+  std::string org;
+  core::unix_seconds at = 0;
+};
+// One collection of an import, whole (fields, owner, tracks with added_at; c.created_seq and
+// c.version are not stored: the record's seq becomes both). Applies only while c.org is
+// importing and c.id is not in use.
+struct import_collection {
+  collection c;
+  core::unix_seconds at = 0;  // when it was imported
+};
+// One share link of an import: `link` as first made (link.at its creation time), created by
+// (org, owner), revoked at `revoked_at`. Applies only while `org` is importing and the link's
+// collection is one of org's.
+struct import_share {
+  std::string org, owner;
+  create_share link;
+  std::optional<core::unix_seconds> revoked_at;
+  core::unix_seconds at = 0;  // when it was imported
+};
+
 using mutation = std::variant<create_collection, update_collection, delete_collection, add_track,
                               remove_track, reorder_tracks, create_share, add_tracks, revoke_share,
-                              guarded_write>;
+                              guarded_write, set_org_state, delete_org, import_collection, import_share>;
 
 // Who may replay a write's answer (docs/openapi.yaml, the Idempotency-Key parameter): the
 // principal's key, with a digest of the request it was first sent with, remembered until
@@ -94,9 +127,13 @@ struct guarded_write {
   std::shared_ptr<const mutation> inner;
 };
 
-// The collection a write changes: its id for every alternative but create_collection and
-// revoke_share (a guarded write: its inner write's), empty for those two.
+// The collection a write changes: its id for every alternative but create_collection,
+// revoke_share and the organization records (a guarded write: its inner write's), empty for
+// those.
 std::string_view target_collection(const mutation& m) noexcept;
+// Whether `m` is a client's write to collections and links (types 1-10), as opposed to an
+// organization record (11-14).
+bool is_collection_write(const mutation& m) noexcept;
 // The time a write happened (every alternative's `at`; a guarded write's inner one's).
 core::unix_seconds time_of(const mutation& m) noexcept;
 
@@ -115,6 +152,10 @@ enum class record_type : std::uint8_t {
   add_tracks = 8,
   revoke_share = 9,
   guarded_write = 10,
+  set_org_state = 11,
+  delete_org = 12,
+  import_collection = 13,
+  import_share = 14,
 };
 constexpr std::uint8_t to_byte(record_type t) noexcept { return static_cast<std::uint8_t>(t); }
 
@@ -131,6 +172,10 @@ template <> inline constexpr record_type record_type_of<create_share> = record_t
 template <> inline constexpr record_type record_type_of<add_tracks> = record_type::add_tracks;
 template <> inline constexpr record_type record_type_of<revoke_share> = record_type::revoke_share;
 template <> inline constexpr record_type record_type_of<guarded_write> = record_type::guarded_write;
+template <> inline constexpr record_type record_type_of<set_org_state> = record_type::set_org_state;
+template <> inline constexpr record_type record_type_of<delete_org> = record_type::delete_org;
+template <> inline constexpr record_type record_type_of<import_collection> = record_type::import_collection;
+template <> inline constexpr record_type record_type_of<import_share> = record_type::import_share;
 
 // The record type of a mutation, and its byte as the journal stores it.
 record_type type_of(const mutation& m) noexcept;

@@ -12,6 +12,7 @@ constexpr std::uint8_t kind_share_v1 = 2;
 constexpr std::uint8_t kind_share = 3;
 constexpr std::uint8_t kind_versioned_collection = 4;  // kind 1 and the version: written since snapshot version 2
 constexpr std::uint8_t kind_remembered_write = 5;
+constexpr std::uint8_t kind_org_status = 6;
 
 template <class W, class F>
 void remembered_fields(W& w, F& f) {
@@ -104,6 +105,15 @@ core::result<snapshot_item_view> decode_item(std::uint8_t kind, std::string_view
     if (!r.at_end()) return bad_item(offset, "trailing bytes after the remembered write");
     return snapshot_item_view{std::move(w)};
   }
+  if (kind == kind_org_status) {
+    org_status o;
+    detail::reader r{payload};
+    r(o.org);
+    r(o.state);
+    if (!r.ok()) return bad_item(offset, r.error());
+    if (!r.at_end()) return bad_item(offset, "trailing bytes after the organization state");
+    return snapshot_item_view{std::move(o)};
+  }
   if (!is_collection(kind)) return bad_item(offset, "unknown item kind " + std::to_string(kind));
   collection_view c;
   detail::reader r{payload};
@@ -154,6 +164,14 @@ void append_snapshot_item(std::string& out, const remembered_write& w) {
   });
 }
 
+void append_snapshot_item(std::string& out, const org_status& o) {
+  append_item(out, kind_org_status, [&] {
+    detail::writer w{out};
+    w(o.org);
+    w(o.state);
+  });
+}
+
 snapshot_counts count_snapshot_items(std::string_view body) {
   snapshot_counts counts;
   collection head;  // decoded into again and again: its strings keep their capacity
@@ -196,6 +214,7 @@ core::status for_each_snapshot_item(std::string_view body,
   return for_each_snapshot_view(body, [&](snapshot_item_view&& item, std::size_t offset) {
     if (auto* share = std::get_if<share_state>(&item)) return f(snapshot_item{std::move(*share)}, offset);
     if (auto* w = std::get_if<remembered_write>(&item)) return f(snapshot_item{std::move(*w)}, offset);
+    if (auto* o = std::get_if<org_status>(&item)) return f(snapshot_item{std::move(*o)}, offset);
     auto& view = std::get<collection_view>(item);
     view.fields.tracks.reserve(view.tracks.size());
     for (const auto& [id, added_at] : view.tracks) view.fields.tracks.push_back({std::string{id}, added_at});

@@ -14,6 +14,9 @@
 //   kind 5, a remembered Idempotency-Key (remembered_write): principal, key (strings),
 //          request digest (32 bytes), expires_at (i64), record_type (u8), number (u64),
 //          text (string). Version 2.
+//   kind 6, an organization not active (org_status): org (string), state (u8, as in the
+//          set_org_state record). Version 2, since organizations can be frozen; a body
+//          without any is what older servers wrote.
 // Encodings of the fields are those of mutation records. Items may come in any order.
 #include <cstddef>
 #include <functional>
@@ -48,7 +51,13 @@ struct remembered_write {
   std::string text;              // create: the collection id; share: the share id
 };
 
-using snapshot_item = std::variant<collection, share_state, remembered_write>;
+// An organization that is frozen or importing (an active one has no item).
+struct org_status {
+  std::string org;
+  org_state state = org_state::active;
+};
+
+using snapshot_item = std::variant<collection, share_state, remembered_write, org_status>;
 
 void append_snapshot_item(std::string& out, const collection& c);
 // The same item, with the tracks taken from `track_at(i)` for i in 0 .. track_count - 1
@@ -60,6 +69,7 @@ void append_snapshot_item(std::string& out, const share_state& s);
 // A kind 2 item, as version 1 snapshots hold them (for tests of reading old snapshots).
 void append_v1_share_item(std::string& out, const create_share& s);
 void append_snapshot_item(std::string& out, const remembered_write& w);
+void append_snapshot_item(std::string& out, const org_status& o);
 
 // Decodes `body` item by item and passes each to `f` with its byte offset in the body.
 // A malformed item (unknown kind, bad length, undecodable payload) is corrupt_data with
@@ -73,7 +83,7 @@ struct collection_view {
   collection fields;
   std::vector<snapshot_track> tracks;
 };
-using snapshot_item_view = std::variant<collection_view, share_state, remembered_write>;
+using snapshot_item_view = std::variant<collection_view, share_state, remembered_write, org_status>;
 
 // How many collections and track references a body holds, read without decoding the
 // tracks (a load sizes its tables with it). Stops at a malformed item: loading reports it.

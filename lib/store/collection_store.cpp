@@ -91,9 +91,9 @@ outcome collection_store::apply(const model::mutation& m, std::uint64_t seq) {
 outcome collection_store::apply(const model::mutation& m, std::uint64_t seq, std::size_t& tracks_added) {
   tracks_added = 0;
   applying_seq_ = seq;
-  const outcome result = std::holds_alternative<model::guarded_write>(m)
-                             ? apply_guarded(std::get<model::guarded_write>(m), seq, tracks_added)
-                             : apply_one(m, seq, tracks_added);
+  const outcome result = blocked(m)                                         ? outcome::blocked
+                         : std::holds_alternative<model::guarded_write>(m) ? apply_guarded(std::get<model::guarded_write>(m), seq, tracks_added)
+                                                                           : apply_one(m, seq, tracks_added);
   // Ids released to zero are freed once no snapshot copy can hold them (track_ids.hpp).
   if (snapshot_epoch_.load() == 0) track_ids_.flush_released();
   return result;
@@ -102,7 +102,7 @@ outcome collection_store::apply(const model::mutation& m, std::uint64_t seq, std
 // The version check and the write run on the applier thread, one mutation after another:
 // no other write can come between them (live or on replay).
 outcome collection_store::apply_guarded(const model::guarded_write& g, std::uint64_t seq, std::size_t& tracks_added) {
-  if (!g.inner || std::holds_alternative<model::guarded_write>(*g.inner)) return outcome::unchanged;  // never made
+  if (!g.inner || !model::is_collection_write(*g.inner)) return outcome::unchanged;  // never made
   if (g.if_match != 0) {
     const auto number = model::collection_number(model::target_collection(*g.inner));
     if (!number) return outcome::not_found;
@@ -141,6 +141,10 @@ outcome collection_store::apply_one(const model::mutation& m, std::uint64_t seq,
                      [&](const model::create_share& x) { return apply_share(x, seq); },
                      [&](const model::revoke_share& x) { return shares_.revoke(x); },
                      [&](const model::guarded_write&) { return outcome::unchanged; },  // see apply_guarded
+                     [&](const model::set_org_state& x) { return orgs_.set(x.org, x.state); },
+                     [&](const model::delete_org& x) { return apply_delete_org(x); },
+                     [&](const model::import_collection& x) { return apply_import(x, seq); },
+                     [&](const model::import_share& x) { return apply_import(x, seq); },
                  },
                  m);
 }

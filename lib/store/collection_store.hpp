@@ -39,6 +39,7 @@
 #include "model/mutation.hpp"
 #include "model/snapshot_item.hpp"
 #include "store/outcome.hpp"
+#include "store/org_states.hpp"
 #include "store/owner_index.hpp"
 #include "store/remembered_keys.hpp"
 #include "store/share_links.hpp"
@@ -134,6 +135,11 @@ class collection_store {
   bool visit_shares(std::string_view id, std::string_view org, std::string_view owner,
                     const std::function<void(const share_link&)>& f) const;
 
+  // How many collections `org` holds (all principals).
+  std::size_t collections_of_org(std::string_view org) const { return owners_.count_of_org(org); }
+  // The organizations frozen or importing (SPEC §10).
+  const org_states& orgs() const noexcept { return orgs_; }
+
   // The share links and the remembered keys, for what needs no collection.
   const share_links& shares() const noexcept { return shares_; }
   const remembered_keys& remembered() const noexcept { return remembered_; }
@@ -154,8 +160,8 @@ class collection_store {
   // seq of the last mutation applied (creates after it are left out without any copy).
   std::uint64_t begin_snapshot(std::uint64_t cut_seq);
   // How many parts a snapshot has: numbered 0 .. snapshot_parts() - 1 (the shards, then
-  // the share links, then the remembered keys).
-  std::size_t snapshot_parts() const noexcept { return shard_mask_ + 3; }
+  // the share links, the remembered keys, the organization states).
+  std::size_t snapshot_parts() const noexcept { return shard_mask_ + 4; }
   // Appends `part` as it was at begin_snapshot() to `out`, as snapshot items
   // (model/snapshot_item.hpp), and frees the part's copy. Any thread; each part once.
   void collect_snapshot_part(std::uint64_t epoch, std::size_t part, std::string& out);
@@ -242,6 +248,12 @@ class collection_store {
   outcome apply_remove_track(const model::remove_track& m);
   outcome apply_reorder(const model::reorder_tracks& m);
   outcome apply_share(const model::create_share& m, std::uint64_t seq);
+  // The organization records (org_records.cpp).
+  outcome apply_delete_org(const model::delete_org& m);
+  outcome apply_import(const model::import_collection& m, std::uint64_t seq);
+  outcome apply_import(const model::import_share& m, std::uint64_t seq);
+  // Whether `m`, a write to a collection, goes to an organization that is not active.
+  bool blocked(const model::mutation& m) const;
   // The owner of the collection numbered `number`, or null when there is none.
   const owner_index::owner* owner_of(std::uint64_t number) const;
   // Applies one unguarded mutation; `seq` as in apply().
@@ -265,6 +277,7 @@ class collection_store {
   std::atomic<std::uint64_t> snapshot_epoch_{0};  // the snapshot in progress; 0: none
   share_links shares_{snapshot_epoch_};
   remembered_keys remembered_{snapshot_epoch_};
+  org_states orgs_{snapshot_epoch_};
   std::uint64_t last_epoch_ = 0;                  // applier thread only
   std::uint64_t applying_seq_ = 0;  // applier thread only: the seq of the mutation being applied
 };

@@ -8,6 +8,7 @@ enum class outcome {
   not_found,  // the collection does not exist (any more)
   full,       // the track limit in the mutation was reached
   precondition_failed,  // a guarded write's If-Match version no longer matched: nothing changed
+  blocked,    // the organization written to is frozen or importing: nothing changed
 };
 
 }  // namespace mixtape::store

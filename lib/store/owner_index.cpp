@@ -43,4 +43,20 @@ std::size_t owner_index::count(std::string_view org, std::string_view principal)
   return o ? o->collections.size() : 0;
 }
 
+std::vector<owner_index::org_entry> owner_index::of_org(std::string_view org) const {
+  std::vector<org_entry> out;
+  core::reader_lock lock{mutex_};
+  for_each_of_org(org, [&](const owner& o) {
+    for (auto it = o.collections.rbegin(); it != o.collections.rend(); ++it) out.push_back({&o, ~it->first, it->second});
+  });
+  return out;
+}
+
+std::size_t owner_index::count_of_org(std::string_view org) const {
+  std::size_t n = 0;
+  core::reader_lock lock{mutex_};
+  for_each_of_org(org, [&](const owner& o) { n += o.collections.size(); });
+  return n;
+}
+
 }  // namespace mixtape::store

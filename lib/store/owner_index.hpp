@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <ext/pb_ds/assoc_container.hpp>
 #include <ext/pb_ds/tree_policy.hpp>
@@ -51,8 +52,23 @@ class owner_index {
                        const std::function<void(std::uint64_t)>& visit) const EXCLUDES(mutex_);
   std::size_t count(std::string_view org, std::string_view principal) const EXCLUDES(mutex_);
 
+  // The collections of every principal of `org`, oldest first within each principal.
+  struct org_entry {
+    const owner* by;
+    std::uint64_t created_seq;
+    std::uint64_t id;
+  };
+  std::vector<org_entry> of_org(std::string_view org) const EXCLUDES(mutex_);
+  // How many collections `org` holds, all principals together.
+  std::size_t count_of_org(std::string_view org) const EXCLUDES(mutex_);
+
  private:
   const owner* find(std::string_view org, std::string_view principal) const REQUIRES_SHARED(mutex_);
+  // Calls f(owner) for each principal of `org`.
+  template <class F>
+  void for_each_of_org(std::string_view org, F&& f) const REQUIRES_SHARED(mutex_) {
+    for (auto it = owners_.lower_bound(by_names::names{org, {}}); it != owners_.end() && it->org == org; ++it) f(*it);
+  }
 
   struct by_names {
     using is_transparent = void;

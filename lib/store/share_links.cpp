@@ -78,6 +78,33 @@ std::optional<share_link> share_links::find_by_id(std::string_view share_id, std
   return link;
 }
 
+const owner_index::owner* share_links::creator_of(std::string_view share_id) const {
+  core::mutex_lock lock{mutex_};
+  const auto hash = hash_of_id_.find(std::string{share_id});
+  return hash == hash_of_id_.end() ? nullptr : by_hash_.at(hash->second).creator;
+}
+
+std::size_t share_links::remove_of_org(std::string_view org) {
+  core::mutex_lock lock{mutex_};
+  std::vector<std::string> doomed;  // token hashes
+  for (const auto& [hash, link] : by_hash_)
+    if (link.creator && link.creator->org == org) doomed.push_back(hash);
+  if (doomed.empty()) return 0;
+  if (const auto epoch = snapshot_epoch_.load(); part_.needs_capture(epoch)) serialize(part_.capture_into(epoch));
+  for (const auto& hash : doomed) {
+    const auto it = by_hash_.find(hash);
+    const auto number = model::collection_number(it->second.collection_id);
+    if (const auto ids = number ? ids_of_collection_.find(*number) : ids_of_collection_.end();
+        ids != ids_of_collection_.end()) {
+      std::erase(ids->second, it->second.id);
+      if (ids->second.empty()) ids_of_collection_.erase(ids);
+    }
+    hash_of_id_.erase(it->second.id);
+    by_hash_.erase(it);
+  }
+  return doomed.size();
+}
+
 bool share_links::id_in_use(std::string_view share_id) const {
   core::mutex_lock lock{mutex_};
   return hash_of_id_.contains(std::string{share_id});

@@ -58,6 +58,11 @@ class share_links {
   // The link `share_id` when (org, owner) created it, revoked or not.
   std::optional<share_link> find_by_id(std::string_view share_id, std::string_view org,
                                        std::string_view owner) const EXCLUDES(mutex_);
+  // Who created the link `share_id` (null when unknown, or from a version 1 snapshot whose
+  // collection was gone).
+  const owner_index::owner* creator_of(std::string_view share_id) const EXCLUDES(mutex_);
+  // Removes every link that (org, any principal) created (delete_org); returns how many.
+  std::size_t remove_of_org(std::string_view org) EXCLUDES(mutex_);
   // Whether a link has this id (a new link must take another).
   bool id_in_use(std::string_view share_id) const EXCLUDES(mutex_);
   // Whether any link, revoked or not, names the collection numbered `collection`.

@@ -60,12 +60,14 @@ std::uint64_t collection_store::begin_snapshot(std::uint64_t cut_seq) {
   return last_epoch_;
 }
 
-// Parts 0 .. shard_mask_ are the shards, then the share links, then the remembered keys
-// (in that order in the body: a link's item before the keys, as version 2 snapshots were).
+// Parts 0 .. shard_mask_ are the shards, then the share links, the remembered keys and the
+// organization states (in that order in the body: a link's item before the keys, as version
+// 2 snapshots were).
 void collection_store::collect_snapshot_part(std::uint64_t epoch, std::size_t part, std::string& out) {
   assert(epoch != 0 && epoch == snapshot_epoch_.load());
   if (part == shard_mask_ + 1) return shares_.collect_snapshot_part(epoch, out);
   if (part == shard_mask_ + 2) return remembered_.collect_snapshot_part(epoch, out);
+  if (part == shard_mask_ + 3) return orgs_.collect_snapshot_part(epoch, out);
   std::vector<captured_entry> at_cut;
   {
     shard& s = shards_[part];
@@ -89,6 +91,7 @@ void collection_store::end_snapshot(std::uint64_t epoch) {
   }
   shares_.end_snapshot();
   remembered_.end_snapshot();
+  orgs_.end_snapshot();
 }
 
 core::status collection_store::load_snapshot(std::string_view body) {
@@ -106,6 +109,10 @@ core::status collection_store::load_snapshot(std::string_view body) {
   auto loaded = model::for_each_snapshot_view(body, [&](model::snapshot_item_view&& item, std::size_t offset) -> core::status {
     if (auto* w = std::get_if<model::remembered_write>(&item)) {
       remembered_.load(std::move(*w));  // in the order written: oldest first
+      return core::success();
+    }
+    if (auto* o = std::get_if<model::org_status>(&item)) {
+      if (!orgs_.load(*o)) return duplicate("organization state " + o->org, offset);
       return core::success();
     }
     if (auto* share = std::get_if<model::share_state>(&item)) {

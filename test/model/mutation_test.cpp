@@ -51,6 +51,24 @@ bool operator==(const idempotency_stamp& a, const idempotency_stamp& b) {
   return std::tie(a.principal, a.key, a.request_sha256, a.expires_at) ==
          std::tie(b.principal, b.key, b.request_sha256, b.expires_at);
 }
+bool operator==(const set_org_state& a, const set_org_state& b) {
+  return std::tie(a.org, a.state, a.at) == std::tie(b.org, b.state, b.at);
+}
+bool operator==(const delete_org& a, const delete_org& b) { return a.org == b.org && a.at == b.at; }
+bool operator==(const import_collection& a, const import_collection& b) {
+  const auto fields = [](const collection& c) {
+    return std::tie(c.id, c.org, c.owner, c.name, c.description, c.cover_track_id, c.cover_image_url, c.created_at,
+                    c.updated_at);
+  };
+  if (fields(a.c) != fields(b.c) || a.at != b.at || a.c.tracks.size() != b.c.tracks.size()) return false;
+  for (std::size_t i = 0; i < a.c.tracks.size(); ++i)
+    if (a.c.tracks[i].track_id != b.c.tracks[i].track_id || a.c.tracks[i].added_at != b.c.tracks[i].added_at)
+      return false;
+  return true;
+}
+bool operator==(const import_share& a, const import_share& b) {
+  return std::tie(a.org, a.owner, a.revoked_at, a.at) == std::tie(b.org, b.owner, b.revoked_at, b.at) && a.link == b.link;
+}
 bool operator==(const guarded_write& a, const guarded_write& b) {
   return a.if_match == b.if_match && a.idempotency == b.idempotency && a.inner && b.inner && *a.inner == *b.inner;
 }
@@ -102,6 +120,28 @@ std::vector<mutation> samples() {
                       create_collection{"mcoll_000000000001", "org_a", "usr_alice", "n", std::nullopt, std::nullopt,
                                         std::nullopt, 1782642600}));
   v.push_back(guarded(7, {"usr_alice", "k", {}, -1}, add_tracks{"mcoll_4a1f9c7e2b8d", {"mtrack_a"}, 2, 10}));
+  v.push_back(set_org_state{"org_a", org_state::frozen, 1782642800});
+  v.push_back(set_org_state{"org_a", org_state::importing, 1});
+  v.push_back(set_org_state{"", org_state::active, 0});
+  v.push_back(delete_org{"org_a", 1782642900});
+  collection c;
+  c.id = "mcoll_4a1f9c7e2b8d";
+  c.org = "org_b";
+  c.owner = "usr_alice";
+  c.name = "Moved \xc3\xa9";
+  c.cover_image_url = "https://e.com/x.png";
+  c.created_at = 1782642600;
+  c.updated_at = 1782642700;
+  c.tracks = {{"mtrack_b", 1782642650}, {"mtrack_a", -5}};
+  v.push_back(import_collection{c, 1782643000});
+  c.tracks.clear();
+  c.description = "";
+  v.push_back(import_collection{c, 0});
+  v.push_back(import_share{"org_b", "usr_alice",
+                           create_share{"mslink_0123456789ab", "mcoll_4a1f9c7e2b8d", sample_hash(),
+                                        share_visibility::public_, 1782642600 + 86400, 1782642600},
+                           1782642650, 1782643000});
+  v.push_back(import_share{"org_b", "usr_alice", create_share{}, std::nullopt, 2});
   return v;
 }
 
@@ -126,9 +166,14 @@ BOOST_AUTO_TEST_CASE(record_types_are_stable) {
   BOOST_TEST(type_byte(add_tracks{}) == 8);
   BOOST_TEST(type_byte(revoke_share{}) == 9);
   BOOST_TEST(type_byte(guarded_write{}) == 10);
+  BOOST_TEST(type_byte(set_org_state{}) == 11);
+  BOOST_TEST(type_byte(delete_org{}) == 12);
+  BOOST_TEST(type_byte(import_collection{}) == 13);
+  BOOST_TEST(type_byte(import_share{}) == 14);
   BOOST_TEST(type_name(7) == "create_share");
+  BOOST_TEST(type_name(14) == "import_share");
   BOOST_TEST(type_name(0) == "type_0");
-  BOOST_TEST(type_name(11) == "type_11");
+  BOOST_TEST(type_name(15) == "type_15");
 }
 
 BOOST_AUTO_TEST_CASE(a_guarded_write_inside_a_guarded_write_is_corrupt) {

@@ -105,6 +105,22 @@ static json::object object_of(const model::mutation& m) {
           },
           [](const model::revoke_share& x) { return json::object{{"share_id", x.share_id}, {"at", time(x.at)}}; },
           [](const model::guarded_write& x) { return object_of(x); },
+          [](const model::set_org_state& x) {
+            return json::object{{"org", x.org}, {"state", static_cast<int>(x.state)}, {"at", time(x.at)}};
+          },
+          [](const model::delete_org& x) { return json::object{{"org", x.org}, {"at", time(x.at)}}; },
+          [](const model::import_collection& x) {
+            return json::object{{"id", x.c.id},         {"org", x.c.org}, {"owner", x.c.owner},
+                                {"tracks", x.c.tracks.size()}, {"at", time(x.at)}};
+          },
+          [](const model::import_share& x) {
+            json::object o = object_of(x.link);
+            o["org"] = x.org;
+            o["owner"] = x.owner;
+            o["revoked_at"] = x.revoked_at ? time(*x.revoked_at) : json::value(nullptr);
+            o["imported_at"] = time(x.at);
+            return o;
+          },
       },
       m);
 }
@@ -114,13 +130,15 @@ std::string describe(const model::mutation& m) { return json::serialize(object_o
 core::result<std::string> summarize_snapshot(const std::string& path) {
   auto snap = journal::read_snapshot_file(path);
   if (!snap) return std::move(snap).error();
-  std::uint64_t collections = 0, tracks = 0, shares = 0, keys = 0;
+  std::uint64_t collections = 0, tracks = 0, shares = 0, keys = 0, orgs = 0;
   auto st = model::for_each_snapshot_item(snap->body, [&](model::snapshot_item&& item, std::size_t) {
     if (const auto* c = std::get_if<model::collection>(&item)) {
       ++collections;
       tracks += c->tracks.size();
     } else if (std::holds_alternative<model::remembered_write>(item)) {
       ++keys;
+    } else if (std::holds_alternative<model::org_status>(item)) {
+      ++orgs;
     } else {
       ++shares;
     }
@@ -129,7 +147,7 @@ core::result<std::string> summarize_snapshot(const std::string& path) {
   if (!st) return core::problem{core::errc::corrupt_data, "", path + ": damaged snapshot: " + st.error().message};
   return "covered_seq=" + std::to_string(snap->covered_seq) + " bytes=" + std::to_string(std::filesystem::file_size(path)) +
          " collections=" + std::to_string(collections) + " tracks=" + std::to_string(tracks) +
-         " share_links=" + std::to_string(shares) + " idempotency_keys=" + std::to_string(keys);
+         " share_links=" + std::to_string(shares) + " idempotency_keys=" + std::to_string(keys) + " orgs_not_active=" + std::to_string(orgs);
 }
 
 }  // namespace mixtape::inspector
