@@ -46,8 +46,9 @@ problem unknown_field(std::string_view key) {
 }
 problem required(std::string_view field) { return invalid(field, field, " is required"); }
 
-// name: a string of 1..512 code points (the parser has already checked it is UTF-8).
-result<std::string> read_name(const json::value& v) {
+}  // namespace
+
+result<std::string> read_collection_name(const json::value& v) {
   if (!v.is_string()) return invalid("name", "name must be a string");
   const std::string_view s = v.get_string();
   const auto n = utf8_length(s);
@@ -55,9 +56,7 @@ result<std::string> read_name(const json::value& v) {
   return std::string(s);
 }
 
-// description, cover_track_id, cover_image_url: a string obeying the field's rule, or
-// null (returned as nullopt).
-result<std::optional<std::string>> read_nullable(std::string_view key, const json::value& v) {
+result<std::optional<std::string>> read_collection_text(std::string_view key, const json::value& v) {
   if (v.is_null()) return std::optional<std::string>{};
   if (!v.is_string()) return invalid(key, key, " must be a string or null");
   const std::string_view s = v.get_string();
@@ -65,6 +64,32 @@ result<std::optional<std::string>> read_nullable(std::string_view key, const jso
   if (key == "cover_image_url" && !is_cover_image_url(s)) return invalid(key, url_rule);
   return std::optional<std::string>(std::string(s));
 }
+
+// One pass over an open-addressing table of positions (a node set allocated per id cost
+// more than the rest of a 10,000-id reorder together).
+const std::string_view* first_repeat(const std::vector<std::string_view>& ids) {
+  std::vector<std::uint32_t> table(std::bit_ceil(ids.size() * 2 + 2), 0);  // position + 1; 0: empty
+  const std::size_t mask = table.size() - 1;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    std::size_t p = std::hash<std::string_view>{}(ids[i]) & mask;
+    for (; table[p] != 0; p = (p + 1) & mask)
+      if (ids[table[p] - 1] == ids[i]) return &ids[i];
+    table[p] = static_cast<std::uint32_t>(i + 1);
+  }
+  return nullptr;
+}
+
+std::string_view share_visibility_name(share_visibility v) noexcept {
+  return v == share_visibility::public_ ? "public" : "link_only";
+}
+
+result<share_visibility> read_share_visibility(const json::value& v) {
+  for (const auto vis : {share_visibility::link_only, share_visibility::public_})
+    if (v.is_string() && v.get_string() == share_visibility_name(vis)) return vis;
+  return invalid("visibility", "visibility must be \"link_only\" or \"public\"");
+}
+
+namespace {
 
 // The fields shared by create and patch, each absent (nullopt) unless the body has it.
 struct collection_fields {
@@ -86,11 +111,11 @@ result<collection_fields> read_collection_fields(std::string_view body) {
   for (const auto& kv : obj.value()) {
     const std::string_view key = kv.key();
     if (key == "name") {
-      auto name = read_name(kv.value());
+      auto name = read_collection_name(kv.value());
       if (!name) return std::move(name).error();
       f.name = std::move(name).value();
     } else if (nullable_update* slot = nullable_slot(f, key)) {
-      auto v = read_nullable(key, kv.value());
+      auto v = read_collection_text(key, kv.value());
       if (!v) return std::move(v).error();
       *slot = std::move(v).value();
     } else {
@@ -112,20 +137,6 @@ result<std::string> read_track_id(std::string_view key, const json::value& v) {
   return std::string(s);
 }
 
-// Finds a repeat among `ids` in one pass: an open-addressing table of positions (a node
-// set allocated per id cost more than the rest of a 10,000-id reorder together).
-const std::string_view* first_repeat(const std::vector<std::string_view>& ids) {
-  std::vector<std::uint32_t> table(std::bit_ceil(ids.size() * 2 + 2), 0);  // position + 1; 0: empty
-  const std::size_t mask = table.size() - 1;
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    std::size_t p = std::hash<std::string_view>{}(ids[i]) & mask;
-    for (; table[p] != 0; p = (p + 1) & mask)
-      if (ids[table[p] - 1] == ids[i]) return &ids[i];
-    table[p] = static_cast<std::uint32_t>(i + 1);
-  }
-  return nullptr;
-}
-
 // An array of min..max distinct track ids under `key` (ordered_track_ids, track_ids).
 result<std::vector<std::string>> read_track_id_list(std::string_view key, const json::value& v, std::size_t min,
                                                     std::size_t max, std::string_view shape) {
@@ -144,12 +155,6 @@ result<std::vector<std::string>> read_track_id_list(std::string_view key, const 
     return invalid(key, m, " more than once");
   }
   return std::vector<std::string>(views.begin(), views.end());
-}
-
-result<share_visibility> read_visibility(const json::value& v) {
-  if (v.is_string() && v.get_string() == "link_only") return share_visibility::link_only;
-  if (v.is_string() && v.get_string() == "public") return share_visibility::public_;
-  return invalid("visibility", "visibility must be \"link_only\" or \"public\"");
 }
 
 // expires_in_days: null (never), or an integer >= 1, clamped to max_share_days. Boost.JSON
@@ -226,7 +231,7 @@ result<share_request> parse_share(std::string_view body) {
   share_request r;
   for (const auto& kv : obj.value()) {
     if (kv.key() == "visibility") {
-      auto vis = read_visibility(kv.value());
+      auto vis = read_share_visibility(kv.value());
       if (!vis) return std::move(vis).error();
       r.visibility = vis.value();
     } else if (kv.key() == "expires_in_days") {

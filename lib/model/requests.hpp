@@ -70,4 +70,17 @@ struct share_request {
 // An empty body (size 0) is the same as {}.
 core::result<share_request> parse_share(std::string_view body);
 
+// Readers of single members, shared with the organization export (model/org_export.hpp):
+// both refuse a value with the same field and message.
+// "name": a string of 1..512 code points.
+core::result<std::string> read_collection_name(const boost::json::value& v);
+// `key` is "description" (any string), "cover_track_id" (is_track_id) or "cover_image_url"
+// (is_cover_image_url); null is nullopt.
+core::result<std::optional<std::string>> read_collection_text(std::string_view key, const boost::json::value& v);
+// "visibility": one of the names share_visibility_name gives ("link_only", "public").
+core::result<share_visibility> read_share_visibility(const boost::json::value& v);
+std::string_view share_visibility_name(share_visibility v) noexcept;
+// The first of `ids` equal to an earlier one; nullptr when they are distinct.
+const std::string_view* first_repeat(const std::vector<std::string_view>& ids);
+
 }  // namespace mixtape::model

@@ -25,14 +25,10 @@ void append_nullable_time(std::string& out, const std::optional<core::unix_secon
   out += '"';
 }
 
-std::string_view visibility_name(model::share_visibility v) {
-  return v == model::share_visibility::public_ ? "public" : "link_only";
-}
-
 // "visibility","expires_at","created_at" of a link (after its "id" and anything else).
 void append_share_state(std::string& out, const store::share_link& link) {
   out += ",\"visibility\":\"";
-  out += visibility_name(link.visibility);
+  out += model::share_visibility_name(link.visibility);
   out += "\",\"expires_at\":";
   append_nullable_time(out, link.expires_at);
   out += ",\"created_at\":\"";
