@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <tuple>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -136,13 +137,21 @@ result<std::uint64_t> read_unsigned(std::string_view field, const json::value& v
   return invalid(std::string{field}, cat(field, " must be an unsigned integer"));
 }
 
-// A time append_utc writes back as it was read: 1970 to 9999.
+// An RFC 3339 date-time that append_utc writes back as it was read: 1970 to 9999.
+std::optional<core::unix_seconds> time_of(const json::value& v) {
+  if (!v.is_string()) return std::nullopt;
+  const auto t = core::parse_rfc3339(v.get_string());
+  if (!t || *t < 0 || *t > latest_time) return std::nullopt;
+  return t;
+}
+problem bad_time(std::string field) {
+  std::string m = cat(field, " must be an RFC 3339 date-time from 1970 to 9999, such as \"2026-12-07T10:04:59Z\"");
+  return invalid(std::move(field), std::move(m));
+}
+
 result<core::unix_seconds> read_time(std::string_view field, const json::value& v) {
-  std::optional<core::unix_seconds> t;
-  if (v.is_string()) t = core::parse_rfc3339(v.get_string());
-  if (!t || *t < 0 || *t > latest_time)
-    return invalid(std::string{field}, cat(field, " must be an RFC 3339 date-time from 1970 to 9999, "
-                                                  "such as \"2026-12-07T10:04:59Z\""));
+  const auto t = time_of(v);
+  if (!t) return bad_time(std::string{field});
   return *t;
 }
 
@@ -153,7 +162,7 @@ result<std::optional<core::unix_seconds>> read_nullable_time(std::string_view fi
   return std::optional<core::unix_seconds>{t.value()};
 }
 
-// owner, creator: a principal as the keys file holds it, of at most 256 bytes.
+// owner, creator: a principal's name, 1 to 256 bytes.
 result<std::string> read_principal(std::string_view field, const json::value& v) {
   if (!v.is_string() || v.get_string().empty() || v.get_string().size() > max_principal_bytes)
     return invalid(std::string{field}, cat(field, " must be a string of 1 to 256 bytes"));
@@ -175,8 +184,8 @@ result<export_line> read_header(const json::object& obj) {
   if (!m) return std::move(m).error();
   const auto& [type, version, org, seq] = m.value();
   const auto v = read_unsigned("version", *version);
-  if (!v || v.value() != export_format_version) return invalid("version", "version must be 1");
   static_assert(export_format_version == 1, "the message names the version");
+  if (!v || v.value() != export_format_version) return invalid("version", "version must be 1");
   export_header h;
   if (!org->is_string() || org->get_string().empty()) return invalid("org", "org must be a non-empty string");
   h.org = std::string_view{org->get_string()};
@@ -211,10 +220,10 @@ result<std::vector<track_entry>> read_tracks(const json::value& v, std::uint32_t
       std::string f = element(i) + ".track_id";
       return invalid(f, track_id_problem(f));
     }
-    auto t = read_time(element(i) + ".added_at", *added_at);
-    if (!t) return std::move(t).error();
+    const auto t = time_of(*added_at);
+    if (!t) return bad_time(element(i) + ".added_at");
     ids.emplace_back(track_id->get_string());
-    tracks.push_back({std::string{ids.back()}, t.value()});
+    tracks.push_back({std::string{ids.back()}, *t});
   }
   if (const std::string_view* repeat = first_repeat(ids)) {
     std::string f = element(static_cast<std::size_t>(repeat - ids.data())) + ".track_id";
