@@ -14,7 +14,8 @@ cd "$(dirname "$0")/.."
 
 seconds=${MIXTAPE_FUZZ_SECONDS:-20}
 build=B-fuzz
-all_targets=(fuzz_http_request fuzz_json_bodies fuzz_route_and_query fuzz_journal_record fuzz_recovery fuzz_keys_file fuzz_backup_stream)
+all_targets=(fuzz_http_request fuzz_json_bodies fuzz_route_and_query fuzz_journal_record fuzz_recovery fuzz_keys_file fuzz_backup_stream
+             fuzz_org_import)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 
@@ -38,6 +39,7 @@ dict_of() {
   case $1 in
     fuzz_http_request) echo test/fuzz/http.dict ;;
     fuzz_json_bodies | fuzz_keys_file) echo test/fuzz/json.dict ;;
+    fuzz_org_import) echo test/fuzz/org_import.dict ;;
   esac
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the text seed inputs of fuzz_http_request, fuzz_json_bodies, fuzz_route_and_query
-and fuzz_keys_file into test/fuzz/corpus/<target>/ (the binary ones come from
+"""Writes the text seed inputs of fuzz_http_request, fuzz_json_bodies, fuzz_route_and_query,
+fuzz_keys_file and fuzz_org_import into test/fuzz/corpus/<target>/ (the binary ones come from
 make_seeds.cpp). The files are checked in; rerun after changing the seeds here:
     python3 test/fuzz/make_seeds.py
 """
@@ -151,4 +151,46 @@ write("fuzz_keys_file", "unknown-field", '{"keys":[], "version": 2}')
 write("fuzz_keys_file", "header-x-api-key", "  mxt_abc \n")
 write("fuzz_keys_file", "header-bearer", "\nBearer   mxt_abc  ")
 write("fuzz_keys_file", "header-bearer-lower", "\t\n bearer k")
+
+# --- fuzz_org_import: lines of an organization export (model/org_export.hpp), one per '\n'.
+def line(**members):
+    return json.dumps(members, separators=(",", ":"), ensure_ascii=False)
+
+
+def collection(id, name, tracks, **extra):
+    c = {"type": "collection", "id": id, "owner": "usr_alice", "name": name, "description": None,
+         "cover_track_id": None, "cover_image_url": None, "created_at": "2026-12-07T10:04:59Z",
+         "updated_at": "2026-12-07T10:05:59Z", "version": 42,
+         "tracks": [{"track_id": t, "added_at": "2026-12-07T10:04:59Z"} for t in tracks]}
+    c.update(extra)
+    return line(**c)
+
+
+def share(id, visibility, expires_at, revoked_at, token="ab" * 32):
+    return line(type="share", id=id, collection_id="mcoll_0123456789ab", token_sha256=token,
+                visibility=visibility, expires_at=expires_at, created_at="2026-12-07T10:04:59Z",
+                creator="usr_alice", revoked_at=revoked_at)
+
+
+export_lines = {
+    "header": line(type="mixtape-org-export", version=1, org="org_acme", seq=123),
+    "collection": collection("mcoll_0123456789ab", "Focus \"Deep\" \\ Work\n\u0001 caf\u00e9 \U0001f3b5",
+                             ["mtrack_1", "mtrack_Ab9"], description="Instrumental \u2028",
+                             cover_track_id="mtrack_1", cover_image_url="https://img.example.com/c.png"),
+    "collection-empty": collection("mcoll_00000000beef", "x", []),
+    "collection-offsets": collection("mcoll_0123456789ab", "t", ["mtrack_2"],
+                                     created_at="2026-12-07T11:04:59.250+01:00", updated_at="1970-01-01t00:00:00z"),
+    "share-public-revoked": share("mslink_7823be710445", "public", "2026-12-08T10:04:59Z", "2026-12-07T11:04:59Z"),
+    "share-link-only": share("mslink_000000000001", "link_only", None, None, token="0f" * 32),
+    "end": line(type="end", collections=2, shares=2),
+    "refused-repeat": collection("mcoll_0123456789ab", "r", ["mtrack_1", "mtrack_2", "mtrack_1"]),
+    "refused-too-many": collection("mcoll_0123456789ab", "m", [f"mtrack_{i}" for i in range(9)]),
+    "refused-unknown-member": line(type="end", collections=0, shares=0, extra=1),
+    "refused-uppercase-token": share("mslink_7823be710445", "public", None, None, token="AB" * 32),
+    "refused-crlf": line(type="end", collections=0, shares=0) + "\r",
+}
+for name, text in export_lines.items():
+    write("fuzz_org_import", name, text + "\n")
+write("fuzz_org_import", "full-export", "".join(export_lines[k] + "\n" for k in
+      ["header", "collection", "collection-empty", "share-public-revoked", "share-link-only", "end"]))
 print("wrote text seeds to", CORPUS, file=sys.stderr)
