@@ -10,12 +10,18 @@
 #include "http/server.hpp"
 #include "durability/backup_source.hpp"
 #include "durability/engine.hpp"
+#include "durability/org_export.hpp"
+#include "service/organizations.hpp"
 #include "journal/writer.hpp"
 #include "service/collections.hpp"
 #include "store/collection_store.hpp"
 
 namespace mixtape::app {
 namespace {
+
+// How long an export may wait for the snapshot it reads (a compaction running first, then
+// its own); past it the export is a 503 with Retry-After.
+constexpr std::chrono::minutes export_wait{5};
 
 int fail(std::string_view what) {
   core::log::error(what);
@@ -83,7 +89,7 @@ http::server_options server_options_of(const config::server_config& cfg) {
   o.host = cfg.listen_host;
   o.port = cfg.listen_port;
   o.threads = cfg.io_threads();
-  o.body_limits = {cfg.max_body_bytes, cfg.max_tracks};
+  o.body_limits = {cfg.max_body_bytes, cfg.max_tracks, cfg.max_import_bytes};
   o.max_header_bytes = cfg.max_header_bytes;
   o.header_timeout = cfg.header_timeout;
   o.body_timeout = cfg.body_timeout;
@@ -154,6 +160,14 @@ int serve(const config::server_config& cfg) {
   admin.backup = [&]() -> core::result<api::backup_stream> {
     auto source = durability::backup_source::open(cfg.data_dir, secret.value(), [&] { return writer.written_seq(); },
                                                   &backups);
+    if (!source) return std::move(source).error();
+    const std::uint64_t seq = source.value()->seq();
+    return api::backup_stream{seq, std::shared_ptr<core::byte_source>{std::move(source).value()}};
+  };
+  service::organizations orgs{store, writer, core::now_seconds, service::import_limits{cfg.max_tracks}};
+  admin.organizations = &orgs;
+  admin.export_org = [&](const std::string& org) -> core::result<api::backup_stream> {
+    auto source = durability::org_export_source::open(cfg.data_dir, engine.value()->compaction(), org, export_wait);
     if (!source) return std::move(source).error();
     const std::uint64_t seq = source.value()->seq();
     return api::backup_stream{seq, std::shared_ptr<core::byte_source>{std::move(source).value()}};

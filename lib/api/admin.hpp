@@ -8,6 +8,7 @@
 
 #include "core/byte_source.hpp"
 #include "core/result.hpp"
+#include "service/organizations.hpp"
 
 namespace mixtape::api {
 
@@ -20,6 +21,11 @@ struct backup_stream {
 
 struct admin_hooks {
   std::function<core::result<backup_stream>()> backup;
+  // An organization's export (docs/operations.md, "Moving an organization"): JSON lines as
+  // of `seq`, in a backup_stream too.
+  std::function<core::result<backup_stream>(const std::string& org)> export_org;
+  // Freeze, unfreeze, delete, import. Null: not available (503).
+  service::organizations* organizations = nullptr;
 };
 
 }  // namespace mixtape::api

@@ -48,6 +48,8 @@ kind_info info(error_kind k) noexcept {
     case error_kind::idempotency_conflict:
       return {409, "IDEMPOTENCY_CONFLICT", "client_error",
               "A request with this Idempotency-Key is still in progress."};
+    case error_kind::conflict:
+      return {409, "CONFLICT", "client_error", "The request conflicts with the current state of the resource."};
     case error_kind::http_version_not_supported:
       return {505, "HTTP_VERSION_NOT_SUPPORTED", "server_error", "Only HTTP/1.x is supported."};
   }
@@ -66,6 +68,7 @@ error_kind kind_of(core::errc e) noexcept {
     case core::errc::unavailable: return error_kind::unavailable;
     case core::errc::precondition_failed: return error_kind::precondition_failed;
     case core::errc::idempotency_conflict: return error_kind::idempotency_conflict;
+    case core::errc::conflict: return error_kind::conflict;
     default: return error_kind::internal;
   }
 }

@@ -25,6 +25,7 @@ enum class error_kind {
   unavailable,             // 503 SERVICE_UNAVAILABLE
   precondition_failed,     // 412 PRECONDITION_FAILED
   idempotency_conflict,    // 409 IDEMPOTENCY_CONFLICT
+  conflict,                // 409 CONFLICT (administration: an organization not empty, an import running)
   http_version_not_supported,  // 505 HTTP_VERSION_NOT_SUPPORTED (a request line not HTTP/1.x)
 };
 

@@ -35,6 +35,8 @@ struct request {
 
 inline constexpr std::string_view json_content_type = "application/json; charset=utf-8";
 
+class upload;
+
 struct response {
   unsigned status = 200;
   std::string body;
@@ -52,6 +54,9 @@ struct response {
   // Set: the body is this source's pieces, sent chunked (`body` is unused), and the answer
   // carries Cache-Control: no-store (a backup holds secrets).
   std::shared_ptr<core::byte_source> stream;
+  // Set (a route that streams_body, answered before its body): not the answer yet. The HTTP
+  // layer feeds it the body as it arrives and sends the answer it gives at the end.
+  std::shared_ptr<api::upload> body_sink;
   bool replayed = false;    // Idempotent-Replayed: true
   // CORS (api/cors.hpp): `cors_origin` is echoed as Access-Control-Allow-Origin when set
   // (a view of the request's Origin, valid until the response is sent); a preflight also
@@ -63,5 +68,20 @@ struct response {
 
 // Receives the response exactly once, possibly on another thread than the caller's.
 using respond_fn = std::function<void(response)>;
+
+// A request body taken piece by piece as it arrives (a route that streams_body). The HTTP
+// layer calls write() for each piece in order, each after the previous one's `next`, then
+// finish() once the body is complete, or abandon() when it will not be.
+class upload {
+ public:
+  virtual ~upload() = default;
+  // `next` runs exactly once, maybe on another thread: with nullopt when the next piece is
+  // welcome, or with the final answer (the rest of the body is then not wanted).
+  virtual void write(std::string_view piece, std::function<void(std::optional<response>)> next) = 0;
+  // `done` runs exactly once with the final answer.
+  virtual void finish(respond_fn done) = 0;
+  // The body was cut short (the connection broke, or it was malformed or too large).
+  virtual void abandon() = 0;
+};
 
 }  // namespace mixtape::api

@@ -34,7 +34,9 @@ response to_response(service::reply&& reply, unsigned ok_status, std::string_vie
     core::log::error("internal error", {{"cause", p.message}, {"request_id", trace_id}});
     return error_response(k, "internal error", details, std::move(trace_id));
   }
-  return error_response(k, p.message, details, std::move(trace_id));
+  auto r = error_response(k, p.message, details, std::move(trace_id));
+  if (k == error_kind::unavailable) r.retry_after = "5";  // a frozen organization, a journal refusing
+  return r;
 }
 
 }  // namespace mixtape::api

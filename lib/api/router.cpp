@@ -154,11 +154,7 @@ std::optional<response> router::handle(const request& received, const std::optio
   if (req.body_too_large) return refuse(error_kind::payload_too_large, "request body exceeds the size limit");
   if (takes_body(m->id, req.verb) && !req.body.empty() && !is_json_content_type(req.content_type))
     return refuse(error_kind::unsupported_media_type, "Content-Type must be application/json");
-  if (admin) {
-    auto r = handle_admin(*m, trace_id);
-    if (limit) set_rate_headers(r, *limit);
-    return answered(std::move(r));
-  }
+  if (admin) return handle_admin(*m, std::move(trace_id), ctx, limit, done);
   const service::caller who{std::string{m->org}, d.key->principal};
   return dispatch(*m, req, query, who, std::move(trace_id), ctx, limit, done);
 }
@@ -234,31 +230,6 @@ std::optional<response> router::dispatch(const route_match& m, const request& re
     case route_id::shares: return now(service_.list_shares(who, id));
     case route_id::share_link: return service_.revoke_share(who, id, write_done()), std::nullopt;
     default: return now(core::problem{core::errc::internal, "", "unrouted"});
-  }
-}
-
-response router::handle_admin(const route_match& m, const std::string& trace_id) {
-  const auto unavailable = [&](std::string_view why) {
-    auto r = error_response(error_kind::unavailable, why, "{}", trace_id);
-    r.retry_after = "5";
-    return r;
-  };
-  switch (m.id) {
-    case route_id::admin_backup: {
-      if (!admin_.backup) return unavailable("backups are not available on this server");
-      auto b = admin_.backup();
-      if (!b) {
-        core::log::warn("backup refused", {{"reason", b.error().message}});
-        return unavailable("the backup could not be started; see the server log");
-      }
-      response r;
-      r.request_id = trace_id;
-      r.content_type = "application/octet-stream";
-      r.seq = b->seq;
-      r.stream = std::move(b->body);
-      return r;
-    }
-    default: return to_response(core::problem{core::errc::internal, "", "no admin handler for the route"}, 200, {}, trace_id);
   }
 }
 

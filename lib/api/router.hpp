@@ -56,8 +56,10 @@ class router {
                                    const service::caller& who, std::string trace_id, const request_context& ctx,
                                    const std::optional<core::rate_verdict>& limit, const respond_fn& done);
   response handle_public(const route_match& m, const std::string& trace_id);
-  // An admin route, once its key holds MIXTAPE_ADMIN.
-  response handle_admin(const route_match& m, const std::string& trace_id);
+  // An admin route, once its key holds MIXTAPE_ADMIN (admin_routes.cpp). As dispatch():
+  // the response now, or nullopt and `done` later.
+  std::optional<response> handle_admin(const route_match& m, std::string trace_id, const request_context& ctx,
+                                       const std::optional<core::rate_verdict>& limit, const respond_fn& done);
   // The 429 for a refused verdict, counted under the route.
   response rate_limited(route_id route, const core::rate_verdict& v, std::string_view who,
                         const std::string& trace_id);

@@ -15,7 +15,7 @@ constexpr unsigned POST = bit(method::post);
 constexpr unsigned PATCH = bit(method::patch);
 constexpr unsigned DELETE = bit(method::delete_);
 
-enum class body { standard, ordered_ids };
+enum class body { standard, ordered_ids, streamed_import };
 
 struct route_spec {
   route_id id;
@@ -45,6 +45,11 @@ constexpr route_spec routes[route_count] = {
     {route_id::docs_bundle, "/docs/swagger-ui-bundle.js", GET, access::open, body::standard},
     {route_id::docs_style, "/docs/swagger-ui.css", GET, access::open, body::standard},
     {route_id::admin_backup, "/admin/v1/backup", GET, access::admin, body::standard},
+    {route_id::admin_org, "/admin/v1/orgs/{org}", DELETE, access::admin, body::standard},
+    {route_id::admin_org_export, "/admin/v1/orgs/{org}/export", GET, access::admin, body::standard},
+    {route_id::admin_org_import, "/admin/v1/orgs/{org}/import", POST, access::admin, body::streamed_import},
+    {route_id::admin_org_freeze, "/admin/v1/orgs/{org}/freeze", POST, access::admin, body::standard},
+    {route_id::admin_org_unfreeze, "/admin/v1/orgs/{org}/unfreeze", POST, access::admin, body::standard},
 };
 
 constexpr bool table_is_indexed_by_id() {
@@ -198,8 +203,11 @@ bool takes_body(route_id r, method m) noexcept {
   return (m == method::post || m == method::patch) && method_allowed(r, m);
 }
 
+bool streams_body(route_id r) noexcept { return spec(r).limit == body::streamed_import; }
+
 std::uint64_t body_limit(route_id r, const body_limits& limits) noexcept {
   if (spec(r).limit == body::standard) return limits.standard;
+  if (spec(r).limit == body::streamed_import) return limits.import;
   // Each id may take up to `"mtrack_` + 64 characters + `"`, a comma and some pretty-printing.
   constexpr std::uint64_t bytes_per_id = 96;
   return std::max<std::uint64_t>(limits.standard, limits.standard + bytes_per_id * limits.max_tracks);

@@ -31,8 +31,13 @@ enum class route_id {
   docs_bundle,   // /docs/swagger-ui-bundle.js: Swagger UI
   docs_style,    // /docs/swagger-ui.css: its stylesheet
   admin_backup,  // /admin/v1/backup: the online backup stream (docs/operations.md, "Backup")
+  admin_org,           // /admin/v1/orgs/{org}: DELETE empties an organization
+  admin_org_export,    // /admin/v1/orgs/{org}/export (docs/operations.md, "Moving an organization")
+  admin_org_import,    // /admin/v1/orgs/{org}/import: its body streams (streams_body)
+  admin_org_freeze,    // /admin/v1/orgs/{org}/freeze
+  admin_org_unfreeze,  // /admin/v1/orgs/{org}/unfreeze
 };
-inline constexpr std::size_t route_count = 18;
+inline constexpr std::size_t route_count = 23;
 
 // Who may call a route: anyone (operational routes, the reference, share links), a key
 // with the music capability in the path's organization, or an admin key (MIXTAPE_ADMIN).
@@ -64,10 +69,15 @@ inline bool needs_key(route_id r) noexcept { return access_of(r) != access::open
 // Whether `m` on `r` carries a JSON body (POST and PATCH do).
 bool takes_body(route_id r, method m) noexcept;
 
+// Whether a route takes its body piece by piece as it arrives (api::upload), instead of
+// whole before it is handled: the import, whose body may be a GiB.
+bool streams_body(route_id r) noexcept;
+
 // The largest body each route reads; past it the answer is 413.
 struct body_limits {
   std::uint64_t standard = 64 * 1024;  // --max-body-bytes
   std::uint32_t max_tracks = 10'000;   // --max-tracks: the order route fits that many ids
+  std::uint64_t import = 1ull << 30;   // --max-import-bytes: an organization's import
 };
 std::uint64_t body_limit(route_id r, const body_limits& limits) noexcept;
 // The limit for a matched route, or the standard one for no route.

@@ -34,6 +34,7 @@ struct server_config {
   std::chrono::seconds archive_interval{60};
   std::string public_url;  // empty: http://<listen address>
   std::size_t max_body_bytes = 64 * 1024;
+  std::uint64_t max_import_bytes = 1ull << 30;  // POST /admin/v1/orgs/{org}/import
   std::size_t max_header_bytes = 16 * 1024;
   std::uint32_t max_tracks = 10'000;
   bool repair = false;

@@ -125,6 +125,8 @@ constexpr server_flag table[] = {
     {{"--max-body-bytes"}, "N", "65536",
      "larger bodies get 413; the order route takes 96 bytes more per --max-tracks",
      [](C& c, S& f, S& v) { return integer(c.max_body_bytes, f, v, 1024, 64ull << 20); }},
+    {{"--max-import-bytes"}, "N", "1073741824", "an organization's import body (admin) larger than this gets 413",
+     [](C& c, S& f, S& v) { return integer(c.max_import_bytes, f, v, 1024, 1ull << 40); }},
     {{"--max-header-bytes"}, "N", "16384", "larger request headers (and chunk lines, trailers) get 413",
      [](C& c, S& f, S& v) { return integer(c.max_header_bytes, f, v, 1024, 1u << 20); }},
     {{"--max-tracks"}, "N", "10000", "tracks per collection; beyond: 409",

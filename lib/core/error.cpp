@@ -17,6 +17,7 @@ class category final : public std::error_category {
       case errc::internal: return "internal error";
       case errc::precondition_failed: return "precondition failed";
       case errc::idempotency_conflict: return "idempotency conflict";
+      case errc::conflict: return "conflict";
     }
     return "unknown mixtape error";
   }

@@ -17,6 +17,7 @@ enum class errc {
   internal,           // 500: a bug; never exposes internals to clients
   precondition_failed,   // 412: If-Match no longer matches the collection's version
   idempotency_conflict,  // 409: the same Idempotency-Key is still in flight
+  conflict,              // 409: the target's state does not allow it (an organization not empty)
 };
 
 const std::error_category& mixtape_category() noexcept;

@@ -41,6 +41,30 @@ void compactor::after_batch(std::uint64_t file_bytes) {
 
 bool compactor::compact_now() { return start(); }
 
+core::result<std::uint64_t> compactor::snapshot_now(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto unavailable = [](std::string why) { return core::problem{core::errc::unavailable, "", std::move(why)}; };
+  core::mutex_lock lock{mutex_};
+  for (;;) {  // one in progress may have rotated before the call: wait for it, then start ours
+    while (busy_ && !stopping_)
+      if (cv_.wait_until(mutex_, deadline) == std::cv_status::timeout) return unavailable("a compaction is still running");
+    if (stopping_) return unavailable("shutting down");
+    const std::uint64_t written = stats_.compactions, failed = stats_.failures;
+    lock.unlock();
+    const bool started = start(false);
+    lock.lock();
+    if (!started) {
+      if (busy_) continue;  // another caller won the slot: wait for that one too
+      return unavailable("the journal could not switch files (a rotation is pending); retry");
+    }
+    // Ours holds the slot until finish(): the next compaction to count is ours.
+    while (stats_.compactions == written && stats_.failures == failed && !stopping_)
+      if (cv_.wait_until(mutex_, deadline) == std::cv_status::timeout) return unavailable("the snapshot is taking too long");
+    if (stats_.compactions == written) return unavailable("the snapshot could not be written; see the server log");
+    return stats_.snapshot_seq;
+  }
+}
+
 bool compactor::rotate_file() {
   journal::writer* w = writer_.load();
   if (w == nullptr) return false;
@@ -68,12 +92,12 @@ void compactor::sweep() {
 
 // Claims the single compaction slot, then asks the writer to rotate; the rest happens in
 // on_rotated() (writer thread) and run_job() (compaction thread).
-bool compactor::start() {
+bool compactor::start(bool respect_delay) {
   journal::writer* w = writer_.load();
   if (w == nullptr) return false;
   {
     core::mutex_lock lock{mutex_};
-    if (busy_ || stopping_ || std::chrono::steady_clock::now() < not_before_) return false;
+    if (busy_ || stopping_ || (respect_delay && std::chrono::steady_clock::now() < not_before_)) return false;
     busy_ = true;
   }
   journal::rotation r;

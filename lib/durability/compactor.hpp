@@ -77,6 +77,12 @@ class compactor {
   void after_batch(std::uint64_t file_bytes);
   // Starts a compaction now (any thread), under the same conditions except the size.
   bool compact_now();
+  // Writes a snapshot covering every record completed before the call (an export reads an
+  // organization from it), waiting first for a compaction in progress, ignoring the retry
+  // delay; returns its covered seq once it is in place. Any thread but the writer's. Errors:
+  // unavailable (shutting down, a rotation already pending, `timeout` passed), or the
+  // snapshot's own failure.
+  core::result<std::uint64_t> snapshot_now(std::chrono::milliseconds timeout);
   // Closes the current journal file without a snapshot (any thread): a plain rotation, for
   // continuous archiving. False when the writer refuses: a rotation is already pending (it
   // closes the file just as well), or the writer is closing or poisoned.
@@ -99,7 +105,9 @@ class compactor {
     std::chrono::steady_clock::time_point started;
   };
 
-  bool start();
+  // Claims the compaction slot (unless busy, stopping, or within the retry delay when
+  // `respect_delay`) and asks the writer to rotate.
+  bool start(bool respect_delay = true);
   std::unique_ptr<journal::file> open_next(std::uint64_t first_seq, std::error_code& ec);
   void on_rotated(std::uint64_t covered_seq);
   void on_plain_rotation();

@@ -1,5 +1,8 @@
 #include "durability/engine.hpp"
 
+#include <future>
+
+#include "core/clock.hpp"
 #include "core/log.hpp"
 #include "journal/format.hpp"
 
@@ -18,6 +21,23 @@ compactor_options with_archiving(compactor_options o, archiver* a) {
   o.after_rotation = [a] { a->after_rotation(); };
   o.after_snapshot = [a] { a->wake(); };
   return o;
+}
+
+// An import a crash cut short left its organization importing: journal and apply its
+// rollback (delete_org) before serving, so that an import is all or nothing across kill -9.
+core::status roll_back_unfinished_imports(store::collection_store& store, journal::writer& w) {
+  for (const auto& org : store.orgs().in_state(model::org_state::importing)) {
+    const model::mutation m = model::delete_org{org, core::now_seconds()};
+    std::promise<std::error_code> applied;
+    w.submit(model::type_byte(m), model::encode(m), [&](std::error_code ec, std::uint64_t seq) {
+      if (!ec) store.apply(m, seq);
+      applied.set_value(ec);
+    });
+    if (const auto ec = applied.get_future().get())
+      return core::problem{core::errc::io_error, "", "cannot roll back the unfinished import of '" + org + "': " + ec.message()};
+    core::log::warn("an import cut short was rolled back: the organization is empty", {{"org", org}});
+  }
+  return core::success();
 }
 
 }  // namespace
@@ -57,6 +77,7 @@ core::result<std::unique_ptr<engine>> engine::open(engine_options options, store
   };
   e->writer_ = std::make_unique<journal::writer>(std::move(file), next_seq, std::move(options.writer));
   e->compactor_.attach(*e->writer_);
+  if (auto st = roll_back_unfinished_imports(store, *e->writer_); !st) return std::move(st).error();
   if (e->archiver_) {
     e->archiver_->start({[c = &e->compactor_] { return c->rotate_file(); }, [c = &e->compactor_] { c->sweep(); }});
     core::log::info("archiving", {{"archive_dir", options.archive.archive_dir},

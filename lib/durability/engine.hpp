@@ -26,7 +26,8 @@ struct engine_options {
 class engine {
  public:
   // Recovers `dir` into `store` (empty; it must outlive the engine), opens the newest
-  // journal for appending and starts the writer, the compaction thread and, with an archive
+  // journal for appending and starts the writer (rolling back any organization import a
+  // crash cut short: service/organizations.hpp), the compaction thread and, with an archive
   // directory, the archiver (recovery then leaves redundant files for the compactor to delete
   // once archived). The caller holds the data-dir lock. Errors are recovery's (see
   // recover_data_dir) or io_error.

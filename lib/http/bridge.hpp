@@ -2,6 +2,7 @@
 // Internal to lib/http: receives the router's response for a session. Reads are answered
 // inline (no hop through the scheduler); writes are answered from the journal thread,
 // and then the session is resumed on its own executor.
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -15,25 +16,27 @@
 
 namespace mixtape::http {
 
-// One per session, reused for each request. Thread-safe.
-class reply_slot : public std::enable_shared_from_this<reply_slot> {
+// One value handed from any thread to a session's coroutine: a response (reply_slot), or
+// an upload's word on the next piece. One per session, reused. Thread-safe.
+template <class T>
+class async_slot : public std::enable_shared_from_this<async_slot<T>> {
  public:
-  // The router's respond callback for the next request.
-  api::respond_fn receiver() {
-    return [self = shared_from_this()](api::response r) { self->deliver(std::move(r)); };
+  // The callback that delivers the next value.
+  std::function<void(T)> receiver() {
+    return [self = this->shared_from_this()](T r) { self->deliver(std::move(r)); };
   }
 
-  // The response if it has arrived already.
-  std::optional<api::response> take() {
+  // The value if it has arrived already.
+  std::optional<T> take() {
     core::mutex_lock lock{mutex_};
     return std::exchange(ready_, std::nullopt);
   }
 
-  // Waits for the response (call after take() came back empty).
+  // Waits for the value (call after take() came back empty).
   template <class CompletionToken>
   auto async_wait(CompletionToken&& token) {
-    return boost::asio::async_initiate<CompletionToken, void(api::response)>(
-        [self = shared_from_this()](auto handler) {
+    return boost::asio::async_initiate<CompletionToken, void(T)>(
+        [self = this->shared_from_this()](auto handler) {
           auto ex = boost::asio::get_associated_executor(handler);
           core::mutex_lock lock{self->mutex_};
           if (auto r = std::exchange(self->ready_, std::nullopt)) {  // arrived meanwhile
@@ -48,7 +51,7 @@ class reply_slot : public std::enable_shared_from_this<reply_slot> {
   }
 
  private:
-  void deliver(api::response r) {
+  void deliver(T r) {
     core::mutex_lock lock{mutex_};
     if (!waiter_) {
       ready_ = std::move(r);
@@ -65,9 +68,14 @@ class reply_slot : public std::enable_shared_from_this<reply_slot> {
   }
 
   core::mutex mutex_;
-  std::optional<api::response> ready_ GUARDED_BY(mutex_);
-  std::optional<boost::asio::any_completion_handler<void(api::response)>> waiter_ GUARDED_BY(mutex_);
+  std::optional<T> ready_ GUARDED_BY(mutex_);
+  std::optional<boost::asio::any_completion_handler<void(T)>> waiter_ GUARDED_BY(mutex_);
   std::optional<boost::asio::executor_work_guard<boost::asio::any_io_executor>> work_ GUARDED_BY(mutex_);
 };
+
+// The router's response for a session's request.
+using reply_slot = async_slot<api::response>;
+// An upload's answer to a piece: nullopt for the next one, or the final response.
+using upload_slot = async_slot<std::optional<api::response>>;
 
 }  // namespace mixtape::http

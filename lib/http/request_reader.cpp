@@ -178,6 +178,14 @@ void request_reader::limit_body(std::uint64_t limit) {
   parser_->body_limit(limit);
 }
 
+std::string request_reader::take_body() {
+  std::string& body = parser_->get().body();
+  std::string piece{body};
+  body.clear();
+  body.shrink_to_fit();  // Beast reserved the declared Content-Length: give it back
+  return piece;
+}
+
 bool request_reader::expects_continue() const {
   return bhttp::token_list{parser_->get()[bhttp::field::expect]}.exists("100-continue");
 }

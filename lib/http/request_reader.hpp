@@ -65,6 +65,10 @@ class request_reader {
   // After step::head: a body is still to be read.
   bool body_pending() const { return !too_large_ && !parser_->is_done(); }
 
+  // After step::head: the body bytes parsed since the last call, handed over (a route that
+  // streams its body takes it piece by piece; the parser keeps counting against the limit).
+  std::string take_body();
+
   // Valid after step::head.
   const message& get() const { return parser_->get(); }
   std::string_view target() const noexcept { return target_; }

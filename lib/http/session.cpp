@@ -201,6 +201,73 @@ awaitable<std::optional<request_reader::step>> read_step(tcp::socket& socket, re
   }
 }
 
+// A route that streams its body (api::streams_body): the router answers at the header,
+// with either a refusal or an upload, which then gets the body piece by piece as it is read,
+// each piece only once the previous one was taken (so a slow journal slows the client, and
+// memory stays at a piece). Returns the final answer — with `unread` set when the body was
+// not read to its end (the caller closes after it) — or nullopt when the connection broke.
+awaitable<std::optional<api::response>> read_upload(tcp::socket& socket, connection& conn, const server_options& opt,
+                                                    request_reader& reader, shared_state& s,
+                                                    const std::optional<api::route_match>& route,
+                                                    const std::array<unsigned char, 16>& peer,
+                                                    reply_slot& reply, const api::respond_fn& receiver, bool& unread) {
+  std::optional<api::response> answer = s.router.handle(to_api(reader, peer), route, receiver);
+  if (!answer) answer = reply.take();
+  if (!answer) answer = co_await reply.async_wait(asio::use_awaitable);
+  unread = reader.body_pending();
+  if (!answer->body_sink || reader.body_too_large()) {
+    if (answer->body_sink) {
+      answer->body_sink->abandon();
+      answer = transport_error({api::error_kind::payload_too_large, "request body exceeds the size limit"});
+    }
+    co_return answer;
+  }
+  const std::shared_ptr<api::upload> sink = std::move(answer->body_sink);
+  if (reader.body_pending() && reader.expects_continue()) {
+    std::string head = "HTTP/1.1 100 Continue\r\n\r\n";
+    if (co_await send(socket, conn, opt.body_timeout, head, {})) {
+      sink->abandon();
+      co_return std::nullopt;
+    }
+  }
+  const auto steps = std::make_shared<upload_slot>();
+  for (;;) {
+    const auto st = reader.parse();
+    if (std::string piece = reader.take_body(); !piece.empty()) {
+      sink->write(piece, steps->receiver());
+      auto step = steps->take();
+      if (!step) step = co_await steps->async_wait(asio::use_awaitable);
+      if (*step) {  // the upload failed and wants no more
+        unread = reader.body_pending();
+        co_return std::move(**step);
+      }
+    }
+    if (st == request_reader::step::refused || (st == request_reader::step::done && reader.body_too_large())) {
+      sink->abandon();
+      unread = true;
+      co_return transport_error(st == request_reader::step::refused
+                                    ? reader.refusal()
+                                    : request_reader::refusal_t{api::error_kind::payload_too_large,
+                                                                "request body exceeds the size limit"});
+    }
+    if (st == request_reader::step::done) {
+      unread = false;
+      sink->finish(receiver);
+      auto final = reply.take();
+      if (!final) final = co_await reply.async_wait(asio::use_awaitable);
+      co_return final;
+    }
+    conn.expire_after(opt.body_timeout);  // a deadline per read, not for the whole body
+    auto [ec, n] = co_await socket.async_read_some(reader.prepare(), use_tuple);
+    conn.no_deadline();
+    if (ec) {
+      sink->abandon();
+      co_return std::nullopt;
+    }
+    reader.commit(n);
+  }
+}
+
 }  // namespace
 
 awaitable<void> session(worker& w, shared_state& s, tcp::socket socket) {
@@ -231,6 +298,17 @@ awaitable<void> session(worker& w, shared_state& s, tcp::socket socket) {
       conn.waiting_for_request = false;  // headers are in: this request is in flight
       route = api::match_target(reader.target());  // once: for the body limit and the router
       reader.limit_body(api::body_limit(route, opt.body_limits));
+      if (route && api::streams_body(route->id)) {
+        bool unread = false;
+        auto answer = co_await read_upload(socket, conn, opt, reader, s, route, peer, *reply, receiver, unread);
+        if (!answer) break;
+        const bool keep_alive = !unread && reader.get().keep_alive() && !w.draining;
+        build_head(head, *answer, keep_alive, reader.get().version() == 10);
+        if (co_await send(socket, conn, opt.body_timeout, head, answer->body)) break;
+        if (unread) co_await linger(socket, conn);
+        if (!keep_alive) break;
+        continue;
+      }
       if (reader.body_pending() && reader.expects_continue()) {
         head = "HTTP/1.1 100 Continue\r\n\r\n";
         if (co_await send(socket, conn, opt.body_timeout, head, {})) break;

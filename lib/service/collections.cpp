@@ -34,6 +34,12 @@ core::problem journal_unavailable() {
   return {core::errc::unavailable, "", "writes are refused: the journal is unavailable"};
 }
 
+core::problem organization_unavailable(std::string_view org, model::org_state state) {
+  std::string why = "writes to organization '" + std::string{org} + "' are refused while ";
+  why += state == model::org_state::importing ? "it is being imported" : "it is frozen (being moved)";
+  return {core::errc::unavailable, "", why + "; retry later"};
+}
+
 core::problem precondition_failed() {
   return {core::errc::precondition_failed, "", "If-Match does not match the collection's current ETag"};
 }
@@ -68,6 +74,8 @@ void collections::commit_counting(const caller& who, model::mutation m, const wr
                                   std::function<reply(store::outcome, std::size_t)> render, reply_fn done,
                                   key_claim claim) {
   if (!journal_.healthy()) return done(journal_unavailable());
+  if (const auto state = store_.orgs().state_of(who.org); state != model::org_state::active)
+    return done(organization_unavailable(who.org, state));
   if (guard.if_match != 0 || !guard.idempotency.key.empty())
     m = model::guarded_write{guard.if_match, guard.idempotency, std::make_shared<const model::mutation>(std::move(m))};
   const auto type = model::type_byte(m);
@@ -85,6 +93,8 @@ void collections::commit_counting(const caller& who, model::mutation m, const wr
                     const store::outcome o = store_.apply(m, seq, added);
                     held->release();  // after the apply: the store remembers the key now
                     if (o == store::outcome::precondition_failed) return done(precondition_failed());
+                    if (o == store::outcome::blocked)  // frozen after the check above, before the apply
+                      return done(organization_unavailable(who.org, store_.orgs().state_of(who.org)));
                     done(with_version(render(o, added), who, model::target_collection(m)));
                   });
 }

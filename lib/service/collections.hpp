@@ -166,5 +166,7 @@ core::problem collection_not_found();
 core::problem share_not_found();  // field "share_id": the envelope's details name it
 core::problem journal_unavailable();
 core::problem precondition_failed();
+// 503: a write to an organization that is frozen or importing (SPEC §10).
+core::problem organization_unavailable(std::string_view org, model::org_state state);
 
 }  // namespace mixtape::service

@@ -141,7 +141,7 @@ outcome collection_store::apply_one(const model::mutation& m, std::uint64_t seq,
                      [&](const model::create_share& x) { return apply_share(x, seq); },
                      [&](const model::revoke_share& x) { return shares_.revoke(x); },
                      [&](const model::guarded_write&) { return outcome::unchanged; },  // see apply_guarded
-                     [&](const model::set_org_state& x) { return orgs_.set(x.org, x.state); },
+                     [&](const model::set_org_state& x) { return apply_org_state(x); },
                      [&](const model::delete_org& x) { return apply_delete_org(x); },
                      [&](const model::import_collection& x) { return apply_import(x, seq); },
                      [&](const model::import_share& x) { return apply_import(x, seq); },

@@ -249,6 +249,7 @@ class collection_store {
   outcome apply_reorder(const model::reorder_tracks& m);
   outcome apply_share(const model::create_share& m, std::uint64_t seq);
   // The organization records (org_records.cpp).
+  outcome apply_org_state(const model::set_org_state& m);
   outcome apply_delete_org(const model::delete_org& m);
   outcome apply_import(const model::import_collection& m, std::uint64_t seq);
   outcome apply_import(const model::import_share& m, std::uint64_t seq);

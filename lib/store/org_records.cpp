@@ -20,6 +20,15 @@ bool collection_store::blocked(const model::mutation& m) const {
   return by != nullptr && orgs_.state_of(by->org) != model::org_state::active;
 }
 
+// An import starts only in an empty organization that is not importing already: a second
+// import, or collections created meanwhile, find it refused (and their records blocked).
+outcome collection_store::apply_org_state(const model::set_org_state& m) {
+  if (m.state == model::org_state::importing &&
+      (orgs_.state_of(m.org) == model::org_state::importing || owners_.count_of_org(m.org) > 0))
+    return outcome::unchanged;
+  return orgs_.set(m.org, m.state);
+}
+
 outcome collection_store::apply_delete_org(const model::delete_org& m) {
   const auto doomed = owners_.of_org(m.org);
   for (const auto& x : doomed) {
