@@ -214,7 +214,7 @@ awaitable<std::optional<api::response>> read_upload(tcp::socket& socket, connect
   std::optional<api::response> answer = s.router.handle(to_api(reader, peer), route, receiver);
   if (!answer) answer = reply.take();
   if (!answer) answer = co_await reply.async_wait(asio::use_awaitable);
-  unread = reader.body_pending();
+  unread = reader.body_too_large() || reader.body_pending();
   if (!answer->body_sink || reader.body_too_large()) {
     if (answer->body_sink) {
       answer->body_sink->abandon();
@@ -238,7 +238,7 @@ awaitable<std::optional<api::response>> read_upload(tcp::socket& socket, connect
       auto step = steps->take();
       if (!step) step = co_await steps->async_wait(asio::use_awaitable);
       if (*step) {  // the upload failed and wants no more
-        unread = reader.body_pending();
+        unread = reader.body_too_large() || reader.body_pending();
         co_return std::move(**step);
       }
     }
