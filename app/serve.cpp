@@ -167,6 +167,8 @@ int serve(const config::server_config& cfg) {
   service::organizations orgs{store, writer, core::now_seconds, service::import_limits{cfg.max_tracks}};
   admin.organizations = &orgs;
   admin.export_org = [&](const std::string& org) -> core::result<api::backup_stream> {
+    if (store.orgs().state_of(org) == model::org_state::importing)  // its export would be a part of it
+      return core::problem{core::errc::conflict, "", "organization '" + org + "' is being imported; export it once the import ended"};
     auto source = durability::org_export_source::open(cfg.data_dir, engine.value()->compaction(), org, export_wait);
     if (!source) return std::move(source).error();
     const std::uint64_t seq = source.value()->seq();

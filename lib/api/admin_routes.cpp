@@ -95,6 +95,8 @@ std::optional<response> router::handle_admin(const route_match& m, std::string t
     case route_id::admin_org_export: {
       if (!admin_.export_org) return unavailable("exports are not available on this server");
       auto e = admin_.export_org(std::string{m.org});
+      if (!e && e.error().code == core::errc::conflict)
+        return now(to_response(service::reply{std::move(e).error()}, 200, {}, trace_id));
       if (!e) {
         core::log::warn("export refused", {{"org", std::string{m.org}}, {"reason", e.error().message}});
         return unavailable("the export could not be started: " + e.error().message);

@@ -25,7 +25,6 @@ using core::problem;
 using core::result;
 
 constexpr std::string_view header_type = "mixtape-org-export";
-constexpr std::size_t max_principal_bytes = 256;
 constexpr core::unix_seconds latest_time = 253'402'300'799;  // 9999-12-31T23:59:59Z, append_utc's last
 
 // --- writing
@@ -162,10 +161,12 @@ result<std::optional<core::unix_seconds>> read_nullable_time(std::string_view fi
   return std::optional<core::unix_seconds>{t.value()};
 }
 
-// owner, creator: a principal's name, 1 to 256 bytes.
+// owner, creator: a principal's name as the keys file takes one (non-empty, no control
+// characters), so that whatever a server exported it imports again.
 result<std::string> read_principal(std::string_view field, const json::value& v) {
-  if (!v.is_string() || v.get_string().empty() || v.get_string().size() > max_principal_bytes)
-    return invalid(std::string{field}, cat(field, " must be a string of 1 to 256 bytes"));
+  const auto control = [](unsigned char c) { return c < 0x20 || c == 0x7f; };
+  if (!v.is_string() || v.get_string().empty() || std::any_of(v.get_string().begin(), v.get_string().end(), control))
+    return invalid(std::string{field}, cat(field, " must be a non-empty string without control characters"));
   return std::string{std::string_view{v.get_string()}};
 }
 

@@ -138,19 +138,20 @@ void org_import::fail(failure f) {
   if (!failed_) failed_ = std::move(f);
 }
 
+void org_import::fail_at(std::uint64_t line, std::string field, std::string why) {
+  fail({unprocessable(std::move(field), "line " + std::to_string(line) + ": " + why), line});
+}
+
 void org_import::parse_line(std::string_view line, std::vector<pending_record>& out) {
   const std::uint64_t n = ++line_;
-  const auto bad = [&](std::string field, std::string why) {
-    fail({unprocessable(std::move(field), "line " + std::to_string(n) + ": " + why), n});
-  };
   if (line.empty()) return;  // a blank line carries nothing
-  if (end_seen_) return bad("type", "a line after the end line");
+  if (end_seen_) return fail_at(n, "type", "a line after the end line");
   auto parsed = model::parse_export_line(line, model::export_limits{owner_.limits_.max_tracks});
-  if (!parsed) return bad(parsed.error().field, parsed.error().message);
+  if (!parsed) return fail_at(n, parsed.error().field, parsed.error().message);
   auto& v = parsed.value();
   const bool header = std::holds_alternative<model::export_header>(v);
   if (header != !header_seen_)
-    return bad("type", header_seen_ ? "a second header line" : "the first line must be the export's header");
+    return fail_at(n, "type", header_seen_ ? "a second header line" : "the first line must be the export's header");
   header_seen_ = true;
   if (auto* c = std::get_if<model::collection>(&v)) {
     c->org = org_;
@@ -161,10 +162,10 @@ void org_import::parse_line(std::string_view line, std::vector<pending_record>& 
     out.push_back({model::import_share{org_, std::move(s->owner), std::move(s->link), s->revoked_at, owner_.now_()}, n});
   } else if (auto* e = std::get_if<model::export_end>(&v)) {
     if (e->collections != collections_)
-      return bad("collections", "the end line counts " + std::to_string(e->collections) + " collections, the body held " +
+      return fail_at(n, "collections", "the end line counts " + std::to_string(e->collections) + " collections, the body held " +
                                     std::to_string(collections_));
     if (e->shares != shares_)
-      return bad("shares", "the end line counts " + std::to_string(e->shares) + " share links, the body held " +
+      return fail_at(n, "shares", "the end line counts " + std::to_string(e->shares) + " share links, the body held " +
                                std::to_string(shares_));
     end_seen_ = true;
   }
@@ -213,20 +214,17 @@ void org_import::on_applied(std::optional<store::outcome> o, std::uint64_t line,
   core::mutex_lock lock{mutex_};
   --in_flight_;
   in_flight_bytes_ -= bytes;
-  const auto at = [&](std::string field, std::string why) {
-    fail({unprocessable(std::move(field), "line " + std::to_string(line) + ": " + why), line});
-  };
   if (!o) {
     fail({journal_unavailable(), line});
   } else if (*o == store::outcome::blocked) {
     fail({conflict("the import into '" + org_ + "' was interrupted: the organization is no longer importing"), line});
   } else if (*o != store::outcome::applied) {
     if (const auto* c = std::get_if<model::import_collection>(&m))
-      at("id", "collection id " + c->c.id + " is already in use on this server, or repeats in the import");
+      fail_at(line, "id", "collection id " + c->c.id + " is already in use on this server, or repeats in the import");
     else if (*o == store::outcome::not_found)
-      at("collection_id", "the share link's collection is not one of this import's");
+      fail_at(line, "collection_id", "the share link's collection is not one of this import's");
     else
-      at("id", "the share link's id or token hash is already in use on this server, or repeats in the import");
+      fail_at(line, "id", "the share link's id or token hash is already in use on this server, or repeats in the import");
   }
   }
   progress();

@@ -100,6 +100,8 @@ class org_import : public std::enable_shared_from_this<org_import> {
   void on_applied(std::optional<store::outcome> o, std::uint64_t line, std::size_t bytes, const model::mutation& m);
   // Records the first failure and starts the rollback (once).
   void fail(failure f) REQUIRES(mutex_);
+  // A 422 about body line `line`: "line N: why", naming `field`.
+  void fail_at(std::uint64_t line, std::string field, std::string why) REQUIRES(mutex_);
   // Moves the import on from its state: parses and journals what is buffered, starts the
   // rollback or the commit, and runs what waits (a parked `next`, the final answer) —
   // everything that journals or calls out, without the lock.
