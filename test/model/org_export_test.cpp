@@ -214,7 +214,7 @@ BOOST_AUTO_TEST_CASE(share_without_expiry_or_revocation_round_trips) {
   in.link.visibility = share_visibility::link_only;
   in.link.expires_at.reset();
   in.revoked_at.reset();
-  in.owner = "usr \"\xc3\xa9\"\t";
+  in.owner = "usr \"\xc3\xa9\"\\";  // quotes, a backslash, UTF-8: escaped and back
   const std::string line = line_of(in);
   BOOST_TEST(line.find(R"("visibility":"link_only","expires_at":null,)") != std::string::npos);
   BOOST_TEST(line.ends_with(R"("revoked_at":null})"));
