@@ -74,19 +74,14 @@ core::result<bool> org_export_source::next(std::string& out) {
         stage_ = stage::collections;
         break;
       case stage::collections:
-        if (next_collection_ == collections_.size()) {
-          stage_ = stage::shares;
-        } else if (auto st = render(collections_[next_collection_++]); !st) {
-          return std::move(st).error();
-        }
+      case stage::shares: {
+        const bool of_collections = stage_ == stage::collections;
+        const auto& items = of_collections ? collections_ : shares_;
+        std::size_t& at = of_collections ? next_collection_ : next_share_;
+        if (at == items.size()) stage_ = of_collections ? stage::shares : stage::end;
+        else if (auto st = render(items[at++]); !st) return std::move(st).error();
         break;
-      case stage::shares:
-        if (next_share_ == shares_.size()) {
-          stage_ = stage::end;
-        } else if (auto st = render(shares_[next_share_++]); !st) {
-          return std::move(st).error();
-        }
-        break;
+      }
       case stage::end:
         model::append_export_line(out, model::export_end{collections_.size(), shares_.size()});
         stage_ = stage::done;
