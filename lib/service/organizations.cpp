@@ -104,9 +104,9 @@ void org_import::write(std::string_view piece, step_fn next) {
   next_ = std::move(next);
   if (!failed_) {
     buffer_ += piece;
-    const auto newline = buffer_.rfind('\n');
-    const std::size_t partial = newline == std::string::npos ? buffer_.size() : buffer_.size() - newline - 1;
-    if (partial > owner_.limits_.max_line_bytes)
+    const auto newline = piece.rfind('\n');  // (not buffer_'s: a long line would be scanned again per piece)
+    partial_ = newline == std::string_view::npos ? partial_ + piece.size() : piece.size() - newline - 1;
+    if (partial_ > owner_.limits_.max_line_bytes)
       fail({unprocessable("line", "line " + std::to_string(line_ + 1) + " is longer than " +
                                       std::to_string(owner_.limits_.max_line_bytes) + " bytes"),
             line_ + 1});
@@ -174,13 +174,15 @@ void org_import::parse_line(std::string_view line, std::vector<pending_record>& 
 void org_import::parse_lines(bool at_end, std::vector<pending_record>& out) {
   std::size_t from = 0;
   for (;;) {
-    const auto newline = buffer_.find('\n', from);
+    const auto newline = buffer_.find('\n', std::max(from, scanned_));
     if (newline == std::string::npos) break;
     parse_line(std::string_view{buffer_}.substr(from, newline - from), out);
     from = newline + 1;
+    scanned_ = 0;
     if (failed_) return;
   }
   buffer_.erase(0, from);
+  scanned_ = buffer_.size();  // no newline in what is left: the next search starts after it
   if (at_end && !buffer_.empty()) {  // a last line without its newline
     parse_line(buffer_, out);
     buffer_.clear();

@@ -112,7 +112,9 @@ class org_import : public std::enable_shared_from_this<org_import> {
   const std::string org_;
   core::mutex mutex_;
   enum class phase { starting, open, committing, done } phase_ GUARDED_BY(mutex_) = phase::starting;
-  std::string buffer_ GUARDED_BY(mutex_);  // the body's last partial line
+  std::string buffer_ GUARDED_BY(mutex_);  // body bytes not parsed yet: lines, then a partial one
+  std::size_t partial_ GUARDED_BY(mutex_) = 0;  // the bytes of buffer_ after its last newline
+  std::size_t scanned_ GUARDED_BY(mutex_) = 0;  // buffer_'s first bytes, searched: no newline in them
   std::uint64_t line_ GUARDED_BY(mutex_) = 0;  // lines read so far
   bool header_seen_ GUARDED_BY(mutex_) = false;
   bool end_seen_ GUARDED_BY(mutex_) = false;
