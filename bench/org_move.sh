@@ -28,21 +28,30 @@ admin_key() {
     sleep 0.05
   done
 }
-# timed NAME PID COMMAND...: runs COMMAND, prints its ms and the peak RSS PID added meanwhile.
+# timed NAME PID COMMAND...: runs COMMAND, prints its ms and the peak resident set PID added
+# meanwhile: all of it (VmRSS, which counts a mapped snapshot's file pages) and the anonymous
+# part (RssAnon: heap and stacks).
 timed() {
-  local name=$1 pid=$2 before sampler start ms
+  local name=$1 pid=$2 sampler start ms
   shift 2
-  before=$(($(ps -o rss= -p "$pid") / 1024))
-  echo "$before" >"$WORK/peak"
-  (peak=$before; while :; do rss=$(($(ps -o rss= -p "$pid") / 1024)); [ "$rss" -gt "$peak" ] && peak=$rss && echo "$peak" >"$WORK/peak"; sleep 0.01; done) &
+  local before before_anon
+  before=$(kb VmRSS "$pid"); before_anon=$(kb RssAnon "$pid")
+  (peak=$before; anon=$before_anon
+   while :; do
+     rss=$(kb VmRSS "$pid"); a=$(kb RssAnon "$pid")
+     [ "$rss" -gt "$peak" ] && peak=$rss; [ "$a" -gt "$anon" ] && anon=$a
+     echo "$peak $anon" >"$WORK/peak"; sleep 0.01
+   done) &
   sampler=$!
   start=$(date +%s%N)
   "$@"
   ms=$((($(date +%s%N) - start) / 1000000))
   kill "$sampler"; wait "$sampler" 2>/dev/null || true
-  echo "$name ${ms} ms, server RSS $before MB -> peak $(cat "$WORK/peak") MB"
+  read -r peak anon <"$WORK/peak"
+  echo "$name ${ms} ms, server RSS $((before / 1024)) MB -> peak $((peak / 1024)) MB, of it anonymous $((before_anon / 1024)) -> $((anon / 1024)) MB"
   LAST_MS=$ms
 }
+kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$2/status"; }
 
 # move LABEL PREPARE_ARGS...: fills a source, freezes and exports org_local, imports it.
 move() {
