@@ -96,7 +96,7 @@ struct import_collection {
 };
 // One share link of an import: `link` as first made (link.at its creation time), created by
 // (org, owner), revoked at `revoked_at`. Applies only while `org` is importing and the link's
-// collection is one of org's.
+// collection is one of org's or none at all (a link outlives its deleted collection).
 struct import_share {
   std::string org, owner;
   create_share link;

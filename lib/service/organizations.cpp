@@ -224,7 +224,7 @@ void org_import::on_applied(std::optional<store::outcome> o, std::uint64_t line,
     if (const auto* c = std::get_if<model::import_collection>(&m))
       fail_at(line, "id", "collection id " + c->c.id + " is already in use on this server, or repeats in the import");
     else if (*o == store::outcome::not_found)
-      fail_at(line, "collection_id", "the share link's collection is not one of this import's");
+      fail_at(line, "collection_id", "the share link's collection belongs to another organization on this server");
     else
       fail_at(line, "id", "the share link's id or token hash is already in use on this server, or repeats in the import");
   }

@@ -77,9 +77,11 @@ outcome collection_store::apply_import(const model::import_collection& m, std::u
 
 outcome collection_store::apply_import(const model::import_share& m, std::uint64_t seq) {
   if (orgs_.state_of(m.org) != model::org_state::importing) return outcome::blocked;
+  // Its collection is one of the org's, or none at all: a link outlives its deleted
+  // collection (id_in_use), and moves with its org so that its token resolves the same.
   const auto number = model::collection_number(m.link.collection_id);
-  const owner_index::owner* holder = number ? owner_of(*number) : nullptr;
-  if (!holder || holder->org != m.org) return outcome::not_found;
+  if (!number) return outcome::not_found;
+  if (const owner_index::owner* holder = owner_of(*number); holder && holder->org != m.org) return outcome::not_found;
   const outcome made = shares_.create(m.link, seq, *number, owners_.intern(m.org, m.owner));
   if (made == outcome::applied && m.revoked_at) shares_.revoke(model::revoke_share{m.link.share_id, *m.revoked_at});
   return made;

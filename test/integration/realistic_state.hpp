@@ -32,6 +32,8 @@ inline state build_state(live_server& s) {
   ok(reorder(s, ids[0], {"mtrack_t6", "mtrack_t1"}));
   ok(add_track(s, ids[1], "mtrack_t9"));
   ok(s.call("PATCH", coll_url(s, ids[1]), R"({"description":"edited","cover_track_id":"mtrack_t9"})"));
+  const auto r_gone = s.call("POST", coll_url(s, ids[2]) + "/share", "{}");  // outlives its collection
+  ok(r_gone);
   ok(s.call("DELETE", coll_url(s, ids[2])));
   ok(add_track(s, ids[6], "mtrack_b1", bob_key));
   const auto share = [&](const std::string& id, const std::string& body, const std::string& key = alice_key) {
@@ -54,6 +56,7 @@ inline state build_state(live_server& s) {
   st.keyed_share_id = ids[5];
   ok(s.client->request("POST", s.collections_url(), R"({"name":"Keyed"})", keyed(alice_key, "create-key-1")));
   for (int i = 0; i < 40; ++i) ok(add_track(s, ids[3], "mtrack_p" + std::to_string(i)));  // past --compact-bytes
+  st.tokens.emplace_back(r_gone.json().at("token").as_string());  // last: tokens[0] is a live link's
   return st;
 }
 

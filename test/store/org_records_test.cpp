@@ -98,6 +98,9 @@ BOOST_AUTO_TEST_CASE(an_import_applies_only_while_importing_and_keeps_ids_order_
   BOOST_TEST((s.apply(revoked, 9) == outcome::applied));
   model::import_share elsewhere{"org_n", "usr_a", share("mslink_000000000003", coll, 3), std::nullopt, 100};
   BOOST_TEST((s.apply(elsewhere, 10) == outcome::blocked));
+  model::import_share orphan{"org_m", "usr_a", share("mslink_000000000004", "mcoll_00000000000f", 4), std::nullopt, 100};
+  BOOST_TEST((s.apply(orphan, 10) == outcome::applied));  // its collection was deleted at the source
+  BOOST_TEST(s.id_in_use("mcoll_00000000000f"));  // so no new collection takes that id
   BOOST_TEST((s.apply(model::set_org_state{"org_m", org_state::active, 11}, 11) == outcome::applied));
 
   BOOST_TEST(page(s, "org_m") == (std::vector<std::string>{coll, other}), boost::test_tools::per_element());
