@@ -3,6 +3,7 @@
 #include "api/errors.hpp"
 #include "api/responses.hpp"
 #include "api/router.hpp"
+#include "core/identifiers.hpp"
 #include "core/log.hpp"
 
 namespace mixtape::api {
@@ -82,6 +83,9 @@ std::optional<response> router::handle_admin(const route_match& m, std::string t
     };
   };
   service::organizations* orgs = admin_.organizations;
+  if (m.id != route_id::admin_backup && !core::is_org_id(m.org))
+    return now(to_response(service::reply{core::problem::validation("org", "org must be " + std::string{core::org_id_rule})},
+                           200, {}, trace_id));
   switch (m.id) {
     case route_id::admin_backup: {
       if (!admin_.backup) return unavailable("backups are not available on this server");

@@ -128,8 +128,8 @@ struct guarded_write {
 };
 
 // The collection a write changes: its id for every alternative but create_collection,
-// revoke_share and the organization records (a guarded write: its inner write's), empty for
-// those.
+// revoke_share, set_org_state and delete_org (a guarded write: its inner write's; an import
+// record: the collection it brings or links), empty for those.
 std::string_view target_collection(const mutation& m) noexcept;
 // Whether `m` is a client's write to collections and links (types 1-10), as opposed to an
 // organization record (11-14).

@@ -45,8 +45,11 @@ void organizations::set_frozen(std::string_view org, bool frozen, reply_fn done)
   if (store_.orgs().state_of(org) == model::org_state::importing) return done(importing(org));
   const auto state = frozen ? model::org_state::frozen : model::org_state::active;
   journal(model::set_org_state{std::string{org}, state, now_()},
-          [org = std::string{org}, frozen, done = std::move(done)](std::optional<store::outcome> o, std::uint64_t seq) {
+          [this, org = std::string{org}, frozen, done = std::move(done)](std::optional<store::outcome> o, std::uint64_t seq) {
             if (!o) return done(journal_unavailable());
+            // An import that began after the check above: a freeze is refused, an unfreeze
+            // ended it (its next record is blocked, and it rolls back).
+            if (store_.orgs().state_of(org) == model::org_state::importing) return done(importing(org));
             done(reply{state_body(org, frozen ? "frozen" : "active", seq)});
           });
 }
@@ -66,7 +69,8 @@ core::result<std::shared_ptr<org_import>> organizations::start_import(std::strin
   if (store_.orgs().state_of(org) == model::org_state::importing) return importing(org);
   if (const auto n = store_.collections_of_org(org); n > 0)
     return conflict("organization '" + std::string{org} + "' already holds " + std::to_string(n) +
-                    " collections; import into an empty organization (DELETE /admin/v1/orgs/{org} empties one)");
+                    (n == 1 ? " collection" : " collections") +
+                    "; import into an empty organization (DELETE /admin/v1/orgs/{org} empties one)");
   auto i = std::make_shared<org_import>(*this, std::string{org});
   i->start();
   return i;

@@ -42,8 +42,8 @@ class organizations {
 
   // 200 {"org","state":"frozen"|"active","seq"}. 409 while the organization is importing.
   void set_frozen(std::string_view org, bool frozen, reply_fn done);
-  // 200 {"org","state":"deleted","collections","seq"}: its collections and their share
-  // links are gone, and it is active again. 409 while it is importing.
+  // 200 {"org","state":"deleted","seq"}: its collections and their share links are gone,
+  // and it is active again. 409 while it is importing.
   void remove(std::string_view org, reply_fn done);
   // An import into `org`, started: 409 at once when the organization holds collections or
   // is importing (checked again when the start applies).

@@ -21,11 +21,13 @@ bool collection_store::blocked(const model::mutation& m) const {
 }
 
 // An import starts only in an empty organization that is not importing already: a second
-// import, or collections created meanwhile, find it refused (and their records blocked).
+// import, or collections created meanwhile, find it refused (and their records blocked). A
+// freeze does not land in an import either (the import's rollback would undo it).
 outcome collection_store::apply_org_state(const model::set_org_state& m) {
-  if (m.state == model::org_state::importing &&
-      (orgs_.state_of(m.org) == model::org_state::importing || owners_.count_of_org(m.org) > 0))
+  const model::org_state now = orgs_.state_of(m.org);
+  if (m.state == model::org_state::importing && (now == model::org_state::importing || owners_.count_of_org(m.org) > 0))
     return outcome::unchanged;
+  if (m.state == model::org_state::frozen && now == model::org_state::importing) return outcome::unchanged;
   return orgs_.set(m.org, m.state);
 }
 

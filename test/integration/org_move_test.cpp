@@ -155,6 +155,8 @@ BOOST_AUTO_TEST_CASE(an_import_is_refused_whole_naming_the_first_bad_line_and_fi
   check_envelope(third.call("GET", orgs_url + "/export"), 403, "INSUFFICIENT_PERMISSIONS");
   check_envelope(third.call("POST", orgs_url + "/freeze"), 403, "INSUFFICIENT_PERMISSIONS");
   check_envelope(third.call("DELETE", orgs_url), 403, "INSUFFICIENT_PERMISSIONS");
+  check_422(admin_call(third, "POST", "/admin/v1/orgs/not-an-org/freeze"), "org");  // what no key could name
+  check_422(admin_call(third, "GET", "/admin/v1/orgs/org_" + std::string(65, 'x') + "/export"), "org");
   // A body over --max-import-bytes: 413, nothing stays.
   live_server small{{"--max-import-bytes", "1024"}};
   BOOST_REQUIRE(small.process->started());

@@ -87,6 +87,8 @@ BOOST_AUTO_TEST_CASE(an_import_applies_only_while_importing_and_keeps_ids_order_
   BOOST_TEST((s.apply(imported(coll, "org_m", {}), 1) == outcome::blocked));
   BOOST_TEST((s.apply(model::set_org_state{"org_m", org_state::importing, 2}, 2) == outcome::applied));
   BOOST_TEST((s.apply(create("mcoll_000000000009", "org_m"), 3) == outcome::blocked));  // clients wait
+  BOOST_TEST((s.apply(model::set_org_state{"org_m", org_state::frozen, 3}, 3) == outcome::unchanged));  // not mid-import
+  BOOST_TEST((s.apply(model::set_org_state{"org_m", org_state::importing, 3}, 3) == outcome::unchanged));  // one at a time
   BOOST_TEST((s.apply(imported(other, "org_m", {}), 4) == outcome::applied));
   BOOST_TEST((s.apply(imported(coll, "org_m", {{"mtrack_b", 3}, {"mtrack_a", 4}}), 5) == outcome::applied));
   BOOST_TEST((s.apply(imported(coll, "org_m", {}), 6) == outcome::unchanged));  // id in use
