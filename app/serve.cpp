@@ -10,6 +10,7 @@
 #include "http/server.hpp"
 #include "durability/backup_source.hpp"
 #include "durability/engine.hpp"
+#include "core/job_thread.hpp"
 #include "durability/org_export.hpp"
 #include "service/organizations.hpp"
 #include "journal/writer.hpp"
@@ -166,13 +167,17 @@ int serve(const config::server_config& cfg) {
   };
   service::organizations orgs{store, writer, core::now_seconds, service::import_limits{cfg.max_tracks}};
   admin.organizations = &orgs;
-  admin.export_org = [&](const std::string& org) -> core::result<api::backup_stream> {
-    if (store.orgs().state_of(org) == model::org_state::importing)  // its export would be a part of it
-      return core::problem{core::errc::conflict, "", "organization '" + org + "' is being imported; export it once the import ended"};
-    auto source = durability::org_export_source::open(cfg.data_dir, engine.value()->compaction(), org, export_wait);
-    if (!source) return std::move(source).error();
-    const std::uint64_t seq = source.value()->seq();
-    return api::backup_stream{seq, std::shared_ptr<core::byte_source>{std::move(source).value()}};
+  core::job_thread exports{"mixtape-export"};  // stopped after the engine: a waiting export then ends
+  admin.export_org = [&](const std::string& org, api::admin_hooks::export_done done) {
+    exports.post([&, org, done = std::move(done)]() -> void {
+      if (store.orgs().state_of(org) == model::org_state::importing)  // its export would be a part of it
+        return done(core::problem{core::errc::conflict, "",
+                                  "organization '" + org + "' is being imported; export it once the import ended"});
+      auto source = durability::org_export_source::open(cfg.data_dir, engine.value()->compaction(), org, export_wait);
+      if (!source) return done(std::move(source).error());
+      const std::uint64_t seq = source.value()->seq();
+      done(api::backup_stream{seq, std::shared_ptr<core::byte_source>{std::move(source).value()}});
+    });
   };
   api::router router{svc,
                      key_store,
@@ -200,6 +205,7 @@ int serve(const config::server_config& cfg) {
                core::log::start_buffering();  // from here the access log costs an I/O thread no write(2)
              });
   engine.value()->close();  // completes what the drain left, before the server's contexts go away
+  exports.stop();
   core::log::info("stopped", {{"journal_records", std::to_string(writer.stats().records)}});
   core::log::stop_buffering();
   return 0;

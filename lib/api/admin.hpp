@@ -22,8 +22,10 @@ struct backup_stream {
 struct admin_hooks {
   std::function<core::result<backup_stream>()> backup;
   // An organization's export (docs/operations.md, "Moving an organization"): JSON lines as
-  // of `seq`, in a backup_stream too.
-  std::function<core::result<backup_stream>(const std::string& org)> export_org;
+  // of `seq`, in a backup_stream too, handed to `done` — later, from a thread of its own: it
+  // waits for a snapshot, which an I/O thread must not.
+  using export_done = std::function<void(core::result<backup_stream>)>;
+  std::function<void(const std::string& org, export_done done)> export_org;
   // Freeze, unfreeze, delete, import. Null: not available (503).
   service::organizations* organizations = nullptr;
 };

@@ -98,14 +98,27 @@ std::optional<response> router::handle_admin(const route_match& m, std::string t
     }
     case route_id::admin_org_export: {
       if (!admin_.export_org) return unavailable("exports are not available on this server");
-      auto e = admin_.export_org(std::string{m.org});
-      if (!e && e.error().code == core::errc::conflict)
-        return now(to_response(service::reply{std::move(e).error()}, 200, {}, trace_id));
-      if (!e) {
-        core::log::warn("export refused", {{"org", std::string{m.org}}, {"reason", e.error().message}});
-        return unavailable("the export could not be started: " + e.error().message);
-      }
-      return streamed(e.value(), "application/x-ndjson");
+      admin_.export_org(std::string{m.org}, [this, ctx, done, trace_id, limit,
+                                             org = std::string{m.org}](core::result<backup_stream> e) {
+        response r;
+        if (!e && e.error().code == core::errc::conflict) {
+          r = to_response(service::reply{std::move(e).error()}, 200, {}, trace_id);
+        } else if (!e) {
+          core::log::warn("export refused", {{"org", org}, {"reason", e.error().message}});
+          r = error_response(error_kind::unavailable, "the export could not be started: " + e.error().message, "{}",
+                             trace_id);
+          r.retry_after = "5";
+        } else {
+          r.request_id = trace_id;
+          r.content_type = "application/x-ndjson";
+          r.seq = e.value().seq;
+          r.stream = e.value().body;
+        }
+        if (limit) set_rate_headers(r, *limit);
+        finish(ctx, r);
+        done(std::move(r));
+      });
+      return std::nullopt;
     }
     case route_id::admin_org_freeze:
     case route_id::admin_org_unfreeze:
