@@ -211,6 +211,7 @@ awaitable<std::optional<api::response>> read_upload(tcp::socket& socket, connect
                                                     const std::optional<api::route_match>& route,
                                                     const std::array<unsigned char, 16>& peer,
                                                     reply_slot& reply, const api::respond_fn& receiver, bool& unread) {
+  const auto started = std::chrono::steady_clock::now();
   std::optional<api::response> answer = s.router.handle(to_api(reader, peer), route, receiver);
   if (!answer) answer = reply.take();
   if (!answer) answer = co_await reply.async_wait(asio::use_awaitable);
@@ -219,6 +220,7 @@ awaitable<std::optional<api::response>> read_upload(tcp::socket& socket, connect
     if (answer->body_sink) {
       answer->body_sink->abandon();
       answer = transport_error({api::error_kind::payload_too_large, "request body exceeds the size limit"});
+      s.router.refused(*answer, started);
     }
     co_return answer;
   }
@@ -245,10 +247,12 @@ awaitable<std::optional<api::response>> read_upload(tcp::socket& socket, connect
     if (st == request_reader::step::refused || (st == request_reader::step::done && reader.body_too_large())) {
       sink->abandon();
       unread = true;
-      co_return transport_error(st == request_reader::step::refused
-                                    ? reader.refusal()
-                                    : request_reader::refusal_t{api::error_kind::payload_too_large,
-                                                                "request body exceeds the size limit"});
+      auto refusal = transport_error(st == request_reader::step::refused
+                                         ? reader.refusal()
+                                         : request_reader::refusal_t{api::error_kind::payload_too_large,
+                                                                     "request body exceeds the size limit"});
+      s.router.refused(refusal, started);  // counted and logged, as the router's answers are
+      co_return refusal;
     }
     if (st == request_reader::step::done) {
       unread = false;
