@@ -83,38 +83,36 @@ org_import::org_import(organizations& owner, std::string org) : owner_(owner), o
 void org_import::start() {
   owner_.journal(model::set_org_state{org_, model::org_state::importing, owner_.now_()},
                  [self = shared_from_this()](std::optional<store::outcome> o, std::uint64_t) {
-                   {
-                   core::mutex_lock lock{self->mutex_};
-                   if (!o) {
-                     self->rollback_started_ = self->rolled_back_ = true;  // nothing of ours applied
-                     self->fail({journal_unavailable(), 0});
-                   } else if (*o != store::outcome::applied) {
-                     self->rollback_started_ = self->rolled_back_ = true;
-                     self->fail({conflict("organization '" + self->org_ +
-                                          "' took collections, or another import, before this import began"),
-                                 0});
-                   } else {
-                     self->started_applied_ = true;
-                     self->phase_ = phase::open;
-                   }
-                   }
+                   self->on_started(o);
                    self->progress();
                  });
 }
 
+void org_import::on_started(std::optional<store::outcome> o) {
+  core::mutex_lock lock{mutex_};
+  if (o == store::outcome::applied) {
+    started_applied_ = true;
+    phase_ = phase::open;
+    return;
+  }
+  rollback_started_ = rolled_back_ = true;  // nothing of ours applied: nothing to roll back
+  if (!o) fail({journal_unavailable(), 0});
+  else fail({conflict("organization '" + org_ + "' took collections, or another import, before this import began"), 0});
+}
+
 void org_import::write(std::string_view piece, step_fn next) {
   {
-  core::mutex_lock lock{mutex_};
-  next_ = std::move(next);
-  if (!failed_) {
-    buffer_ += piece;
-    const auto newline = piece.rfind('\n');  // (not buffer_'s: a long line would be scanned again per piece)
-    partial_ = newline == std::string_view::npos ? partial_ + piece.size() : piece.size() - newline - 1;
-    if (partial_ > owner_.limits_.max_line_bytes)
-      fail({unprocessable("line", "line " + std::to_string(line_ + 1) + " is longer than " +
-                                      std::to_string(owner_.limits_.max_line_bytes) + " bytes"),
-            line_ + 1});
-  }
+    core::mutex_lock lock{mutex_};
+    next_ = std::move(next);
+    if (!failed_) {
+      buffer_ += piece;
+      const auto newline = piece.rfind('\n');  // (not buffer_'s: a long line would be scanned again per piece)
+      partial_ = newline == std::string_view::npos ? partial_ + piece.size() : piece.size() - newline - 1;
+      if (partial_ > owner_.limits_.max_line_bytes)
+        fail({unprocessable("line", "line " + std::to_string(line_ + 1) + " is longer than " +
+                                        std::to_string(owner_.limits_.max_line_bytes) + " bytes"),
+              line_ + 1});
+    }
   }
   progress();
 }
@@ -217,21 +215,21 @@ void org_import::submit(std::vector<pending_record> records) {
 void org_import::on_applied(std::optional<store::outcome> o, std::uint64_t line, std::size_t bytes,
                             const model::mutation& m) {
   {
-  core::mutex_lock lock{mutex_};
-  --in_flight_;
-  in_flight_bytes_ -= bytes;
-  if (!o) {
-    fail({journal_unavailable(), line});
-  } else if (*o == store::outcome::blocked) {
-    fail({conflict("the import into '" + org_ + "' was interrupted: the organization is no longer importing"), line});
-  } else if (*o != store::outcome::applied) {
-    if (const auto* c = std::get_if<model::import_collection>(&m))
-      fail_at(line, "id", "collection id " + c->c.id + " is already in use on this server, or repeats in the import");
-    else if (*o == store::outcome::not_found)
-      fail_at(line, "collection_id", "the share link's collection belongs to another organization on this server");
-    else
-      fail_at(line, "id", "the share link's id or token hash is already in use on this server, or repeats in the import");
-  }
+    core::mutex_lock lock{mutex_};
+    --in_flight_;
+    in_flight_bytes_ -= bytes;
+    if (!o) {
+      fail({journal_unavailable(), line});
+    } else if (*o == store::outcome::blocked) {
+      fail({conflict("the import into '" + org_ + "' was interrupted: the organization is no longer importing"), line});
+    } else if (*o != store::outcome::applied) {
+      if (const auto* c = std::get_if<model::import_collection>(&m))
+        fail_at(line, "id", "collection id " + c->c.id + " is already in use on this server, or repeats in the import");
+      else if (*o == store::outcome::not_found)
+        fail_at(line, "collection_id", "the share link's collection belongs to another organization on this server");
+      else
+        fail_at(line, "id", "the share link's id or token hash is already in use on this server, or repeats in the import");
+    }
   }
   progress();
 }

@@ -97,6 +97,7 @@ class org_import : public std::enable_shared_from_this<org_import> {
   void parse_lines(bool at_end, std::vector<pending_record>& out) REQUIRES(mutex_);
   void parse_line(std::string_view line, std::vector<pending_record>& out) REQUIRES(mutex_);
   void submit(std::vector<pending_record> records);
+  void on_started(std::optional<store::outcome> o) EXCLUDES(mutex_);
   void on_applied(std::optional<store::outcome> o, std::uint64_t line, std::size_t bytes, const model::mutation& m);
   // Records the first failure and starts the rollback (once).
   void fail(failure f) REQUIRES(mutex_);
