@@ -91,9 +91,11 @@ outcome collection_store::apply(const model::mutation& m, std::uint64_t seq) {
 outcome collection_store::apply(const model::mutation& m, std::uint64_t seq, std::size_t& tracks_added) {
   tracks_added = 0;
   applying_seq_ = seq;
-  const outcome result = blocked(m)                                         ? outcome::blocked
-                         : std::holds_alternative<model::guarded_write>(m) ? apply_guarded(std::get<model::guarded_write>(m), seq, tracks_added)
-                                                                           : apply_one(m, seq, tracks_added);
+  outcome result = outcome::blocked;  // a write to a frozen or importing organization
+  if (!blocked(m)) {
+    const auto* g = std::get_if<model::guarded_write>(&m);
+    result = g ? apply_guarded(*g, seq, tracks_added) : apply_one(m, seq, tracks_added);
+  }
   // Ids released to zero are freed once no snapshot copy can hold them (track_ids.hpp).
   if (snapshot_epoch_.load() == 0) track_ids_.flush_released();
   return result;
