@@ -198,6 +198,37 @@ BOOST_AUTO_TEST_CASE(a_kill_9_in_the_middle_of_an_import_leaves_nothing_and_the_
   BOOST_TEST(listed(target) == 30u);
 }
 
+BOOST_AUTO_TEST_CASE(expect_100_continue_gets_the_refusal_before_the_body_and_100_before_an_import) {
+  live_server source;
+  BOOST_REQUIRE(source.process->started());
+  BOOST_REQUIRE(source.create("one") != "");
+  const auto body = export_of(source).body;
+  live_server target;
+  BOOST_REQUIRE(target.process->started());
+  const auto head = [&](const std::string& key) {
+    return "POST " + orgs_url + "/import HTTP/1.1\r\nHost: t\r\nX-API-Key: " + key + "\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\nExpect: 100-continue\r\n\r\n";
+  };
+  {  // a key without MIXTAPE_ADMIN: 403 at once, no 100, and the connection closes
+    raw_connection c{target.process->port()};
+    BOOST_REQUIRE(c.send(head(alice_key)));
+    const auto refused = c.read_reply();
+    BOOST_REQUIRE(refused.has_value());
+    BOOST_TEST(refused->status == 403u);
+    BOOST_TEST(c.closed_by_server());
+  }
+  raw_connection c{target.process->port()};
+  BOOST_REQUIRE(c.send(head(admin_key)));
+  const auto go_on = c.read_reply(true);  // 100 Continue has no body
+  BOOST_REQUIRE(go_on.has_value());
+  BOOST_TEST(go_on->status == 100u);
+  BOOST_REQUIRE(c.send(body));
+  const auto done = c.read_reply();
+  BOOST_REQUIRE(done.has_value());
+  BOOST_TEST(done->status == 201u, done->body);
+  BOOST_TEST(listed(target) == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(an_export_of_an_org_taking_writes_is_as_of_its_seq) {
   live_server s;
   BOOST_REQUIRE(s.process->started());
