@@ -12,7 +12,6 @@ namespace mixtape::auth::detail {
 
 // Non-empty and made only of [A-Z0-9_].
 bool valid_capability(std::string_view s) noexcept;
-bool has_control_chars(std::string_view s) noexcept;
 
 // A JSON string literal of `s` (quoted and escaped), safe to put in a message.
 std::string quoted(std::string_view s);

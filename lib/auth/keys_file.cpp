@@ -10,6 +10,7 @@
 #include "core/identifiers.hpp"
 #include "core/fs.hpp"
 #include "core/ids.hpp"
+#include "core/text.hpp"
 
 namespace mixtape::auth {
 namespace {
@@ -63,7 +64,7 @@ created_key make_key(const std::string& principal, const std::vector<std::string
 
 core::status validate_new_key(const std::string& principal, const std::vector<std::string>& organizations,
                               const std::vector<std::string>& capabilities) {
-  if (principal.empty() || detail::has_control_chars(principal))
+  if (principal.empty() || core::has_control_chars(principal))
     return core::problem::validation("principal", "principal must be non-empty without control characters");
   const bool admin_only = std::find(capabilities.begin(), capabilities.end(), admin_capability) != capabilities.end() &&
                           std::find(capabilities.begin(), capabilities.end(), music_capability) == capabilities.end();

@@ -10,6 +10,7 @@
 #include "model/requests.hpp"
 #include "core/identifiers.hpp"
 #include "core/ids.hpp"
+#include "core/text.hpp"
 
 namespace mixtape::auth {
 namespace json = boost::json;
@@ -20,13 +21,6 @@ namespace detail {
 bool valid_capability(std::string_view s) noexcept {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
     return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
-
-bool has_control_chars(std::string_view s) noexcept {
-  return std::any_of(s.begin(), s.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return u < 0x20 || u == 0x7f;
   });
 }
 
@@ -75,7 +69,7 @@ reason read_text(const json::object& o, std::string_view name, std::string& out)
   const json::value* v = o.if_contains(name);
   if (v == nullptr) return "missing \"" + std::string(name) + "\"";
   const json::string* s = v->if_string();
-  if (s == nullptr || s->empty() || detail::has_control_chars(*s))
+  if (s == nullptr || s->empty() || core::has_control_chars(*s))
     return "\"" + std::string(name) + "\" must be a non-empty string without control characters";
   out.assign(s->data(), s->size());
   return std::nullopt;
@@ -130,7 +124,7 @@ reason read_rate_limit(const json::object& o, std::optional<core::rate_limit>& o
   return std::nullopt;
 }
 
-bool any_text(std::string_view s) noexcept { return !s.empty() && !detail::has_control_chars(s); }
+bool any_text(std::string_view s) noexcept { return !s.empty() && !core::has_control_chars(s); }
 
 core::result<key_entry> parse_entry(const json::value& v, std::size_t index) {
   const json::object* o = v.if_object();

@@ -54,4 +54,20 @@ void append_json_number(std::string& out, std::uint64_t n) {
   out.append(digits, r.ptr);
 }
 
+void append_json_nullable(std::string& out, const std::optional<std::string>& s) {
+  if (s) append_json_string(out, *s);
+  else out += "null";
+}
+
+void append_json_time(std::string& out, unix_seconds t) {
+  out += '"';
+  append_utc(out, t);
+  out += '"';
+}
+
+void append_json_time(std::string& out, const std::optional<unix_seconds>& t) {
+  if (t) append_json_time(out, *t);
+  else out += "null";
+}
+
 }  // namespace mixtape::core

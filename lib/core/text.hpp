@@ -1,5 +1,5 @@
 #pragma once
-// Small text helpers shared by the parsers of header values and flag lists.
+// Small text helpers shared by the parsers of header values, flag lists and names.
 #include <algorithm>
 #include <string_view>
 
@@ -20,6 +20,15 @@ inline bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
   const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
   return a.size() == b.size() &&
          std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
+}
+
+// Whether `s` holds an ASCII control character (below 0x20, or DEL): what a principal's or
+// an organization's name may not (the keys file, an organization export).
+inline bool has_control_chars(std::string_view s) noexcept {
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  });
 }
 
 }  // namespace mixtape::core

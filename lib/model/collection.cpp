@@ -10,18 +10,6 @@
 namespace mixtape::model {
 namespace {
 
-void append_nullable(std::string& out, const std::optional<std::string>& s) {
-  if (s)
-    append_json_string(out, *s);
-  else
-    out += "null";
-}
-
-void append_timestamp(std::string& out, core::unix_seconds t) {
-  out += '"';
-  core::append_utc(out, t);
-  out += '"';
-}
 
 }  // namespace
 
@@ -40,17 +28,17 @@ cached_json render(std::string_view id, std::string_view name, const std::option
   out += ",\"name\":";
   append_json_string(out, name);
   out += ",\"description\":";
-  append_nullable(out, description);
+  core::append_json_nullable(out, description);
   out += ",\"cover_track_id\":";
-  append_nullable(out, cover_track_id);
+  core::append_json_nullable(out, cover_track_id);
   out += ",\"cover_image_url\":";
-  append_nullable(out, cover_image_url);
+  core::append_json_nullable(out, cover_image_url);
   out += ",\"track_count\":";
   const auto count_at = static_cast<std::uint32_t>(out.size());
   out += ",\"created_at\":";
-  append_timestamp(out, created_at);
+  core::append_json_time(out, created_at);
   out += ",\"updated_at\":";
-  append_timestamp(out, updated_at);
+  core::append_json_time(out, updated_at);
   out += '}';
   return {std::string{out.data(), out.size()}, count_at};
 }

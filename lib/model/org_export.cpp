@@ -14,6 +14,7 @@
 #include "core/identifiers.hpp"
 #include "core/ids.hpp"
 #include "core/sha256.hpp"
+#include "core/text.hpp"
 #include "model/requests.hpp"
 #include "model/validation.hpp"
 
@@ -35,26 +36,6 @@ void append_key(std::string& out, std::string_view key) {
   out += "\":";
 }
 
-void append_time(std::string& out, core::unix_seconds t) {
-  out += '"';
-  core::append_utc(out, t);
-  out += '"';
-}
-
-void append_nullable_time(std::string& out, const std::optional<core::unix_seconds>& t) {
-  if (t)
-    append_time(out, *t);
-  else
-    out += "null";
-}
-
-void append_nullable(std::string& out, const std::optional<std::string>& s) {
-  if (s)
-    append_json_string(out, *s);
-  else
-    out += "null";
-}
-
 // `track_at(i)` gives the i-th of `count` tracks as a snapshot_track.
 template <class TrackAt>
 void append_collection(std::string& out, const collection& c, std::size_t count, TrackAt&& track_at) {
@@ -66,15 +47,15 @@ void append_collection(std::string& out, const collection& c, std::size_t count,
   append_key(out, "name");
   append_json_string(out, c.name);
   append_key(out, "description");
-  append_nullable(out, c.description);
+  core::append_json_nullable(out, c.description);
   append_key(out, "cover_track_id");
-  append_nullable(out, c.cover_track_id);
+  core::append_json_nullable(out, c.cover_track_id);
   append_key(out, "cover_image_url");
-  append_nullable(out, c.cover_image_url);
+  core::append_json_nullable(out, c.cover_image_url);
   append_key(out, "created_at");
-  append_time(out, c.created_at);
+  core::append_json_time(out, c.created_at);
   append_key(out, "updated_at");
-  append_time(out, c.updated_at);
+  core::append_json_time(out, c.updated_at);
   append_key(out, "version");
   core::append_json_number(out, c.version);
   append_key(out, "tracks");
@@ -84,7 +65,7 @@ void append_collection(std::string& out, const collection& c, std::size_t count,
     out += i == 0 ? "{\"track_id\":" : ",{\"track_id\":";
     append_json_string(out, t.first);
     append_key(out, "added_at");
-    append_time(out, t.second);
+    core::append_json_time(out, t.second);
     out += '}';
   }
   out += "]}\n";
@@ -164,8 +145,7 @@ result<std::optional<core::unix_seconds>> read_nullable_time(std::string_view fi
 // owner, creator: a principal's name as the keys file takes one (non-empty, no control
 // characters), so that whatever a server exported it imports again.
 result<std::string> read_principal(std::string_view field, const json::value& v) {
-  const auto control = [](unsigned char c) { return c < 0x20 || c == 0x7f; };
-  if (!v.is_string() || v.get_string().empty() || std::any_of(v.get_string().begin(), v.get_string().end(), control))
+  if (!v.is_string() || v.get_string().empty() || core::has_control_chars(v.get_string()))
     return invalid(std::string{field}, cat(field, " must be a non-empty string without control characters"));
   return std::string{std::string_view{v.get_string()}};
 }
@@ -362,13 +342,13 @@ void append_export_line(std::string& out, const share_state& s) {
   append_key(out, "visibility");
   append_json_string(out, share_visibility_name(s.link.visibility));
   append_key(out, "expires_at");
-  append_nullable_time(out, s.link.expires_at);
+  core::append_json_time(out, s.link.expires_at);
   append_key(out, "created_at");
-  append_time(out, s.link.at);
+  core::append_json_time(out, s.link.at);
   append_key(out, "creator");
   append_json_string(out, s.owner);
   append_key(out, "revoked_at");
-  append_nullable_time(out, s.revoked_at);
+  core::append_json_time(out, s.revoked_at);
   out += "}\n";
 }
 

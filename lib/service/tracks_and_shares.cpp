@@ -15,25 +15,14 @@ namespace mixtape::service {
 namespace {
 using detail::success_body;
 
-void append_nullable_time(std::string& out, const std::optional<core::unix_seconds>& t) {
-  if (!t) {
-    out += "null";
-    return;
-  }
-  out += '"';
-  core::append_utc(out, *t);
-  out += '"';
-}
-
 // "visibility","expires_at","created_at" of a link (after its "id" and anything else).
 void append_share_state(std::string& out, const store::share_link& link) {
   out += ",\"visibility\":\"";
   out += model::share_visibility_name(link.visibility);
   out += "\",\"expires_at\":";
-  append_nullable_time(out, link.expires_at);
-  out += ",\"created_at\":\"";
-  core::append_utc(out, link.created_at);
-  out += '"';
+  core::append_json_time(out, link.expires_at);
+  out += ",\"created_at\":";
+  core::append_json_time(out, link.created_at);
 }
 
 void append_share_fields(std::string& out, const store::share_link& link) {
@@ -140,7 +129,7 @@ reply collections::list_shares(const caller& who, std::string_view id) const {
     items += '{';
     append_share_fields(items, link);
     items += ",\"revoked_at\":";
-    append_nullable_time(items, link.revoked_at);
+    core::append_json_time(items, link.revoked_at);
     items += '}';
   });
   if (!visible) return collection_not_found();
