@@ -8,8 +8,10 @@
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "api/message.hpp"
 #include "core/mutex.hpp"
@@ -30,6 +32,12 @@ class async_slot : public std::enable_shared_from_this<async_slot<T>> {
   std::optional<T> take() {
     core::mutex_lock lock{mutex_};
     return std::exchange(ready_, std::nullopt);
+  }
+
+  // The value: at once when it has arrived, else once it does. The slot must outlive the wait.
+  boost::asio::awaitable<T> next() {
+    if (auto r = take()) co_return std::move(*r);
+    co_return co_await async_wait(boost::asio::use_awaitable);
   }
 
   // Waits for the value (call after take() came back empty).

@@ -179,10 +179,8 @@ void request_reader::limit_body(std::uint64_t limit) {
 }
 
 std::string request_reader::take_body() {
-  std::string& body = parser_->get().body();
-  std::string piece{body};
-  body.clear();
-  body.shrink_to_fit();  // Beast reserved the declared Content-Length: give it back
+  std::string piece;
+  piece.swap(parser_->get().body());  // with Beast's reservation of the declared Content-Length
   return piece;
 }
 

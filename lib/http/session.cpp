@@ -213,17 +213,9 @@ awaitable<std::optional<api::response>> read_upload(tcp::socket& socket, connect
                                                     reply_slot& reply, const api::respond_fn& receiver, bool& unread) {
   const auto started = std::chrono::steady_clock::now();
   std::optional<api::response> answer = s.router.handle(to_api(reader, peer), route, receiver);
-  if (!answer) answer = reply.take();
-  if (!answer) answer = co_await reply.async_wait(asio::use_awaitable);
+  if (!answer) answer = co_await reply.next();
   unread = reader.body_too_large() || reader.body_pending();
-  if (!answer->body_sink || reader.body_too_large()) {
-    if (answer->body_sink) {
-      answer->body_sink->abandon();
-      answer = transport_error({api::error_kind::payload_too_large, "request body exceeds the size limit"});
-      s.router.refused(*answer, started);
-    }
-    co_return answer;
-  }
+  if (!answer->body_sink) co_return answer;  // a refusal (a declared length over the limit: the router's 413)
   const std::shared_ptr<api::upload> sink = std::move(answer->body_sink);
   if (reader.body_pending() && reader.expects_continue()) {
     std::string head = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -237,11 +229,10 @@ awaitable<std::optional<api::response>> read_upload(tcp::socket& socket, connect
     const auto st = reader.parse();
     if (std::string piece = reader.take_body(); !piece.empty()) {
       sink->write(piece, steps->receiver());
-      auto step = steps->take();
-      if (!step) step = co_await steps->async_wait(asio::use_awaitable);
-      if (*step) {  // the upload failed and wants no more
+      auto step = co_await steps->next();
+      if (step) {  // the upload failed and wants no more
         unread = reader.body_too_large() || reader.body_pending();
-        co_return std::move(**step);
+        co_return std::move(*step);
       }
     }
     if (st == request_reader::step::refused || (st == request_reader::step::done && reader.body_too_large())) {
@@ -257,9 +248,7 @@ awaitable<std::optional<api::response>> read_upload(tcp::socket& socket, connect
     if (st == request_reader::step::done) {
       unread = false;
       sink->finish(receiver);
-      auto final = reply.take();
-      if (!final) final = co_await reply.async_wait(asio::use_awaitable);
-      co_return final;
+      co_return co_await reply.next();
     }
     conn.expire_after(opt.body_timeout);  // a deadline per read, not for the whole body
     auto [ec, n] = co_await socket.async_read_some(reader.prepare(), use_tuple);
@@ -332,8 +321,7 @@ awaitable<void> session(worker& w, shared_state& s, tcp::socket socket) {
     conn.no_deadline();
     const auto& req = reader.get();
     std::optional<api::response> answer = s.router.handle(to_api(reader, peer), route, receiver);
-    if (!answer) answer = reply->take();
-    if (!answer) answer = co_await reply->async_wait(asio::use_awaitable);
+    if (!answer) answer = co_await reply->next();
     const bool http10 = req.version() == 10;
     const bool keep_alive = req.keep_alive() && !reader.body_too_large() && !w.draining && !(answer->stream && http10);
     build_head(head, *answer, keep_alive, http10);
