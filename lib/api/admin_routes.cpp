@@ -19,6 +19,23 @@ response import_failure(const service::org_import::failure& f, const std::string
   return error_response(error_kind::validation, f.problem.message, details, trace_id);
 }
 
+// A 503 with Retry-After: the operation cannot run now.
+response unavailable(std::string_view why, const std::string& trace_id) {
+  auto r = error_response(error_kind::unavailable, why, "{}", trace_id);
+  r.retry_after = "5";
+  return r;
+}
+
+// The answer of a backup or an export: `b`'s pieces, chunked.
+response streamed(const backup_stream& b, std::string_view content_type, const std::string& trace_id) {
+  response r;
+  r.request_id = trace_id;
+  r.content_type = content_type;
+  r.seq = b.seq;
+  r.stream = b.body;
+  return r;
+}
+
 // service::org_import as the HTTP layer's upload; `finish` accounts for the final answer.
 class import_upload final : public upload {
  public:
@@ -55,30 +72,22 @@ class import_upload final : public upload {
 
 std::optional<response> router::handle_admin(const route_match& m, std::string trace_id, const request_context& ctx,
                                              const std::optional<core::rate_verdict>& limit, const respond_fn& done) {
-  const auto now = [&](response r) -> std::optional<response> {
+  // Rate headers, CORS and accounting of the final answer; it may run later, on another
+  // thread (everything by value).
+  const auto settle = [this, ctx, limit](response& r) {
     if (limit) set_rate_headers(r, *limit);
     finish(ctx, r);
+  };
+  const auto now = [&](response r) -> std::optional<response> {
+    settle(r);
     return r;
   };
-  const auto unavailable = [&](std::string_view why) {
-    auto r = error_response(error_kind::unavailable, why, "{}", trace_id);
-    r.retry_after = "5";
-    return now(std::move(r));
-  };
-  const auto streamed = [&](const backup_stream& b, std::string_view content_type) {
-    response r;
-    r.request_id = trace_id;
-    r.content_type = content_type;
-    r.seq = b.seq;
-    r.stream = b.body;
-    return now(std::move(r));
-  };
-  // A use case's reply, maybe from the journal thread: everything by value.
+  const auto unavailable_now = [&](std::string_view why) { return now(unavailable(why, trace_id)); };
+  // A use case's reply, maybe from the journal thread.
   const auto later = [&] {
-    return [this, ctx, done, trace_id, limit](service::reply reply) {
+    return [settle, done, trace_id](service::reply reply) {
       auto r = to_response(std::move(reply), 200, {}, trace_id);
-      if (limit) set_rate_headers(r, *limit);
-      finish(ctx, r);
+      settle(r);
       done(std::move(r));
     };
   };
@@ -88,58 +97,48 @@ std::optional<response> router::handle_admin(const route_match& m, std::string t
                            200, {}, trace_id));
   switch (m.id) {
     case route_id::admin_backup: {
-      if (!admin_.backup) return unavailable("backups are not available on this server");
+      if (!admin_.backup) return unavailable_now("backups are not available on this server");
       auto b = admin_.backup();
       if (!b) {
         core::log::warn("backup refused", {{"reason", b.error().message}});
-        return unavailable("the backup could not be started; see the server log");
+        return unavailable_now("the backup could not be started; see the server log");
       }
-      return streamed(b.value(), "application/octet-stream");
+      return now(streamed(b.value(), "application/octet-stream", trace_id));
     }
     case route_id::admin_org_export: {
-      if (!admin_.export_org) return unavailable("exports are not available on this server");
-      admin_.export_org(std::string{m.org}, [this, ctx, done, trace_id, limit,
-                                             org = std::string{m.org}](core::result<backup_stream> e) {
+      if (!admin_.export_org) return unavailable_now("exports are not available on this server");
+      admin_.export_org(std::string{m.org}, [settle, done, trace_id, org = std::string{m.org}](
+                                                 core::result<backup_stream> e) {
         response r;
         if (!e && e.error().code == core::errc::conflict) {
           r = to_response(service::reply{std::move(e).error()}, 200, {}, trace_id);
         } else if (!e) {
           core::log::warn("export refused", {{"org", org}, {"reason", e.error().message}});
-          r = error_response(error_kind::unavailable, "the export could not be started: " + e.error().message, "{}",
-                             trace_id);
-          r.retry_after = "5";
+          r = unavailable("the export could not be started: " + e.error().message, trace_id);
         } else {
-          r.request_id = trace_id;
-          r.content_type = "application/x-ndjson";
-          r.seq = e.value().seq;
-          r.stream = e.value().body;
+          r = streamed(e.value(), "application/x-ndjson", trace_id);
         }
-        if (limit) set_rate_headers(r, *limit);
-        finish(ctx, r);
+        settle(r);
         done(std::move(r));
       });
       return std::nullopt;
     }
     case route_id::admin_org_freeze:
     case route_id::admin_org_unfreeze:
-      if (!orgs) return unavailable("organizations cannot be frozen on this server");
+      if (!orgs) return unavailable_now("organizations cannot be frozen on this server");
       orgs->set_frozen(m.org, m.id == route_id::admin_org_freeze, later());
       return std::nullopt;
     case route_id::admin_org:
-      if (!orgs) return unavailable("organizations cannot be deleted on this server");
+      if (!orgs) return unavailable_now("organizations cannot be deleted on this server");
       orgs->remove(m.org, later());
       return std::nullopt;
     case route_id::admin_org_import: {
-      if (!orgs) return unavailable("imports are not available on this server");
+      if (!orgs) return unavailable_now("imports are not available on this server");
       auto started = orgs->start_import(m.org);
       if (!started) return now(to_response(service::reply{std::move(started).error()}, 201, {}, trace_id));
       response r;  // not the answer: the HTTP layer feeds the body to it (and finish() accounts)
       r.request_id = trace_id;
-      r.body_sink = std::make_shared<import_upload>(std::move(started).value(), trace_id,
-                                                 [this, ctx, limit](response& final) {
-                                                   if (limit) set_rate_headers(final, *limit);
-                                                   finish(ctx, final);
-                                                 });
+      r.body_sink = std::make_shared<import_upload>(std::move(started).value(), trace_id, settle);
       return r;
     }
     default:
