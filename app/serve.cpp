@@ -24,6 +24,14 @@ namespace {
 // its own); past it the export is a 503 with Retry-After.
 constexpr std::chrono::minutes export_wait{5};
 
+// A backup's or an export's source, opened, as the stream an admin route answers with.
+template <class Source>
+core::result<api::backup_stream> stream_of(core::result<std::unique_ptr<Source>> source) {
+  if (!source) return std::move(source).error();
+  const std::uint64_t seq = source.value()->seq();
+  return api::backup_stream{seq, std::shared_ptr<core::byte_source>{std::move(source).value()}};
+}
+
 int fail(std::string_view what) {
   core::log::error(what);
   return 1;
@@ -158,12 +166,9 @@ int serve(const config::server_config& cfg) {
   http::server* server_ptr = nullptr;
   durability::backup_counters backups;
   api::admin_hooks admin;
-  admin.backup = [&]() -> core::result<api::backup_stream> {
-    auto source = durability::backup_source::open(cfg.data_dir, secret.value(), [&] { return writer.written_seq(); },
-                                                  &backups);
-    if (!source) return std::move(source).error();
-    const std::uint64_t seq = source.value()->seq();
-    return api::backup_stream{seq, std::shared_ptr<core::byte_source>{std::move(source).value()}};
+  admin.backup = [&] {
+    return stream_of(durability::backup_source::open(cfg.data_dir, secret.value(),
+                                                     [&] { return writer.written_seq(); }, &backups));
   };
   service::organizations orgs{store, writer, core::now_seconds, service::import_limits{cfg.max_tracks}};
   admin.organizations = &orgs;
@@ -173,10 +178,7 @@ int serve(const config::server_config& cfg) {
       if (store.orgs().state_of(org) == model::org_state::importing)  // its export would be a part of it
         return done(core::problem{core::errc::conflict, "",
                                   "organization '" + org + "' is being imported; export it once the import ended"});
-      auto source = durability::org_export_source::open(cfg.data_dir, engine.value()->compaction(), org, export_wait);
-      if (!source) return done(std::move(source).error());
-      const std::uint64_t seq = source.value()->seq();
-      done(api::backup_stream{seq, std::shared_ptr<core::byte_source>{std::move(source).value()}});
+      done(stream_of(durability::org_export_source::open(cfg.data_dir, engine.value()->compaction(), org, export_wait)));
     });
   };
   api::router router{svc,
