@@ -8,9 +8,8 @@ namespace mixtape::store {
 
 bool collection_store::blocked(const model::mutation& m) const {
   if (!orgs_.any()) return false;
-  const model::mutation& write = std::holds_alternative<model::guarded_write>(m) && std::get<model::guarded_write>(m).inner
-                                     ? *std::get<model::guarded_write>(m).inner
-                                     : m;
+  const auto* guarded = std::get_if<model::guarded_write>(&m);
+  const model::mutation& write = guarded && guarded->inner ? *guarded->inner : m;
   if (!model::is_collection_write(write)) return false;
   const owner_index::owner* by = nullptr;
   if (const auto* c = std::get_if<model::create_collection>(&write))
@@ -32,17 +31,8 @@ outcome collection_store::apply_org_state(const model::set_org_state& m) {
 }
 
 outcome collection_store::apply_delete_org(const model::delete_org& m) {
-  const auto doomed = owners_.of_org(m.org);
-  for (const auto& x : doomed) {
-    shard& s = shard_of(x.id);
-    core::mutex_lock lock{s.mutex};
-    const auto it = s.entries.find(x.id);
-    if (it == s.entries.end()) continue;
-    capture(s);
-    if (it->second.tracks) it->second.tracks->release_all(track_ids_);
-    s.entries.erase(it);
-  }
-  for (const auto& x : doomed) owners_.erase(*x.by, x.created_seq, x.id);
+  const auto doomed = owners_.ids_of_org(m.org);
+  for (const auto id : doomed) apply_delete(model::delete_collection{model::collection_id(id), m.at});
   const std::size_t links = shares_.remove_of_org(m.org);
   const outcome state = orgs_.set(m.org, model::org_state::active);
   return doomed.empty() && links == 0 && state == outcome::unchanged ? outcome::unchanged : outcome::applied;

@@ -43,11 +43,11 @@ std::size_t owner_index::count(std::string_view org, std::string_view principal)
   return o ? o->collections.size() : 0;
 }
 
-std::vector<owner_index::org_entry> owner_index::of_org(std::string_view org) const {
-  std::vector<org_entry> out;
+std::vector<std::uint64_t> owner_index::ids_of_org(std::string_view org) const {
+  std::vector<std::uint64_t> out;
   core::reader_lock lock{mutex_};
   for_each_of_org(org, [&](const owner& o) {
-    for (auto it = o.collections.rbegin(); it != o.collections.rend(); ++it) out.push_back({&o, ~it->first, it->second});
+    for (const auto& [inverted_seq, id] : o.collections) out.push_back(id);
   });
   return out;
 }

@@ -52,13 +52,8 @@ class owner_index {
                        const std::function<void(std::uint64_t)>& visit) const EXCLUDES(mutex_);
   std::size_t count(std::string_view org, std::string_view principal) const EXCLUDES(mutex_);
 
-  // The collections of every principal of `org`, oldest first within each principal.
-  struct org_entry {
-    const owner* by;
-    std::uint64_t created_seq;
-    std::uint64_t id;
-  };
-  std::vector<org_entry> of_org(std::string_view org) const EXCLUDES(mutex_);
+  // The id numbers of the collections of every principal of `org`.
+  std::vector<std::uint64_t> ids_of_org(std::string_view org) const EXCLUDES(mutex_);
   // How many collections `org` holds, all principals together.
   std::size_t count_of_org(std::string_view org) const EXCLUDES(mutex_);
 
