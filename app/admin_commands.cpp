@@ -10,6 +10,7 @@
 #include <boost/beast/http.hpp>
 
 #include "core/fs.hpp"
+#include "core/http_url.hpp"
 #include "core/clock.hpp"
 #include "durability/archive_restore.hpp"
 #include "durability/restore.hpp"
@@ -31,37 +32,6 @@ int failed(const std::string& what) {
   return 1;
 }
 
-struct endpoint {
-  std::string host;
-  std::string port;
-  std::string base_path;  // without a trailing '/'
-};
-
-// "http://HOST[:PORT][/base]" -> parts; nullopt for anything else (https is not spoken here:
-// run the backup on the server's machine or through a tunnel).
-std::optional<endpoint> parse_url(std::string url) {
-  constexpr std::string_view scheme = "http://";
-  if (url.compare(0, scheme.size(), scheme) != 0) return std::nullopt;
-  url.erase(0, scheme.size());
-  const auto slash = url.find('/');
-  endpoint e;
-  std::string authority = url.substr(0, slash);
-  e.base_path = slash == std::string::npos ? "" : url.substr(slash);
-  while (!e.base_path.empty() && e.base_path.back() == '/') e.base_path.pop_back();
-  std::size_t colon = authority.rfind(':');
-  if (!authority.empty() && authority.front() == '[') {  // [v6]:port
-    const auto close = authority.find(']');
-    if (close == std::string::npos) return std::nullopt;
-    e.host = authority.substr(1, close - 1);
-    colon = authority.find(':', close);
-  } else {
-    e.host = authority.substr(0, colon);
-  }
-  e.port = colon == std::string::npos ? "80" : authority.substr(colon + 1);
-  if (e.host.empty() || e.port.empty()) return std::nullopt;
-  return e;
-}
-
 // The error envelope's system_message, or the body's start.
 std::string reason_of(const std::string& body) {
   const auto at = body.find("\"system_message\":\"");
@@ -72,20 +42,20 @@ std::string reason_of(const std::string& body) {
 
 }  // namespace
 
-int backup(const config::backup_command& cmd) {
-  const auto url = parse_url(cmd.from);
-  if (!url) return failed("--from must be an http://HOST:PORT URL, not '" + cmd.from + "'");
-  const std::string temp = cmd.out + ".tmp";
+core::result<downloaded> download_backup(const std::string& from, const std::string& key, const std::string& out_path) {
+  const auto url = core::parse_http_url(from);
+  if (!url) return core::problem{core::errc::validation_failed, "", "--from must be an http://HOST:PORT URL, not '" + from + "'"};
+  const std::string temp = out_path + ".tmp";
   std::error_code ec;
   fs::unique_fd out = fs::open(temp, O_WRONLY | O_CREAT | O_TRUNC, ec, 0600);
-  if (ec) return failed(temp + ": create: " + ec.message());
+  if (ec) return core::problem{core::errc::io_error, "", temp + ": create: " + ec.message()};
   // From here on every failure removes the temp file: no FILE, no partial file.
-  const auto fail_clean = [&](const std::string& what) {
+  const auto fail_clean = [&](const std::string& what) -> core::problem {
     out = {};
     (void)fs::remove(temp, fs::if_missing::ignore);
-    return failed(what);
+    return core::problem{core::errc::io_error, "", what};
   };
-  journal::backup_reader check{cmd.from + "/admin/v1/backup", {}};
+  journal::backup_reader check{from + "/admin/v1/backup", {}};
   std::uint64_t header_seq = 0;
   try {
     asio::io_context io;
@@ -94,8 +64,8 @@ int backup(const config::backup_command& cmd) {
     stream.expires_after(idle_limit);
     stream.connect(resolver.resolve(url->host, url->port));
     bhttp::request<bhttp::empty_body> req{bhttp::verb::get, url->base_path + "/admin/v1/backup", 11};
-    req.set(bhttp::field::host, url->host + ":" + url->port);
-    req.set("X-API-Key", cmd.key);
+    req.set(bhttp::field::host, url->host_field());
+    req.set("X-API-Key", key);
     req.set(bhttp::field::user_agent, "mixtaped-backup");
     bhttp::write(stream, req);
     beast::flat_buffer buffer;
@@ -118,20 +88,20 @@ int backup(const config::backup_command& cmd) {
     if (head.result_int() != 200) {
       std::string body;
       while (!parser.is_done() && body.size() < 64 * 1024 && !rec) body += next_bytes();
-      return fail_clean(cmd.from + " answered " + std::to_string(head.result_int()) + ": " + reason_of(body));
+      return fail_clean(from + " answered " + std::to_string(head.result_int()) + ": " + reason_of(body));
     }
     if (const auto it = head.find("X-Mixtape-Seq"); it != head.end())
       header_seq = std::strtoull(std::string{it->value()}.c_str(), nullptr, 10);
     while (!parser.is_done()) {
       const std::string_view got = next_bytes();
       if (rec)
-        return fail_clean(cmd.from + ": the backup stream broke off after " + std::to_string(check.bytes()) +
+        return fail_clean(from + ": the backup stream broke off after " + std::to_string(check.bytes()) +
                           " bytes: " + rec.message());
       if (auto st = check.feed(got); !st) return fail_clean(st.error().message);
       if ((ec = fs::write_all(out.get(), got))) return fail_clean(temp + ": write: " + ec.message());
     }
   } catch (const std::exception& e) {
-    return fail_clean(cmd.from + ": " + e.what());
+    return fail_clean(from + ": " + e.what());
   }
   if (auto st = check.finish(); !st) return fail_clean(st.error().message);
   if (header_seq != check.seq())
@@ -139,12 +109,18 @@ int backup(const config::backup_command& cmd) {
                       std::to_string(header_seq));
   if ((ec = fs::sync_file(out.get()))) return fail_clean(temp + ": fsync: " + ec.message());
   if ((ec = out.close())) return fail_clean(temp + ": close: " + ec.message());
-  if ((ec = fs::rename(temp, cmd.out))) return fail_clean(cmd.out + ": rename: " + ec.message());
-  if ((ec = fs::sync_directory(fs::parent_directory(cmd.out)))) {
-    (void)fs::remove(cmd.out, fs::if_missing::ignore);  // not durable: no FILE rather than one that may vanish
-    return failed(cmd.out + ": fsync directory: " + ec.message());
+  if ((ec = fs::rename(temp, out_path))) return fail_clean(out_path + ": rename: " + ec.message());
+  if ((ec = fs::sync_directory(fs::parent_directory(out_path)))) {
+    (void)fs::remove(out_path, fs::if_missing::ignore);  // not durable: no FILE rather than one that may vanish
+    return core::problem{core::errc::io_error, "", out_path + ": fsync directory: " + ec.message()};
   }
-  std::cout << "backup of seq " << check.seq() << " (" << check.bytes() << " bytes) written to " << cmd.out << '\n';
+  return downloaded{check.seq(), check.bytes()};
+}
+
+int backup(const config::backup_command& cmd) {
+  auto got = download_backup(cmd.from, cmd.key, cmd.out);
+  if (!got) return failed(got.error().message);
+  std::cout << "backup of seq " << got->seq << " (" << got->bytes << " bytes) written to " << cmd.out << '\n';
   return 0;
 }
 

@@ -6,6 +6,7 @@
 
 #include "admin_commands.hpp"
 #include "allocator.hpp"
+#include "replica_dir.hpp"
 #include "auth/keys.hpp"
 #include "config/config.hpp"
 #include "serve.hpp"
@@ -29,6 +30,7 @@ int keys_add(const mixtape::config::keys_add_command& k) {
 
 int main(int argc, char** argv) {
   mixtape::app::tune_allocator();
+  mixtape::app::save_arguments(argc, argv);
   namespace config = mixtape::config;
   const std::vector<std::string> args(argv + 1, argv + argc);
   auto cmd = config::parse_command_line(args, config::process_environment());

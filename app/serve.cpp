@@ -16,6 +16,8 @@
 #include "journal/writer.hpp"
 #include "service/collections.hpp"
 #include "store/collection_store.hpp"
+#include "replica_dir.hpp"
+#include "replication_node.hpp"
 
 namespace mixtape::app {
 namespace {
@@ -56,6 +58,26 @@ durability::engine_options durability_options_of(const config::server_config& cf
   o.archive.archive_dir = cfg.archive_dir;
   o.archive.interval = cfg.archive_interval;
   return o;
+}
+
+// The replication part of /metrics.
+void add_replication_gauges(api::gauges& g, const replication_node& node) {
+  const auto role = node.role();
+  g.primary = role.primary;
+  g.epoch = role.epoch;
+  g.applied_seq = role.seq;
+  if (!role.primary) {
+    const auto& s = node.standby();
+    const std::uint64_t primary_seq = s.primary_seq.load();
+    g.standby_lag_records = primary_seq > role.seq ? primary_seq - role.seq : 0;
+    g.standby_lag_ms = role.lag_ms;
+    g.standby_reconnects = s.reconnects.load();
+    g.standby_rebootstraps = s.rebootstraps.load();
+  }
+  for (const auto& b : node.registry().list()) {
+    g.standbys.push_back({b.name, b.acked, b.lag_ms});
+    if (b.in_sync) ++g.standbys_in_sync;
+  }
 }
 
 api::gauges gauges_of(const store::collection_store& store, durability::engine& engine, const http::server* server,
@@ -149,11 +171,20 @@ int serve(const config::server_config& cfg) {
   auto keys = auth::keyset::load(keys_path);
   if (!keys) return fail(keys.error().message);
 
+  const bool standby = !cfg.replicate_from.empty();
+  const std::uint16_t restarted_on = restarted_port();  // a standby starting over keeps its port
+  if (standby && !holds_data(cfg.data_dir))
+    if (auto st = bootstrap_standby(cfg.data_dir, cfg.replicate_from, cfg.replication_key); !st)
+      return fail(st.error().message);
   auto secret = core::load_or_create_secret(cfg.data_dir + "/" + core::secret_file_name);
   if (!secret) return fail(secret.error().message);
   store::collection_store store;
   store.remembered().set_limit(cfg.idempotency_keys);  // before recovery: replay remembers keys
-  auto engine = durability::engine::open(durability_options_of(cfg), store);
+  replication_node node{cfg, store, restarted_rebootstraps()};
+  auto durability_options = durability_options_of(cfg);
+  durability_options.roll_back_imports = !standby;
+  node.hook_writer(durability_options.writer);
+  auto engine = durability::engine::open(std::move(durability_options), store);
   if (!engine) return fail(engine.error().message);
   journal::writer& writer = engine.value()->writer();
 
@@ -161,6 +192,7 @@ int serve(const config::server_config& cfg) {
   svc_options.max_tracks = cfg.max_tracks;
   svc_options.idempotency_ttl_seconds = cfg.idempotency_ttl.count();
   svc_options.secret = secret.value();
+  svc_options.admit = [&node] { return node.admit(); };
   service::collections svc{store, writer, svc_options};
   auth::key_store key_store{std::move(keys).value()};
   http::server* server_ptr = nullptr;
@@ -172,6 +204,7 @@ int serve(const config::server_config& cfg) {
   };
   service::organizations orgs{store, writer, core::now_seconds, service::import_limits{cfg.max_tracks}};
   admin.organizations = &orgs;
+  admin.replication = node.hooks();
   core::job_thread exports{"mixtape-export"};  // stopped after the engine: a waiting export then ends
   admin.export_org = [&](const std::string& org, api::admin_hooks::export_done done) {
     exports.post([&, org, done = std::move(done)]() -> void {
@@ -183,15 +216,23 @@ int serve(const config::server_config& cfg) {
   };
   api::router router{svc,
                      key_store,
-                     [&] { return gauges_of(store, *engine.value(), server_ptr, backups); },
+                     [&] {
+                       auto g = gauges_of(store, *engine.value(), server_ptr, backups);
+                       add_replication_gauges(g, node);
+                       return g;
+                     },
                      cfg.access_log,
                      rate_limits_of(cfg),
                      api::cors_policy{cfg.cors_origins},
                      std::move(admin)};
-  http::server server{server_options_of(cfg), router};
+  auto listen_options = server_options_of(cfg);
+  if (restarted_on != 0) listen_options.port = restarted_on;
+  http::server server{listen_options, router};
   server_ptr = &server;
   if (const auto err = server.listen())
-    return fail("cannot listen on " + cfg.listen_host + ":" + std::to_string(cfg.listen_port) + ": " + err.message());
+    return fail("cannot listen on " + cfg.listen_host + ":" + std::to_string(listen_options.port) + ": " + err.message());
+  if (auto st = node.start(*engine.value(), secret.value(), [&server] { server.stop(); }); !st)
+    return fail(st.error().message);
   const std::string host = cfg.listen_host.find(':') != std::string::npos ? "[" + cfg.listen_host + "]" : cfg.listen_host;
   const std::string base_url = "http://" + host + ":" + std::to_string(server.port());
   svc.set_public_url(cfg.public_url.empty() ? base_url : cfg.public_url);
@@ -206,11 +247,17 @@ int serve(const config::server_config& cfg) {
                                              {"threads", std::to_string(server_options_of(cfg).threads)}});
                core::log::start_buffering();  // from here the access log costs an I/O thread no write(2)
              });
+  node.stop();  // no more records from the primary, no wait for a standby
   engine.value()->close();  // completes what the drain left, before the server's contexts go away
   exports.stop();
   core::log::info("stopped", {{"journal_records", std::to_string(writer.stats().records)}});
   core::log::stop_buffering();
-  return 0;
+  if (node.restart() == replication_node::restart_kind::none) return 0;
+  // A standby that must start over: its directory made ready for it, then this program again.
+  auto ready = node.restart() == replication_node::restart_kind::diverged ? set_aside_from(cfg.data_dir, node.fork_seq())
+                                                                          : clear_for_bootstrap(cfg.data_dir);
+  if (!ready) return fail(ready.error().message);
+  return fail(restart_process(server.port(), node.rebootstraps()).error().message);
 }
 
 }  // namespace mixtape::app

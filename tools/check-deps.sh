@@ -12,10 +12,11 @@ declare -A edges=(
   [store]="model"
   [journal]="core"
   [durability]="store journal model"
+  [replication]="store journal model"
   [auth]="store journal model"
   [service]="store journal model"
   [api]="service auth"
-  [http]="api"
+  [http]="api replication"
   [bench]="core"           # mixtape-bench talks HTTP only
   [tools]="durability"     # mixtape-journal reads a data directory
 )

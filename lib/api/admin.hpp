@@ -5,8 +5,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "core/byte_source.hpp"
+#include "core/duplex.hpp"
 #include "core/result.hpp"
 #include "service/organizations.hpp"
 
@@ -19,6 +22,41 @@ struct backup_stream {
   std::shared_ptr<core::byte_source> body;
 };
 
+// This node's place in replication (docs/replication.md), as /primary, /replica and
+// promotion answer it.
+struct node_role {
+  bool primary = true;       // accepts writes (when false: a standby)
+  std::uint64_t epoch = 0;
+  std::uint64_t seq = 0;     // the last record applied here
+  std::int64_t lag_ms = 0;   // a standby's lag; 0 on a primary
+  std::string primary_url;   // a standby's primary (details.primary of NOT_PRIMARY)
+};
+
+// {"role","epoch","seq","lag_ms"}: the body of /primary, /replica and a promotion.
+std::string role_json(const node_role& r);
+
+// A standby's request for the replication stream (its handshake fields).
+struct stream_request {
+  std::uint64_t after = 0;
+  std::string_view history;
+  std::string_view database;
+  std::string_view node;
+};
+
+struct replication_hooks {
+  // Empty: a server on its own, always the primary.
+  std::function<node_role()> role;
+  std::function<bool()> accepts_writes;  // role().primary, cheaply (asked on every write)
+  // Errors: not_found (the standby must bootstrap: 409 with details.reason "bootstrap"),
+  // conflict (another database), validation.
+  std::function<core::result<std::shared_ptr<core::duplex>>(const stream_request&)> stream;
+  // Makes this standby the primary (a new epoch); on a primary, answers its role as it is.
+  std::function<core::result<node_role>()> promote;
+  // Calls done(true) once the record `seq` is applied here, done(false) after --read-wait-ms.
+  std::function<void(std::uint64_t seq, std::function<void(bool)> done)> wait_for_seq;
+  std::int64_t max_replica_lag_ms = 5000;
+};
+
 struct admin_hooks {
   std::function<core::result<backup_stream>()> backup;
   // An organization's export (docs/operations.md, "Moving an organization"): JSON lines as
@@ -28,6 +66,7 @@ struct admin_hooks {
   std::function<void(const std::string& org, export_done done)> export_org;
   // Freeze, unfreeze, delete, import. Null: not available (503).
   service::organizations* organizations = nullptr;
+  replication_hooks replication;
 };
 
 }  // namespace mixtape::api

@@ -85,13 +85,15 @@ std::optional<response> router::handle_admin(const route_match& m, std::string t
   const auto unavailable_now = [&](std::string_view why) { return now(unavailable(why, trace_id)); };
   // A use case's reply, maybe from the journal thread.
   const auto later = [&] {
-    return [settle, done, trace_id](service::reply reply) {
+    return [this, settle, done, trace_id](service::reply reply) {
       auto r = to_response(std::move(reply), 200, {}, trace_id);
+      if (r.status < 300) r.seq = service_.applied_seq();
       settle(r);
       done(std::move(r));
     };
   };
   service::organizations* orgs = admin_.organizations;
+  if (m.id == route_id::admin_promote) return now(promote(trace_id));
   if (m.id != route_id::admin_backup && !core::is_org_id(m.org))
     return now(to_response(service::reply{core::problem::validation("org", "org must be " + std::string{core::org_id_rule})},
                            200, {}, trace_id));

@@ -52,6 +52,8 @@ kind_info info(error_kind k) noexcept {
       return {409, "CONFLICT", "client_error", "The request conflicts with the current state of the resource."};
     case error_kind::http_version_not_supported:
       return {505, "HTTP_VERSION_NOT_SUPPORTED", "server_error", "Only HTTP/1.x is supported."};
+    case error_kind::not_primary:
+      return {503, "NOT_PRIMARY", "server_error", "This server is a read-only standby."};
   }
   return {500, "INTERNAL_ERROR", "server_error", "An internal error occurred."};
 }

@@ -27,6 +27,7 @@ enum class error_kind {
   idempotency_conflict,    // 409 IDEMPOTENCY_CONFLICT
   conflict,                // 409 CONFLICT (administration: an organization not empty, an import running)
   http_version_not_supported,  // 505 HTTP_VERSION_NOT_SUPPORTED (a request line not HTTP/1.x)
+  not_primary,             // 503 NOT_PRIMARY (a write to a read-only standby, docs/replication.md)
 };
 
 unsigned status_of(error_kind k) noexcept;

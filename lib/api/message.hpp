@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/byte_source.hpp"
+#include "core/duplex.hpp"
 
 namespace mixtape::api {
 
@@ -31,6 +32,11 @@ struct request {
   std::string_view if_match;                // conditional requests (docs/openapi.yaml: If-Match)
   std::string_view if_none_match;
   std::string_view idempotency_key;
+  std::string_view min_seq;          // X-Mixtape-Min-Seq: answer once this record is applied
+  bool websocket = false;            // Upgrade: websocket (the replication stream)
+  std::string_view mixtape_history;  // the replication handshake's fields (docs/replication.md)
+  std::string_view mixtape_database;
+  std::string_view mixtape_node;
 };
 
 inline constexpr std::string_view json_content_type = "application/json; charset=utf-8";
@@ -57,6 +63,9 @@ struct response {
   // Set (a route that streams_body, answered before its body): not the answer yet. The HTTP
   // layer feeds it the body as it arrives and sends the answer it gives at the end.
   std::shared_ptr<api::upload> body_sink;
+  // Set (status 101): the connection is taken over after this answer — the replication
+  // stream's WebSocket (docs/replication.md); the HTTP layer accepts the upgrade and runs it.
+  std::shared_ptr<core::duplex> takeover;
   bool replayed = false;    // Idempotent-Replayed: true
   // CORS (api/cors.hpp): `cors_origin` is echoed as Access-Control-Allow-Origin when set
   // (a view of the request's Origin, valid until the response is sent); a preflight also

@@ -94,6 +94,13 @@ std::string metrics::render(const gauges& g) const {
       {"mixtape_backups_completed_total", g.backups_completed},
       {"mixtape_backups_failed_total", g.backups_failed},
       {"mixtape_backup_bytes_total", g.backup_bytes},
+      {"mixtape_replication_primary", g.primary ? 1u : 0u},
+      {"mixtape_replication_epoch", g.epoch},
+      {"mixtape_replication_seq", g.applied_seq},
+      {"mixtape_replication_standbys_in_sync", g.standbys_in_sync},
+      {"mixtape_standby_lag_records", g.standby_lag_records},
+      {"mixtape_standby_reconnects_total", g.standby_reconnects},
+      {"mixtape_standby_rebootstraps_total", g.standby_rebootstraps},
   };
   for (const auto& [name, value] : plain) {
     const bool counter = name.ends_with("_total");
@@ -101,6 +108,19 @@ std::string metrics::render(const gauges& g) const {
     line(out, name, "", value);
   }
   // Prometheus's base unit of time is the second (promtool check metrics).
+  const auto seconds_line = [&out](std::string_view name, std::string_view labels, std::int64_t ms) {
+    char v[32];
+    std::snprintf(v, sizeof v, "%.3f", static_cast<double>(ms) / 1e3);
+    out.append(name);
+    if (!labels.empty()) out.append("{").append(labels).append("}");
+    out.append(" ").append(v).append("\n");
+  };
+  header(out, "mixtape_standby_lag_seconds", "gauge", "See docs/replication.md.");
+  seconds_line("mixtape_standby_lag_seconds", "", g.standby_lag_ms);
+  header(out, "mixtape_replication_standby_durable_seq", "gauge", "See docs/replication.md.");
+  for (const auto& s : g.standbys) line(out, "mixtape_replication_standby_durable_seq", "standby=\"" + s.node + "\"", s.durable_seq);
+  header(out, "mixtape_replication_standby_lag_seconds", "gauge", "See docs/replication.md.");
+  for (const auto& s : g.standbys) seconds_line("mixtape_replication_standby_lag_seconds", "standby=\"" + s.node + "\"", s.lag_ms);
   header(out, "mixtape_last_compaction_seconds", "gauge", "See docs/operations.md.");
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.3f", static_cast<double>(g.last_compaction_ms) / 1e3);

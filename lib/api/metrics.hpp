@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "api/routes.hpp"
 
@@ -38,13 +39,28 @@ struct gauges {
   std::uint64_t backups_completed = 0;    // ... sent to their end section
   std::uint64_t backups_failed = 0;       // ... ended otherwise (a read error, the client gone)
   std::uint64_t backup_bytes = 0;         // backup bytes sent
+  // Replication (docs/replication.md)
+  bool primary = true;                    // this node accepts writes
+  std::uint64_t epoch = 0;
+  std::uint64_t applied_seq = 0;          // the last record applied here
+  std::uint64_t standby_lag_records = 0;  // a standby: records the primary wrote that it has not applied
+  std::int64_t standby_lag_ms = 0;
+  std::uint64_t standby_reconnects = 0;
+  std::uint64_t standby_rebootstraps = 0;
+  std::uint64_t standbys_in_sync = 0;     // a primary: standbys caught up
+  struct standby_gauge {
+    std::string node;  // the standby's node id (hex)
+    std::uint64_t durable_seq = 0;
+    std::int64_t lag_ms = 0;
+  };
+  std::vector<standby_gauge> standbys;    // a primary: each connected standby
 };
 
 class metrics {
  public:
   static constexpr std::size_t route_slots = api::route_count + 1;  // + unmatched
-  static constexpr std::array<unsigned, 18> statuses{200, 201, 400, 401, 403, 404, 405, 409, 413,
-                                                     415, 422, 429, 500, 503, 204, 304, 412, 505};
+  static constexpr std::array<unsigned, 19> statuses{200, 201, 400, 401, 403, 404, 405, 409, 413,
+                                                     415, 422, 429, 500, 503, 204, 304, 412, 505, 101};
   static constexpr std::array<double, 14> bucket_bounds{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
                                                         0.025,  0.05,    0.1,    0.25,  0.5,    1.0,   2.5};
 

@@ -101,7 +101,7 @@ std::optional<response> router::handle(const request& received, const std::optio
   const auto qmark = received.target.find('?');
   const auto query = qmark == std::string_view::npos ? std::string_view{} : received.target.substr(qmark + 1);
   // Admin routes never answer a browser's cross-origin request (docs/operations.md).
-  const bool cors_on = cors_.enabled() && !(m && access_of(m->id) == access::admin);
+  const bool cors_on = cors_.enabled() && !(m && (access_of(m->id) == access::admin || access_of(m->id) == access::replication));
   const request_context ctx{m ? std::optional{m->id} : std::nullopt, received.verb, start, cors_on,
                             cors_on && cors_.allows(received.origin) ? received.origin : std::string_view{}};
   const auto answered = [&](response r) -> std::optional<response> {
@@ -125,6 +125,30 @@ std::optional<response> router::handle(const request& received, const std::optio
   // HEAD runs as GET; the session leaves the body out. The log and metrics still say HEAD.
   request req = received;
   if (req.verb == method::head) req.verb = method::get;
+  // X-Mixtape-Min-Seq: a read waits until this server has applied that record
+  // (docs/replication.md, "Reading your writes anywhere"), then runs as if it came now.
+  if (!received.min_seq.empty() && req.verb == method::get) {
+    std::uint64_t want = 0;
+    const char* first = received.min_seq.data();
+    const char* last = first + received.min_seq.size();
+    if (const auto [end, ec] = std::from_chars(first, last, want); ec != std::errc{} || end != last)
+      return answered(error_response(error_kind::validation, "X-Mixtape-Min-Seq must be a record's seq (an integer)",
+                                     details_of("field", "X-Mixtape-Min-Seq"), trace_id));
+    if (want > service_.applied_seq()) {
+      if (!admin_.replication.wait_for_seq) return answered(not_applied(want, trace_id));
+      request again = received;
+      again.min_seq = {};
+      admin_.replication.wait_for_seq(want, [this, again, m, done, want, trace_id, ctx](bool reached) {
+        if (!reached) {
+          auto r = not_applied(want, trace_id);
+          finish(ctx, r);
+          return done(std::move(r));
+        }
+        if (auto r = handle(again, m, done)) done(std::move(*r));
+      });
+      return std::nullopt;
+    }
+  }
   if (!needs_key(m->id)) {
     if (m->id != route_id::shared || !limiter_.share_limited()) return answered(handle_public(*m, trace_id));
     const auto v = limiter_.take_for_client(req, core::rate_clock::now());
@@ -134,9 +158,14 @@ std::optional<response> router::handle(const request& received, const std::optio
     return answered(std::move(r));
   }
   const auto presented = auth::presented_key(req.x_api_key, req.authorization);
-  const bool admin = access_of(m->id) == access::admin;
-  const auto d = admin ? auth::authorize_admin(keys_.for_this_thread(), presented)
-                       : auth::authorize(keys_.for_this_thread(), presented, m->org);
+  const access who_may = access_of(m->id);
+  const bool admin = who_may == access::admin || who_may == access::replication;
+  const auto& keys = keys_.for_this_thread();
+  const auto d = who_may == access::replication ? auth::authorize_replication(keys, presented)
+                 : who_may == access::admin
+                     ? auth::authorize_admin(keys, presented,  // a standby bootstraps from the backup
+                                             m->id == route_id::admin_backup ? auth::replication_capability : "")
+                     : auth::authorize(keys, presented, m->org);
   if (d.outcome == auth::verdict::unauthenticated)
     return answered(error_response(error_kind::authentication, d.reason, "{}", trace_id));
   if (d.outcome == auth::verdict::forbidden)
@@ -154,6 +183,11 @@ std::optional<response> router::handle(const request& received, const std::optio
   if (req.body_too_large) return refuse(error_kind::payload_too_large, "request body exceeds the size limit");
   if (takes_body(m->id, req.verb) && !req.body.empty() && !is_json_content_type(req.content_type))
     return refuse(error_kind::unsupported_media_type, "Content-Type must be application/json");
+  // A standby answers reads only (the replication stream too is the primary's).
+  if ((req.verb != method::get || m->id == route_id::admin_replication) && m->id != route_id::admin_promote &&
+      admin_.replication.role && !admin_.replication.accepts_writes())
+    return refuse_not_primary(trace_id, limit, ctx);
+  if (m->id == route_id::admin_replication) return answered(replication_stream(req, query, trace_id, limit));
   if (admin) return handle_admin(*m, std::move(trace_id), ctx, limit, done);
   const service::caller who{std::string{m->org}, d.key->principal};
   return dispatch(*m, req, query, who, std::move(trace_id), ctx, limit, done);
@@ -206,6 +240,7 @@ std::optional<response> router::dispatch(const route_match& m, const request& re
   const auto write_done = [&] {
     return [this, ctx, done, ok_status, id = std::string{id}, trace_id, limit](service::reply r) {
       auto res = to_response(std::move(r), ok_status, id, trace_id);
+      if (res.status < 300) res.seq = service_.applied_seq();  // the write's record (or the state it found)
       if (limit) set_rate_headers(res, *limit);
       finish(ctx, res);
       done(std::move(res));
@@ -245,6 +280,15 @@ response router::handle_public(const route_match& m, const std::string& trace_id
       }
       r.body = R"({"status":"ready"})";
       break;
+    case route_id::primary:
+    case route_id::replica: {
+      const node_role role = role_now();
+      const bool ok = m.id == route_id::primary ? role.primary && ready()
+                                                : !role.primary && role.lag_ms <= admin_.replication.max_replica_lag_ms;
+      r.status = ok ? 200 : 503;
+      r.body = role_json(role);
+      break;
+    }
     case route_id::metrics: {
       auto g = gauges_of_();
       g.rate_limit_tracked_ips = limiter_.tracked_ips();

@@ -60,6 +60,16 @@ class router {
   // the response now, or nullopt and `done` later.
   std::optional<response> handle_admin(const route_match& m, std::string trace_id, const request_context& ctx,
                                        const std::optional<core::rate_verdict>& limit, const respond_fn& done);
+  // Replication (replication_routes.cpp, docs/replication.md): this node's role now; 503
+  // NOT_PRIMARY for a write to a standby (accounted); the replication stream's answer (a 101
+  // taking the connection over, or a refusal); a read's 503 for a seq not yet applied.
+  node_role role_now() const;
+  std::optional<response> refuse_not_primary(const std::string& trace_id, const std::optional<core::rate_verdict>& limit,
+                                             const request_context& ctx);
+  response replication_stream(const request& req, std::string_view query, const std::string& trace_id,
+                              const std::optional<core::rate_verdict>& limit);
+  response promote(const std::string& trace_id);
+  response not_applied(std::uint64_t seq, const std::string& trace_id) const;
   // The 429 for a refused verdict, counted under the route.
   response rate_limited(route_id route, const core::rate_verdict& v, std::string_view who,
                         const std::string& trace_id);

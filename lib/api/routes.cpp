@@ -50,6 +50,10 @@ constexpr route_spec routes[route_count] = {
     {route_id::admin_org_import, "/admin/v1/orgs/{org}/import", POST, access::admin, body::streamed_import},
     {route_id::admin_org_freeze, "/admin/v1/orgs/{org}/freeze", POST, access::admin, body::standard},
     {route_id::admin_org_unfreeze, "/admin/v1/orgs/{org}/unfreeze", POST, access::admin, body::standard},
+    {route_id::primary, "/primary", GET, access::open, body::standard},
+    {route_id::replica, "/replica", GET, access::open, body::standard},
+    {route_id::admin_promote, "/admin/v1/promote", POST, access::admin, body::standard},
+    {route_id::admin_replication, "/admin/v1/replication", GET, access::replication, body::standard},
 };
 
 constexpr bool table_is_indexed_by_id() {

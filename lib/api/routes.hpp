@@ -36,12 +36,17 @@ enum class route_id {
   admin_org_import,    // /admin/v1/orgs/{org}/import: its body streams (streams_body)
   admin_org_freeze,    // /admin/v1/orgs/{org}/freeze
   admin_org_unfreeze,  // /admin/v1/orgs/{org}/unfreeze
+  primary,             // /primary: 200 on a primary that accepts writes (load balancers)
+  replica,             // /replica: 200 on a standby within --max-replica-lag-ms
+  admin_promote,       // /admin/v1/promote: a standby becomes the primary (docs/replication.md)
+  admin_replication,   // /admin/v1/replication: the replication stream (a WebSocket upgrade)
 };
-inline constexpr std::size_t route_count = 23;
+inline constexpr std::size_t route_count = 27;
 
 // Who may call a route: anyone (operational routes, the reference, share links), a key
-// with the music capability in the path's organization, or an admin key (MIXTAPE_ADMIN).
-enum class access { open, music, admin };
+// with the music capability in the path's organization, an admin key (MIXTAPE_ADMIN), or a
+// standby's key (MIXTAPE_REPLICATION; the backup takes it too, to bootstrap a standby).
+enum class access { open, music, admin, replication };
 
 struct route_match {
   route_id id;

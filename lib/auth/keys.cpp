@@ -48,10 +48,19 @@ decision authorize(const keyset& keys, std::string_view presented, std::string_v
   return {verdict::allowed, key, {}};
 }
 
-decision authorize_admin(const keyset& keys, std::string_view presented) noexcept {
+decision authorize_admin(const keyset& keys, std::string_view presented, std::string_view also) noexcept {
   const key_entry* key = keys.find(presented);
   if (key == nullptr) return {verdict::unauthenticated, nullptr, "Missing or invalid authorization header"};
-  if (!key->has_capability(admin_capability)) return {verdict::forbidden, nullptr, "Missing MIXTAPE_ADMIN capability"};
+  if (!key->has_capability(admin_capability) && (also.empty() || !key->has_capability(also)))
+    return {verdict::forbidden, nullptr, "Missing MIXTAPE_ADMIN capability"};
+  return {verdict::allowed, key, {}};
+}
+
+decision authorize_replication(const keyset& keys, std::string_view presented) noexcept {
+  const key_entry* key = keys.find(presented);
+  if (key == nullptr) return {verdict::unauthenticated, nullptr, "Missing or invalid authorization header"};
+  if (!key->has_capability(replication_capability))
+    return {verdict::forbidden, nullptr, "Missing MIXTAPE_REPLICATION capability"};
   return {verdict::allowed, key, {}};
 }
 

@@ -27,6 +27,8 @@ using core::sha256;
 inline constexpr std::string_view music_capability = "USE_MUSIC_GENERATION";
 // Opens /admin/v1/... (docs/operations.md, "Administration"); needs no organization.
 inline constexpr std::string_view admin_capability = "MIXTAPE_ADMIN";
+// A standby's key (docs/replication.md): the replication stream and the backup it bootstraps from.
+inline constexpr std::string_view replication_capability = "MIXTAPE_REPLICATION";
 
 struct key_entry {
   std::string id;  // e.g. "key_alice"
@@ -88,8 +90,11 @@ struct decision {
 // 401 when `presented` is empty or unknown; 403 when the key is not in `org` or lacks
 // USE_MUSIC_GENERATION; allowed otherwise.
 decision authorize(const keyset& keys, std::string_view presented, std::string_view org) noexcept;
-// 401 as above; 403 when the key lacks MIXTAPE_ADMIN; allowed otherwise (no organization).
-decision authorize_admin(const keyset& keys, std::string_view presented) noexcept;
+// 401 as above; 403 when the key lacks MIXTAPE_ADMIN (and `also`, when given: either one
+// will do); allowed otherwise (no organization).
+decision authorize_admin(const keyset& keys, std::string_view presented, std::string_view also = {}) noexcept;
+// 401 as above; 403 when the key lacks MIXTAPE_REPLICATION: the replication stream.
+decision authorize_replication(const keyset& keys, std::string_view presented) noexcept;
 
 // A fresh random key: "mxt_" + base64url of 32 random bytes.
 std::string generate_key();

@@ -31,6 +31,8 @@ core::result<command> parse_serve(const std::vector<std::string>& args, const en
   if (!end) return std::move(end).error();
   if (end.value() == core::walk_end::help) return command::of(command::kind::help);
   if (end.value() == core::walk_end::version) return command::of(command::kind::version);
+  if (!cmd.serve.replicate_from.empty() && cmd.serve.replication_key.empty())
+    return bad("--replication-key", "--replicate-from needs --replication-key KEY (or MIXTAPE_REPLICATION_KEY): a key with MIXTAPE_REPLICATION");
   return cmd;
 }
 

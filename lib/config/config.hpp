@@ -33,6 +33,12 @@ struct server_config {
   std::string archive_dir;
   std::chrono::seconds archive_interval{60};
   std::string public_url;  // empty: http://<listen address>
+  std::string replicate_from;   // empty: a primary; else the primary's URL (docs/replication.md)
+  std::string replication_key;  // with replicate_from: a key with MIXTAPE_REPLICATION
+  unsigned sync_replicas = 0;   // standbys that must hold a write before it is acknowledged
+  std::chrono::milliseconds sync_timeout{5000};
+  std::chrono::milliseconds read_wait{1000};         // X-Mixtape-Min-Seq's longest wait
+  std::chrono::milliseconds max_replica_lag{5000};   // GET /replica's bound
   std::size_t max_body_bytes = 64 * 1024;
   std::uint64_t max_import_bytes = 1ull << 30;  // POST /admin/v1/orgs/{org}/import
   std::size_t max_header_bytes = 16 * 1024;

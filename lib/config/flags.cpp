@@ -121,6 +121,29 @@ constexpr server_flag table[] = {
     {{"--archive-interval"}, "SECONDS", "60",
      "with --archive-dir: close the current journal file for archiving once its first record is this old",
      [](C& c, S& f, S& v) { return seconds(c.archive_interval, f, v); }},
+    {{"--replicate-from"}, "URL", "none",
+     "run as a read-only standby of the primary at this http:// URL (docs/replication.md)",
+     [](C& c, S& f, S& v) -> status {
+       if (v.rfind("http://", 0) != 0 || v.size() <= 7) return bad(f, "--replicate-from must be an http://HOST:PORT URL");
+       c.replicate_from = v;
+       while (c.replicate_from.back() == '/') c.replicate_from.pop_back();
+       return core::success();
+     }},
+    {{"--replication-key"}, "KEY", "none", "with --replicate-from: a key with the MIXTAPE_REPLICATION capability",
+     [](C& c, S&, S& v) -> status {
+       c.replication_key = v;
+       return core::success();
+     }},
+    {{"--sync-replicas"}, "N", "0",
+     "acknowledge a write only once this many standbys hold it durably; 0: asynchronous replication",
+     [](C& c, S& f, S& v) { return integer(c.sync_replicas, f, v, 0, 16); }},
+    {{"--sync-timeout-ms"}, "N", "5000",
+     "a write no standby confirms within this gets 503 \"outcome unknown\" (it takes effect once confirmed)",
+     [](C& c, S& f, S& v) { return integer(c.sync_timeout, f, v, 1, 3'600'000); }},
+    {{"--read-wait-ms"}, "N", "1000", "how long a read with X-Mixtape-Min-Seq waits for that seq before 503",
+     [](C& c, S& f, S& v) { return integer(c.read_wait, f, v, 0, 60'000); }},
+    {{"--max-replica-lag-ms"}, "N", "5000", "GET /replica is 200 on a standby at most this far behind, else 503",
+     [](C& c, S& f, S& v) { return integer(c.max_replica_lag, f, v, 0, 86'400'000); }},
     {{"--public-url"}, "URL", "http://<listen address>", "base of share-link URLs", public_url},
     {{"--max-body-bytes"}, "N", "65536",
      "larger bodies get 413; the order route takes 96 bytes more per --max-tracks",

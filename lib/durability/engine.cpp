@@ -77,7 +77,9 @@ core::result<std::unique_ptr<engine>> engine::open(engine_options options, store
   };
   e->writer_ = std::make_unique<journal::writer>(std::move(file), next_seq, std::move(options.writer));
   e->compactor_.attach(*e->writer_);
-  if (auto st = roll_back_unfinished_imports(store, *e->writer_); !st) return std::move(st).error();
+  store.set_applied_seq(e->recovered_.last_seq);
+  if (options.roll_back_imports)
+    if (auto st = roll_back_unfinished_imports(store, *e->writer_); !st) return std::move(st).error();
   if (e->archiver_) {
     e->archiver_->start({[c = &e->compactor_] { return c->rotate_file(); }, [c = &e->compactor_] { c->sweep(); }});
     core::log::info("archiving", {{"archive_dir", options.archive.archive_dir},

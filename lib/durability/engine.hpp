@@ -21,6 +21,9 @@ struct engine_options {
   journal::writer_options writer;  // its after_batch hook is taken over by compaction
   compactor_options compaction;    // its `dir` is set to `dir`; its archiving hooks are the engine's
   archiver_options archive;        // archive_dir empty: no archiving; its data_dir is set to `dir`
+  // A standby journals only its primary's records: an import a crash cut short is left for
+  // the primary's own rollback (its delete_org arrives like any record).
+  bool roll_back_imports = true;
 };
 
 class engine {

@@ -7,7 +7,11 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 
 #include "api/errors.hpp"
 #include "core/ids.hpp"
@@ -75,10 +79,18 @@ api::request to_api(const request_reader& reader, const std::array<unsigned char
         else if (r.idempotency_key.empty() && core::iequals_ascii(f->name_string(), "idempotency-key"))
           r.idempotency_key = f->value();
         else if (core::iequals_ascii(f->name_string(), "x-forwarded-for")) r.x_forwarded_for = f->value();  // the last
+        else if (r.min_seq.empty() && core::iequals_ascii(f->name_string(), "x-mixtape-min-seq")) r.min_seq = f->value();
+        else if (r.mixtape_history.empty() && core::iequals_ascii(f->name_string(), "x-mixtape-history"))
+          r.mixtape_history = f->value();
+        else if (r.mixtape_database.empty() && core::iequals_ascii(f->name_string(), "x-mixtape-database"))
+          r.mixtape_database = f->value();
+        else if (r.mixtape_node.empty() && core::iequals_ascii(f->name_string(), "x-mixtape-node"))
+          r.mixtape_node = f->value();
         break;
       default: break;
     }
   }
+  r.websocket = beast::websocket::is_upgrade(m);
   r.body = m.body();
   r.body_too_large = reader.body_too_large();
   return r;
@@ -261,6 +273,72 @@ awaitable<std::optional<api::response>> read_upload(tcp::socket& socket, connect
   }
 }
 
+// A connection taken over after its request (api::response::takeover: the replication
+// stream). Accepts the WebSocket upgrade with the duplex's fields, then runs two loops until
+// either ends: sending what the duplex gives (waiting for when_ready, or a second), and
+// handing it what arrives. Beast's own timeouts end a silent peer (pings every 5 s, 10 s
+// idle); the drain closes the connection like one between requests.
+awaitable<void> run_takeover(tcp::socket& socket, connection& conn, const request_reader& reader,
+                             std::shared_ptr<core::duplex> d) {
+  namespace websocket = beast::websocket;
+  using namespace asio::experimental::awaitable_operators;
+  websocket::stream<tcp::socket&> ws{socket};
+  ws.set_option(websocket::stream_base::timeout{std::chrono::seconds(10), std::chrono::seconds(10), true});
+  ws.set_option(websocket::stream_base::decorator([fields = d->accept_headers()](websocket::response_type& res) {
+    for (const auto& [name, value] : fields) res.set(name, value);
+  }));
+  ws.read_message_max(4096);
+  conn.no_deadline();
+  conn.waiting_for_request = true;  // a drain closes it at once
+  auto [aec] = co_await ws.async_accept(reader.get(), use_tuple);
+  if (aec) co_return;
+  ws.binary(true);
+  auto timer = std::make_shared<asio::steady_timer>(socket.get_executor());
+  bool ended = false;
+  const auto end = [&] {
+    ended = true;
+    timer->cancel();
+    beast::error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+  };
+  const auto send_loop = [&]() -> awaitable<void> {
+    std::string message;
+    while (!ended) {
+      message.clear();
+      auto more = d->next(message);
+      if (!more) {
+        core::log::warn("replication stream ended", {{"reason", more.error().message}});
+        break;
+      }
+      if (more.value()) {
+        auto [ec, n] = co_await ws.async_write(asio::buffer(message), use_tuple);
+        if (ec) break;
+        continue;
+      }
+      timer->expires_after(std::chrono::seconds(1));
+      d->when_ready([timer] { asio::post(timer->get_executor(), [timer] { timer->cancel(); }); });
+      co_await timer->async_wait(use_tuple);
+    }
+    end();
+  };
+  const auto receive_loop = [&]() -> awaitable<void> {
+    beast::flat_buffer buffer;
+    while (!ended) {
+      auto [ec, n] = co_await ws.async_read(buffer, use_tuple);
+      if (ec) break;
+      const auto data = buffer.cdata();
+      const auto st = d->received({static_cast<const char*>(data.data()), data.size()});
+      buffer.consume(n);
+      if (!st) {
+        core::log::warn("replication stream ended", {{"reason", st.error().message}});
+        break;
+      }
+    }
+    end();
+  };
+  co_await (send_loop() && receive_loop());
+}
+
 }  // namespace
 
 awaitable<void> session(worker& w, shared_state& s, tcp::socket socket) {
@@ -322,6 +400,10 @@ awaitable<void> session(worker& w, shared_state& s, tcp::socket socket) {
     const auto& req = reader.get();
     std::optional<api::response> answer = s.router.handle(to_api(reader, peer), route, receiver);
     if (!answer) answer = co_await reply->next();
+    if (answer->takeover) {
+      co_await run_takeover(socket, conn, reader, std::move(answer->takeover));
+      break;
+    }
     const bool http10 = req.version() == 10;
     const bool keep_alive = req.keep_alive() && !reader.body_too_large() && !w.draining && !(answer->stream && http10);
     build_head(head, *answer, keep_alive, http10);

@@ -51,6 +51,11 @@ core::status record_cursor::fill(std::size_t n) {
   return core::success();
 }
 
+void record_cursor::forget_buffered() noexcept {
+  buffer_.clear();
+  buffer_offset_ = at_;
+}
+
 core::result<std::optional<cursor_record>> record_cursor::next() {
   if (auto st = fill(record_fixed_size); !st) return std::move(st).error();
   std::string_view held = std::string_view{buffer_}.substr(static_cast<std::size_t>(at_ - buffer_offset_));

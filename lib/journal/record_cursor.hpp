@@ -31,6 +31,13 @@ class record_cursor {
   // naming the file and offset: the caller only reads records it knows were written whole.
   core::result<std::optional<cursor_record>> next();
 
+  // Forgets the bytes read past the last record returned, so that the next call reads them
+  // again: for a file still being appended to, whose end was read before its writer got there.
+  void forget_buffered() noexcept;
+  std::uint64_t last_seq() const noexcept { return last_seq_; }
+  // The offset of the next record (after the last one returned) in the file.
+  std::uint64_t position() const noexcept { return at_; }
+
  private:
   record_cursor(core::fs::unique_fd fd, std::string path) : fd_(std::move(fd)), path_(std::move(path)) {}
   // Makes at least `n` bytes from `at_` available in buffer_ (fewer only at the file's end).

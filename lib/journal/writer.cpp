@@ -1,6 +1,7 @@
 #include "journal/writer.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -25,7 +26,7 @@ writer::writer(std::unique_ptr<file> f, std::uint64_t next_seq, writer_options o
 
 writer::~writer() { close(); }
 
-void writer::submit(std::uint8_t type, std::string payload, completion done) {
+void writer::submit(std::uint8_t type, std::string payload, completion done, unconfirmed_fn late) {
   if (payload.size() > max_payload) {
     done(core::errc::internal, 0);
     return;
@@ -36,7 +37,7 @@ void writer::submit(std::uint8_t type, std::string payload, completion done) {
     done(core::errc::unavailable, 0);  // on the caller's thread; see `completion`
     return;
   }
-  queue_.push_back(pending{next_seq_++, type, std::move(payload), std::move(done)});
+  queue_.push_back(pending{next_seq_++, type, std::move(payload), std::move(done), std::move(late)});
   const bool wake = queue_.size() >= wake_at_;
   lock.unlock();
   if (wake) wake_.notify_one();
@@ -47,6 +48,7 @@ void writer::close() {
     core::mutex_lock lock{mutex_};
     closing_ = true;
   }
+  if (options_.confirm) options_.confirm->stop();
   wake_.notify_one();
   std::call_once(join_once_, [this] { thread_.join(); });
 }
@@ -206,7 +208,13 @@ void writer::commit(std::deque<pending>& batch) {
     stats_.file_bytes = file_->size();
   }
   written_seq_.store(batch.back().seq, std::memory_order_release);  // before any answer goes out
+  if (options_.after_write) options_.after_write(batch.back().seq);
+  if (options_.confirm && !options_.confirm->wait(batch.back().seq, [&batch] { tell_late(batch); })) {
+    tell_late(batch);  // closing: journaled here, never confirmed; a restart applies them
+    return fail_all(batch, core::errc::unavailable);
+  }
   for (auto& p : batch) p.done({}, p.seq);
+  if (options_.after_completions) options_.after_completions(batch.back().seq);
   {
     core::mutex_lock lock{mutex_};
     in_flight_ = batch.size() + queue_.size();
@@ -238,6 +246,11 @@ void writer::sync_if_due() {
 void writer::poison(const char* op, std::error_code ec) {
   healthy_ = false;
   core::log::error("journal failed; writes refused until restart", {{"op", op}, {"error", ec.message()}});
+}
+
+void writer::tell_late(std::deque<pending>& batch) {
+  for (auto& p : batch)
+    if (p.late) std::exchange(p.late, nullptr)();
 }
 
 void writer::fail_all(std::deque<pending>& batch, std::error_code ec) {

@@ -23,6 +23,19 @@ enum class fsync_policy {
   never,   // complete after the append; the OS decides when to flush
 };
 
+// Synchronous replication's wait (docs/replication.md): the writer asks it, after a batch is
+// durable here and before the batch's completions run, whether enough standbys hold it too.
+class confirmation {
+ public:
+  virtual ~confirmation() = default;
+  // Returns true once `seq` is confirmed (at once when no confirmation is needed), false once
+  // stop() was called. When confirming takes longer than its timeout, calls `late` once (the
+  // writer then lets each record's `unconfirmed` answer its client) and keeps waiting.
+  virtual bool wait(std::uint64_t seq, const std::function<void()>& late) = 0;
+  // Makes every wait, now and later, return false. Thread-safe.
+  virtual void stop() = 0;
+};
+
 struct writer_options {
   fsync_policy policy = fsync_policy::always;
   std::chrono::milliseconds interval{10};
@@ -33,6 +46,14 @@ struct writer_options {
   // Called on the writer thread after each committed batch (after its completions) with
   // the current file's size. Must be quick; may call request_rotation().
   std::function<void(std::uint64_t file_bytes)> after_batch;
+  // Called on the writer thread once a batch is written and, in `always` mode, synced
+  // (written_seq() is `seq` by then), before it waits for `confirm` and runs its completions:
+  // the replication feeds may send it now. Must be quick and must not block.
+  std::function<void(std::uint64_t seq)> after_write;
+  // Called on the writer thread after each batch's completions with the batch's last seq.
+  std::function<void(std::uint64_t seq)> after_completions;
+  // Optional: a batch's completions wait for it (synchronous replication). Must outlive the writer.
+  confirmation* confirm = nullptr;
 };
 
 struct writer_stats {
@@ -63,6 +84,10 @@ struct rotation {
 // size limit) runs its completion on the caller's thread, with seq 0 (none assigned).
 // A completion must not throw and must not call close(); it may call submit().
 using completion = std::function<void(std::error_code ec, std::uint64_t seq)>;
+// Called on the writer thread when a record is durable here but its confirmation is late
+// (writer_options::confirm): the record stays pending and completes once confirmed. So a
+// write's answer may be given here ("outcome unknown") and its effect come later.
+using unconfirmed_fn = std::function<void()>;
 
 class writer {
  public:
@@ -78,7 +103,10 @@ class writer {
   // is the order of sequence numbers, of records in the file and of completions.
   // A payload longer than max_record_length - 9 is refused at once with
   // core::errc::internal (a caller bug: recovery would reject such a record).
-  void submit(std::uint8_t type, std::string payload, completion done);
+  // `late` (optional) runs first if the record's confirmation is late (see unconfirmed_fn),
+  // and also when the writer closes with the record unconfirmed, before `done` gets
+  // errc::unavailable: the record is in the journal all the same.
+  void submit(std::uint8_t type, std::string payload, completion done, unconfirmed_fn late = {});
 
   // Stops accepting (later submits complete at once with errc::unavailable), commits and
   // syncs everything queued, completes it, and joins the thread. Idempotent; concurrent
@@ -110,6 +138,7 @@ class writer {
     std::uint8_t type;
     std::string payload;
     completion done;
+    unconfirmed_fn late;
   };
 
   void run();
@@ -124,6 +153,7 @@ class writer {
   void rotate(rotation r);
   void poison(const char* op, std::error_code ec);
   void fail_all(std::deque<pending>& batch, std::error_code ec);
+  static void tell_late(std::deque<pending>& batch);
 
   // Two kinds of state: what submitters and the writer thread share, GUARDED_BY(mutex_)
   // (clang checks it: core/thread_annotations.hpp), and what only the writer thread

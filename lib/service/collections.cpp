@@ -34,6 +34,13 @@ core::problem journal_unavailable() {
   return {core::errc::unavailable, "", "writes are refused: the journal is unavailable"};
 }
 
+// A write journaled here that the standbys have not confirmed in time (docs/replication.md).
+core::problem outcome_unknown() {
+  return {core::errc::unavailable, "",
+          "the write is journaled but no standby confirmed it within --sync-timeout-ms: its outcome is unknown; "
+          "it takes effect once a standby confirms it (a retry with the same Idempotency-Key returns its result)"};
+}
+
 core::problem organization_unavailable(std::string_view org, model::org_state state) {
   std::string why = "writes to organization '" + std::string{org} + "' are refused while ";
   why += state == model::org_state::importing ? "it is being imported" : "it is frozen (being moved)";
@@ -62,6 +69,7 @@ collections::collections(store::collection_store& store, journal::writer& journa
     : store_(store), journal_(journal), options_(std::move(opts)) {}
 
 bool collections::writable() const noexcept { return journal_.healthy(); }
+std::uint64_t collections::applied_seq() const noexcept { return store_.applied_seq(); }
 
 void collections::commit(const caller& who, model::mutation m, const write_guard& guard,
                          std::function<reply(store::outcome)> render, reply_fn done, key_claim claim) {
@@ -74,6 +82,8 @@ void collections::commit_counting(const caller& who, model::mutation m, const wr
                                   std::function<reply(store::outcome, std::size_t)> render, reply_fn done,
                                   key_claim claim) {
   if (!journal_.healthy()) return done(journal_unavailable());
+  if (options_.admit)
+    if (auto refused = options_.admit()) return done(std::move(*refused));
   if (const auto state = store_.orgs().state_of(who.org); state != model::org_state::active)
     return done(organization_unavailable(who.org, state));
   if (guard.if_match != 0 || !guard.idempotency.key.empty())
@@ -82,9 +92,14 @@ void collections::commit_counting(const caller& who, model::mutation m, const wr
   std::string payload = model::encode(m);
   // std::function copies what it holds: the claim rides in a shared_ptr, still one holder.
   auto held = std::make_shared<key_claim>(std::move(claim));
+  // The answer, taken out once: by a late confirmation (outcome unknown), or by the completion.
+  auto answer = std::make_shared<reply_fn>(std::move(done));
   journal_.submit(type, std::move(payload),
-                  [this, who, m = std::move(m), render = std::move(render), done = std::move(done),
+                  [this, who, m = std::move(m), render = std::move(render), answer,
                    held = std::move(held)](std::error_code ec, std::uint64_t seq) {
+                    const auto done = [&answer](reply r) {
+                      if (*answer) std::exchange(*answer, nullptr)(std::move(r));
+                    };
                     if (ec) {
                       held->release();
                       return done(journal_unavailable());
@@ -96,6 +111,9 @@ void collections::commit_counting(const caller& who, model::mutation m, const wr
                     if (o == store::outcome::blocked)  // frozen after the check above, before the apply
                       return done(organization_unavailable(who.org, store_.orgs().state_of(who.org)));
                     done(with_version(render(o, added), who, model::target_collection(m)));
+                  },
+                  [answer] {
+                    if (*answer) std::exchange(*answer, nullptr)(outcome_unknown());
                   });
 }
 

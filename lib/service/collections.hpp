@@ -57,6 +57,9 @@ struct options {
   std::function<core::unix_seconds()> now = core::now_seconds;
   std::int64_t idempotency_ttl_seconds = 86'400;  // --idempotency-ttl: how long a key is remembered
   core::secret secret{};  // keys the tokens of shares made with an Idempotency-Key (secret.key)
+  // Set: asked before a write is journaled; a problem refuses it (503: too few standbys in
+  // sync for --sync-replicas, docs/replication.md).
+  std::function<std::optional<core::problem>()> admit;
 };
 
 class collections;
@@ -111,6 +114,8 @@ class collections {
 
   // False once the journal is poisoned: writes get 503 until restart.
   bool writable() const noexcept;
+  // The last record applied: the state every answer from now on reflects at least.
+  std::uint64_t applied_seq() const noexcept;
 
  private:
   // What a write is guarded by: the version it needs (0: any) and its Idempotency-Key

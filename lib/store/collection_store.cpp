@@ -98,6 +98,7 @@ outcome collection_store::apply(const model::mutation& m, std::uint64_t seq, std
   }
   // Ids released to zero are freed once no snapshot copy can hold them (track_ids.hpp).
   if (snapshot_epoch_.load() == 0) track_ids_.flush_released();
+  applied_seq_.store(seq, std::memory_order_release);
   return result;
 }
 

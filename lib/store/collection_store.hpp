@@ -81,6 +81,11 @@ class collection_store {
   outcome apply(const model::mutation& m, std::uint64_t seq);
   // The same; `tracks_added` is set to how many tracks the mutation appended.
   outcome apply(const model::mutation& m, std::uint64_t seq, std::size_t& tracks_added);
+  // The last record applied (or that the loaded state covers): the state holds every record
+  // <= it. Stored after the apply, so a reader that sees it sees the record's effect.
+  // Thread-safe. set_applied_seq: the applier only, after loading a snapshot or a replay.
+  std::uint64_t applied_seq() const noexcept { return applied_seq_.load(std::memory_order_acquire); }
+  void set_applied_seq(std::uint64_t seq) noexcept { applied_seq_.store(seq, std::memory_order_release); }
 
   // Appends the collection's JSON (track_count set) when `id` exists and belongs to
   // (org, owner). Returns whether it did.
@@ -281,6 +286,7 @@ class collection_store {
   org_states orgs_{snapshot_epoch_};
   std::uint64_t last_epoch_ = 0;                  // applier thread only
   std::uint64_t applying_seq_ = 0;  // applier thread only: the seq of the mutation being applied
+  std::atomic<std::uint64_t> applied_seq_{0};
 };
 
 }  // namespace mixtape::store

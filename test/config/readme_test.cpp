@@ -38,6 +38,8 @@ BOOST_AUTO_TEST_CASE(every_shown_default_is_the_configs_default) {
       {"--trusted-proxies", [](const server_config& c) { return c.trusted_proxies.empty(); }},
       {"--cors-origins", [](const server_config& c) { return c.cors_origins.empty(); }},
       {"--archive-dir", [](const server_config& c) { return c.archive_dir.empty(); }},
+      {"--replicate-from", [](const server_config& c) { return c.replicate_from.empty(); }},
+      {"--replication-key", [](const server_config& c) { return c.replication_key.empty(); }},
   };
   for (const auto& f : server_flags()) {
     BOOST_TEST_CONTEXT(f.def.name << " [" << f.shown_default << "]") {

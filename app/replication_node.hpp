@@ -1,0 +1,75 @@
+#pragma once
+// This node's part in replication (docs/replication.md), wired for app/serve.cpp: the
+// primary's registry of standbys (and synchronous acknowledgement), a standby's link and
+// client, the epoch history, promotion, reads waiting for a seq, and the hooks the router
+// answers /primary, /replica, the stream and promotion with.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "api/admin.hpp"
+#include "config/config.hpp"
+#include "core/secret_file.hpp"
+#include "durability/engine.hpp"
+#include "http/replication_client.hpp"
+#include "journal/timeline.hpp"
+#include "replication/seq_waiters.hpp"
+#include "replication/standby.hpp"
+#include "replication/standbys.hpp"
+
+namespace mixtape::app {
+
+class replication_node {
+ public:
+  replication_node(const config::server_config& cfg, store::collection_store& store, std::uint64_t rebootstraps);
+  ~replication_node();
+
+  // Before the engine opens: the writer's hooks (streams woken, acknowledgements sent,
+  // waiting reads answered, synchronous confirmation).
+  void hook_writer(journal::writer_options& o);
+  // After the engine opened. A primary starts a new epoch; a standby starts following.
+  // `stop_server` ends serving when a standby must start over (see restart()).
+  core::status start(durability::engine& engine, const core::secret& secret, std::function<void()> stop_server);
+  api::replication_hooks hooks();
+  // Refuses a write while too few standbys are in sync (service::options::admit).
+  std::optional<core::problem> admit() const;
+  void stop();
+
+  // After serving ended: what a standby must do to its directory before it starts over.
+  enum class restart_kind { none, diverged, bootstrap };
+  restart_kind restart() const noexcept { return restart_.load(); }
+  std::uint64_t fork_seq() const noexcept { return fork_seq_.load(); }
+  std::uint64_t rebootstraps() const noexcept { return status_.rebootstraps.load(); }
+
+  // For /metrics.
+  api::node_role role() const;
+  const replication::standbys& registry() const noexcept { return registry_; }
+  const replication::standby_status& standby() const noexcept { return status_; }
+
+ private:
+  core::result<api::node_role> promote();
+  core::result<std::shared_ptr<core::duplex>> open_stream(const api::stream_request& s);
+
+  const config::server_config& cfg_;
+  store::collection_store& store_;
+  replication::standbys registry_;
+  replication::seq_waiters waiters_;
+  replication::standby_status status_;
+  std::atomic<bool> primary_;
+  std::atomic<std::uint64_t> epoch_{0};
+  std::atomic<restart_kind> restart_{restart_kind::none};
+  std::atomic<std::uint64_t> fork_seq_{0};
+  std::string node_id_;
+  std::string database_id_;
+  durability::engine* engine_ = nullptr;
+  std::mutex promote_mutex_;
+  journal::timeline history_;  // under promote_mutex_ once serving
+  std::unique_ptr<replication::standby_link> link_;
+  std::atomic<http::replication_client*> client_{nullptr};
+  std::unique_ptr<http::replication_client> client_owner_;
+};
+
+}  // namespace mixtape::app

@@ -1,0 +1,154 @@
+#include "replication/standbys.hpp"
+
+#include <algorithm>
+
+namespace mixtape::replication {
+namespace {
+constexpr std::size_t max_write_times = 1u << 16;
+using clock = std::chrono::steady_clock;
+}  // namespace
+
+standbys::standbys(unsigned sync_replicas, std::chrono::milliseconds sync_timeout, std::uint64_t written_seq)
+    : sync_replicas_(sync_replicas), sync_timeout_(sync_timeout), written_(written_seq) {}
+
+void standbys::set_active(bool active) {
+  core::mutex_lock lock{mutex_};
+  active_ = active;
+  changed_.notify_all();
+}
+
+std::uint64_t standbys::join(std::string name, std::uint64_t held_seq) {
+  core::mutex_lock lock{mutex_};
+  const std::uint64_t id = next_id_++;
+  entries_.push_back({id, std::move(name), held_seq, held_seq >= written_});
+  changed_.notify_all();
+  return id;
+}
+
+void standbys::leave(std::uint64_t id) {
+  core::mutex_lock lock{mutex_};
+  std::erase_if(entries_, [id](const entry& e) { return e.id == id; });
+  trim_write_times();
+}
+
+void standbys::acknowledged(std::uint64_t id, std::uint64_t seq) {
+  core::mutex_lock lock{mutex_};
+  for (auto& e : entries_)
+    if (e.id == id) {
+      e.acked = std::max(e.acked, seq);
+      if (e.acked >= written_) e.in_sync = true;  // caught up: it counts for new writes again
+    }
+  trim_write_times();
+  changed_.notify_all();
+}
+
+void standbys::written(std::uint64_t seq) {
+  std::vector<std::function<void()>> ready;
+  {
+    core::mutex_lock lock{mutex_};
+    written_ = seq;
+    if (!entries_.empty()) {
+      write_times_.emplace_back(seq, clock::now());
+      if (write_times_.size() > max_write_times) write_times_.pop_front();
+    }
+    for (auto it = waiting_.begin(); it != waiting_.end();) {
+      if (it->first < seq) {
+        ready.push_back(std::move(it->second));
+        it = waiting_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& f : ready) f();
+}
+
+std::uint64_t standbys::written_seq() const {
+  core::mutex_lock lock{mutex_};
+  return written_;
+}
+
+void standbys::when_written_past(std::uint64_t after, std::function<void()> ready) {
+  {
+    core::mutex_lock lock{mutex_};
+    if (written_ <= after) {
+      waiting_.emplace_back(after, std::move(ready));
+      return;
+    }
+  }
+  ready();
+}
+
+bool standbys::accepting() const {
+  core::mutex_lock lock{mutex_};
+  return !active_ || sync_replicas_ == 0 || in_sync_locked() >= sync_replicas_;
+}
+
+unsigned standbys::in_sync() const {
+  core::mutex_lock lock{mutex_};
+  return in_sync_locked();
+}
+
+unsigned standbys::in_sync_locked() const {
+  return static_cast<unsigned>(std::count_if(entries_.begin(), entries_.end(), [](const entry& e) { return e.in_sync; }));
+}
+
+unsigned standbys::confirmed_by(std::uint64_t seq) const {
+  return static_cast<unsigned>(std::count_if(entries_.begin(), entries_.end(), [seq](const entry& e) { return e.acked >= seq; }));
+}
+
+std::vector<standby_info> standbys::list() const {
+  core::mutex_lock lock{mutex_};
+  const auto now = clock::now();
+  std::vector<standby_info> out;
+  for (const auto& e : entries_) {
+    standby_info i{e.id, e.name, e.acked, e.in_sync, 0};
+    if (e.acked < written_) {
+      // The first batch it lacks: the oldest write time recorded past its ack.
+      const auto it = std::find_if(write_times_.begin(), write_times_.end(), [&](const auto& w) { return w.first > e.acked; });
+      if (it != write_times_.end())
+        i.lag_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - it->second).count();
+    }
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
+void standbys::trim_write_times() {
+  std::uint64_t least = written_;
+  for (const auto& e : entries_) least = std::min(least, e.acked);
+  while (!write_times_.empty() && write_times_.front().first <= least) write_times_.pop_front();
+}
+
+// Waits for sync_replicas_ acknowledgements of `seq`. Past the timeout, every standby that has
+// not confirmed is out of sync (new writes are refused until enough catch up again), the
+// batch's clients are told the outcome is unknown, and the wait goes on: the records are
+// journaled here and complete once confirmed (or at the next start, after a stop).
+bool standbys::wait(std::uint64_t seq, const std::function<void()>& late) {
+  core::mutex_lock lock{mutex_};
+  const auto deadline = clock::now() + sync_timeout_;
+  bool told = false;
+  while (!stopped_ && active_ && sync_replicas_ > 0 && confirmed_by(seq) < sync_replicas_) {
+    if (told) {
+      changed_.wait(mutex_);
+      continue;
+    }
+    if (changed_.wait_until(mutex_, deadline) != std::cv_status::timeout) continue;
+    if (confirmed_by(seq) >= sync_replicas_) break;
+    for (auto& e : entries_)
+      if (e.acked < seq) e.in_sync = false;
+    told = true;
+    lock.unlock();
+    late();
+    lock.lock();
+  }
+  return !stopped_;
+}
+
+void standbys::stop() {
+  core::mutex_lock lock{mutex_};
+  stopped_ = true;
+  changed_.notify_all();
+}
+
+}  // namespace mixtape::replication
