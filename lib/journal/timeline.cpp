@@ -66,13 +66,15 @@ core::result<timeline> timeline::load(const std::string& dir) {
 core::result<timeline> timeline::decode(std::string_view text) {
   timeline t;
   t.known_ = true;
-  while (!text.empty()) {
+  // Every comma is followed by an entry ("1:1:ID," is malformed).
+  for (bool more = !text.empty(); more;) {
     const auto comma = text.find(',');
     epoch_entry e;
     if (!parse_entry(text.substr(0, comma), ':', e) || (!t.entries_.empty() && e.epoch <= t.entries_.back().epoch))
       return core::problem{core::errc::corrupt_data, "", "malformed epoch history"};
     t.add(std::move(e));
-    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+    more = comma != std::string_view::npos;
+    if (more) text = text.substr(comma + 1);
   }
   return t;
 }
