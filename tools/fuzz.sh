@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 seconds=${MIXTAPE_FUZZ_SECONDS:-20}
 build=B-fuzz
 all_targets=(fuzz_http_request fuzz_json_bodies fuzz_route_and_query fuzz_journal_record fuzz_recovery fuzz_keys_file fuzz_backup_stream
-             fuzz_org_import)
+             fuzz_org_import fuzz_replication_stream)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 

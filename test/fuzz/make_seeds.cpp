@@ -1,7 +1,7 @@
 // fuzz_make_seeds CORPUS_DIR: writes the binary seed inputs of fuzz_journal_record (one
-// record of each type) and fuzz_recovery (data directories in the format of
-// recovery_input.hpp: clean ones, compaction leftovers, torn tails, damage, gaps...) into
-// CORPUS_DIR/<target>/. The files are checked in; rerun this after a format change.
+// record of each type), fuzz_recovery (data directories in the format of
+// recovery_input.hpp: clean ones, compaction leftovers, torn tails, damage, gaps...) and
+// fuzz_replication_stream (messages of records, good and bad) into CORPUS_DIR/<target>/. The files are checked in; rerun this after a format change.
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -186,7 +186,30 @@ int main(int argc, char** argv) {
       {"21-torn-in-reserve", dir_seed{}.add(journal_file, torn + std::string(100, '\0'))},
   };
   for (const auto& [name, seed] : seeds) write_file(dirs, name, seed.input());
-  std::printf("wrote %zu record seeds to %s, %zu directory seeds to %s\n", h.size(), records.c_str(), seeds.size(),
-              dirs.c_str());
+
+  // fuzz_replication_stream: the seq held at the start (one byte), then messages, each a
+  // u16le length and the records it carries.
+  const std::string stream = root + "/fuzz_replication_stream";
+  const auto records_of = [&](std::size_t first, std::size_t last) {
+    return journal_bytes(h, first, last).substr(journal::header_size);
+  };
+  const auto msg = [](const std::string& m) {
+    if (m.size() > 0xffff) std::abort();
+    return std::string{static_cast<char>(m.size() & 0xff), static_cast<char>(m.size() >> 8)} + m;
+  };
+  std::string bad_crc = records_of(1, 3);
+  bad_crc[records_of(1, 1).size() + 30] ^= 0x08;  // in the second record
+  const std::vector<std::pair<std::string, std::string>> stream_seeds = {
+      {"01-one-message", std::string(1, '\0') + msg(records_of(1, 15))},
+      {"02-three-messages", std::string(1, '\0') + msg(records_of(1, 5)) + msg(records_of(6, 10)) + msg(records_of(11, 15))},
+      {"03-from-seq-6", std::string(1, '\6') + msg(records_of(7, 15))},
+      {"04-empty-message", std::string(1, '\0') + msg("") + msg(records_of(1, 1))},
+      {"05-gap", std::string(1, '\0') + msg(records_of(1, 3) + records_of(5, 6)) + msg(records_of(1, 3))},
+      {"06-bad-crc-then-good", std::string(1, '\0') + msg(bad_crc) + msg(records_of(1, 3))},
+      {"07-cut-short", std::string(1, '\0') + msg(records_of(1, 4).substr(0, records_of(1, 4).size() - 3))},
+  };
+  for (const auto& [name, seed] : stream_seeds) write_file(stream, name, seed);
+  std::printf("wrote %zu record seeds to %s, %zu directory seeds to %s, %zu stream seeds to %s\n", h.size(),
+              records.c_str(), seeds.size(), dirs.c_str(), stream_seeds.size(), stream.c_str());
   return 0;
 }
