@@ -20,7 +20,11 @@ void standbys::set_active(bool active) {
 std::uint64_t standbys::join(std::string name, std::uint64_t held_seq) {
   core::mutex_lock lock{mutex_};
   const std::uint64_t id = next_id_++;
-  entries_.push_back({id, std::move(name), held_seq, held_seq >= written_});
+  // Holding more than was written here, it holds records this primary never wrote (another
+  // history: the handshake tells it it diverged, and it leaves). Joined before it decides, it
+  // must confirm nothing meanwhile, nor count as in sync.
+  const bool ahead = held_seq > written_;
+  entries_.push_back({id, std::move(name), ahead ? 0 : held_seq, !ahead && held_seq >= written_});
   changed_.notify_all();
   return id;
 }

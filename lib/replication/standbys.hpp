@@ -32,7 +32,8 @@ class standbys final : public journal::confirmation {
   // (or a primary being demoted) does neither. Starts inactive.
   void set_active(bool active);
 
-  // A stream started (after its handshake) or ended.
+  // A stream started (after its handshake) or ended. A standby claiming more than
+  // written_seq() counts for nothing until it acknowledges (it holds another history).
   std::uint64_t join(std::string name, std::uint64_t held_seq);
   void leave(std::uint64_t id);
   // The standby `id` holds every record <= seq durably.

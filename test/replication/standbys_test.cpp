@@ -161,6 +161,27 @@ BOOST_AUTO_TEST_CASE(a_late_confirmation_calls_late_once_and_puts_the_standby_ou
   BOOST_TEST(s.list()[0].in_sync);
 }
 
+// A node that holds more records than were written here holds another history past this
+// primary's end (a former primary's unconfirmed tail): it finds itself diverged from the
+// handshake (X-Mixtape-Seq below its last record) and leaves. Meanwhile its claim must neither
+// confirm a write nor let writes in.
+BOOST_AUTO_TEST_CASE(a_standby_claiming_more_than_was_written_here_confirms_nothing) {
+  standbys s{1, 10s, 5};
+  s.set_active(true);
+  const auto old_primary = s.join("old-primary", 9);
+  BOOST_TEST(s.in_sync() == 0u);
+  BOOST_TEST(!s.accepting());
+  s.written(6);
+  waiting w{s, 6};
+  BOOST_TEST(w.pending_after(50ms));
+  s.leave(old_primary);
+  // A real copy confirms it.
+  const auto copy = s.join("copy", 5);
+  s.acknowledged(copy, 6);
+  BOOST_TEST(w.result());
+  BOOST_TEST(s.accepting());
+}
+
 BOOST_AUTO_TEST_CASE(stop_makes_waits_return_false) {
   standbys s{1, 10s, 0};
   s.set_active(true);
