@@ -1,6 +1,7 @@
 #include "replica_dir.hpp"
 
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -91,33 +92,34 @@ core::status bootstrap_standby(const std::string& dir, const std::string& primar
   }
 }
 
-core::status set_aside_from(const std::string& dir, std::uint64_t fork_seq) {
+core::result<bool> set_aside_from(const std::string& dir, std::uint64_t fork_seq) {
   auto files = journal::list_data_files(dir);
   if (!files) return std::move(files).error();
   for (const auto& s : files->snapshots)
     if (s.number >= fork_seq) {  // the state past the fork is in it: only a bootstrap rebuilds one before
       for (const auto& j : files->journals)
-        if (auto st = rename_aside(j.path); !st) return st;
+        if (auto st = rename_aside(j.path); !st) return std::move(st).error();
       for (const auto& t : files->snapshots)
-        if (auto st = rename_aside(t.path); !st) return st;
-      return clear_for_bootstrap(dir);
+        if (auto st = rename_aside(t.path); !st) return std::move(st).error();
+      if (auto st = clear_for_bootstrap(dir); !st) return std::move(st).error();
+      return true;
     }
   for (std::size_t i = 0; i < files->journals.size(); ++i) {
     const auto& j = files->journals[i];
     const bool holds_fork = j.number < fork_seq && (i + 1 == files->journals.size() || files->journals[i + 1].number > fork_seq);
     if (j.number >= fork_seq) {
-      if (auto st = rename_aside(j.path); !st) return st;
+      if (auto st = rename_aside(j.path); !st) return std::move(st).error();
     } else if (holds_fork) {
       auto cut = offset_of(j.path, fork_seq);
       if (!cut) return std::move(cut).error();
-      if (auto st = durability::copy_file_durably(j.path, aside_name(j.path)); !st) return st;
+      if (auto st = durability::copy_file_durably(j.path, aside_name(j.path)); !st) return std::move(st).error();
       if (const auto ec = fs::truncate_file_synced(j.path, cut.value())) return io(j.path, "cut at the fork", ec);
     }
   }
   if (const auto ec = fs::sync_directory(dir)) return io(dir, "fsync", ec);
   core::log::warn("records past the fork were set aside (*.diverged-<time>); they are never read again",
                   {{"dir", dir}, {"fork_seq", std::to_string(fork_seq)}});
-  return core::success();
+  return false;
 }
 
 core::status clear_for_bootstrap(const std::string& dir) {
@@ -139,6 +141,10 @@ void save_arguments(int argc, char** argv) { saved_arguments.assign(argv, argv +
 core::status restart_process(std::uint16_t port, std::uint64_t rebootstraps) {
   ::setenv(port_variable, std::to_string(port).c_str(), 1);
   ::setenv(rebootstraps_variable, std::to_string(rebootstraps).c_str(), 1);
+  // Descriptors opened without O_CLOEXEC (Asio's listeners) must not outlive the exec: a
+  // listener left open would take its share of the connections on the port and never accept.
+  if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
+    for (int fd = 3; fd < 65536; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
   std::vector<char*> args;
   for (auto& a : saved_arguments) args.push_back(a.data());
   args.push_back(nullptr);

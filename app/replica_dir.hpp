@@ -21,7 +21,8 @@ core::status bootstrap_standby(const std::string& dir, const std::string& primar
 // *.diverged-<time>, the file holding it copied so and cut before it, snapshots past it
 // renamed. When a snapshot covers the fork, nothing before it can be rebuilt from this
 // directory: everything is set aside and the next start bootstraps.
-core::status set_aside_from(const std::string& dir, std::uint64_t fork_seq);
+// Returns true when everything was set aside (the next start bootstraps).
+core::result<bool> set_aside_from(const std::string& dir, std::uint64_t fork_seq);
 // Removes the journal, snapshots, history and secret: the next start bootstraps.
 core::status clear_for_bootstrap(const std::string& dir);
 

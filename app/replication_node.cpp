@@ -87,6 +87,7 @@ std::optional<core::problem> replication_node::admit() const {
 api::node_role replication_node::role() const {
   api::node_role r;
   r.primary = primary_.load();
+  r.admitted = registry_.accepting();
   r.epoch = epoch_.load();
   r.seq = store_.applied_seq();
   if (!r.primary) {
@@ -107,6 +108,7 @@ api::replication_hooks replication_node::hooks() {
     waiters_.wait(seq, replication::seq_waiters::clock::now() + cfg_.read_wait, std::move(done));
   };
   h.max_replica_lag_ms = cfg_.max_replica_lag.count();
+  h.node_id = node_id_;
   return h;
 }
 
@@ -126,7 +128,15 @@ core::result<std::shared_ptr<core::duplex>> replication_node::open_stream(const 
               {"X-Mixtape-Epoch", std::to_string(epoch_.load())},
               {"X-Mixtape-Seq", std::to_string(registry_.written_seq())}};
   }
-  auto stream = replication::standby_stream::open(cfg_.data_dir, s.after, registry_, std::string{s.node}, std::move(fields));
+  // What it holds counts for synchronous acknowledgement only as far as its history agrees
+  // with this one's: a node whose tail diverged confirms nothing before it has set it aside.
+  std::uint64_t held = 0;
+  if (auto theirs = journal::timeline::decode(s.history)) {
+    std::lock_guard lock{promote_mutex_};
+    held = std::min(s.after, journal::fork_seq(history_, theirs.value()) - 1);
+  }
+  auto stream = replication::standby_stream::open(cfg_.data_dir, s.after, held, registry_, std::string{s.node},
+                                                  std::move(fields));
   if (!stream) return std::move(stream).error();
   core::log::info("a standby follows", {{"node", std::string{s.node}}, {"after", std::to_string(s.after)}});
   return std::shared_ptr<core::duplex>{std::move(stream).value()};

@@ -203,6 +203,7 @@ int serve(const config::server_config& cfg) {
                                                      [&] { return writer.written_seq(); }, &backups));
   };
   service::organizations orgs{store, writer, core::now_seconds, service::import_limits{cfg.max_tracks}};
+  orgs.set_admission([&node] { return node.admit(); });
   admin.organizations = &orgs;
   admin.replication = node.hooks();
   core::job_thread exports{"mixtape-export"};  // stopped after the engine: a waiting export then ends
@@ -231,7 +232,7 @@ int serve(const config::server_config& cfg) {
   server_ptr = &server;
   if (const auto err = server.listen())
     return fail("cannot listen on " + cfg.listen_host + ":" + std::to_string(listen_options.port) + ": " + err.message());
-  if (auto st = node.start(*engine.value(), secret.value(), [&server] { server.stop(); }); !st)
+  if (auto st = node.start(*engine.value(), secret.value(), [&server] { server.stop(true); }); !st)
     return fail(st.error().message);
   const std::string host = cfg.listen_host.find(':') != std::string::npos ? "[" + cfg.listen_host + "]" : cfg.listen_host;
   const std::string base_url = "http://" + host + ":" + std::to_string(server.port());
@@ -254,10 +255,15 @@ int serve(const config::server_config& cfg) {
   core::log::stop_buffering();
   if (node.restart() == replication_node::restart_kind::none) return 0;
   // A standby that must start over: its directory made ready for it, then this program again.
-  auto ready = node.restart() == replication_node::restart_kind::diverged ? set_aside_from(cfg.data_dir, node.fork_seq())
-                                                                          : clear_for_bootstrap(cfg.data_dir);
-  if (!ready) return fail(ready.error().message);
-  return fail(restart_process(server.port(), node.rebootstraps()).error().message);
+  std::uint64_t rebootstraps = node.rebootstraps();
+  if (node.restart() == replication_node::restart_kind::diverged) {
+    auto cleared = set_aside_from(cfg.data_dir, node.fork_seq());
+    if (!cleared) return fail(cleared.error().message);
+    if (cleared.value()) ++rebootstraps;  // a snapshot covered the fork: the next start bootstraps
+  } else if (auto st = clear_for_bootstrap(cfg.data_dir); !st) {
+    return fail(st.error().message);
+  }
+  return fail(restart_process(server.port(), rebootstraps).error().message);
 }
 
 }  // namespace mixtape::app

@@ -26,6 +26,7 @@ struct backup_stream {
 // promotion answer it.
 struct node_role {
   bool primary = true;       // accepts writes (when false: a standby)
+  bool admitted = true;      // a primary: enough standbys in sync for --sync-replicas
   std::uint64_t epoch = 0;
   std::uint64_t seq = 0;     // the last record applied here
   std::int64_t lag_ms = 0;   // a standby's lag; 0 on a primary
@@ -55,6 +56,7 @@ struct replication_hooks {
   // Calls done(true) once the record `seq` is applied here, done(false) after --read-wait-ms.
   std::function<void(std::uint64_t seq, std::function<void(bool)> done)> wait_for_seq;
   std::int64_t max_replica_lag_ms = 5000;
+  std::string node_id;  // this process's X-Mixtape-Node: a standby pointed at itself is told so
 };
 
 struct admin_hooks {

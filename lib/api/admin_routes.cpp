@@ -75,6 +75,7 @@ std::optional<response> router::handle_admin(const route_match& m, std::string t
   // Rate headers, CORS and accounting of the final answer; it may run later, on another
   // thread (everything by value).
   const auto settle = [this, ctx, limit](response& r) {
+    if (r.status < 300 && !r.seq) r.seq = service_.applied_seq();  // a write's record (X-Mixtape-Seq)
     if (limit) set_rate_headers(r, *limit);
     finish(ctx, r);
   };
@@ -85,9 +86,8 @@ std::optional<response> router::handle_admin(const route_match& m, std::string t
   const auto unavailable_now = [&](std::string_view why) { return now(unavailable(why, trace_id)); };
   // A use case's reply, maybe from the journal thread.
   const auto later = [&] {
-    return [this, settle, done, trace_id](service::reply reply) {
+    return [settle, done, trace_id](service::reply reply) {
       auto r = to_response(std::move(reply), 200, {}, trace_id);
-      if (r.status < 300) r.seq = service_.applied_seq();
       settle(r);
       done(std::move(r));
     };

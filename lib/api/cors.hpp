@@ -10,10 +10,10 @@ namespace mixtape::api {
 
 // What a preflight may ask to send, and what other responses let a page read.
 inline constexpr std::string_view cors_allow_headers =
-    "X-API-Key, Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id";
+    "X-API-Key, Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id, X-Mixtape-Min-Seq";
 inline constexpr std::string_view cors_expose_headers =
     "X-Request-Id, ETag, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, "
-    "Idempotent-Replayed";
+    "Idempotent-Replayed, X-Mixtape-Seq";
 inline constexpr std::string_view cors_max_age = "600";
 
 class cors_policy {

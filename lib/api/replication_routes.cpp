@@ -11,6 +11,11 @@
 
 namespace mixtape::api {
 
+bool router::accepting_writes() const {
+  const node_role role = role_now();
+  return ready() && role.primary && role.admitted;
+}
+
 node_role router::role_now() const {
   if (admin_.replication.role) return admin_.replication.role();
   node_role r;
@@ -82,6 +87,13 @@ response router::replication_stream(const request& req, std::string_view query, 
       digits.empty() || ec != std::errc{} || end != digits.data() + digits.size())
     return refuse(error_kind::validation, "after must be the standby's last seq", details_of("field", "after"));
   if (!admin_.replication.stream) return refuse(error_kind::unavailable, "replication is not available on this server");
+  if (!s.node.empty() && s.node == admin_.replication.node_id)
+    return refuse(error_kind::conflict, "the standby and this server are the same process", R"({"reason":"itself"})");
+  if (admin_.replication.accepts_writes && !admin_.replication.accepts_writes()) {  // the stream is the primary's
+    auto r = refuse(error_kind::not_primary, "This server is a read-only standby.", details_of("primary", role_now().primary_url));
+    r.retry_after = "1";
+    return r;
+  }
   auto d = admin_.replication.stream(s);
   if (!d) {
     const auto& p = d.error();

@@ -184,7 +184,7 @@ std::optional<response> router::handle(const request& received, const std::optio
   if (takes_body(m->id, req.verb) && !req.body.empty() && !is_json_content_type(req.content_type))
     return refuse(error_kind::unsupported_media_type, "Content-Type must be application/json");
   // A standby answers reads only (the replication stream too is the primary's).
-  if ((req.verb != method::get || m->id == route_id::admin_replication) && m->id != route_id::admin_promote &&
+  if (req.verb != method::get && m->id != route_id::admin_promote &&
       admin_.replication.role && !admin_.replication.accepts_writes())
     return refuse_not_primary(trace_id, limit, ctx);
   if (m->id == route_id::admin_replication) return answered(replication_stream(req, query, trace_id, limit));
@@ -283,7 +283,7 @@ response router::handle_public(const route_match& m, const std::string& trace_id
     case route_id::primary:
     case route_id::replica: {
       const node_role role = role_now();
-      const bool ok = m.id == route_id::primary ? role.primary && ready()
+      const bool ok = m.id == route_id::primary ? role.primary && accepting_writes()
                                                 : !role.primary && role.lag_ms <= admin_.replication.max_replica_lag_ms;
       r.status = ok ? 200 : 503;
       r.body = role_json(role);

@@ -64,6 +64,8 @@ class router {
   // NOT_PRIMARY for a write to a standby (accounted); the replication stream's answer (a 101
   // taking the connection over, or a refusal); a read's 503 for a seq not yet applied.
   node_role role_now() const;
+  // Whether a write would be taken now: the journal, the role and --sync-replicas allow it.
+  bool accepting_writes() const;
   std::optional<response> refuse_not_primary(const std::string& trace_id, const std::optional<core::rate_verdict>& limit,
                                              const request_context& ctx);
   response replication_stream(const request& req, std::string_view query, const std::string& trace_id,

@@ -66,12 +66,14 @@ core::status validate_new_key(const std::string& principal, const std::vector<st
                               const std::vector<std::string>& capabilities) {
   if (principal.empty() || core::has_control_chars(principal))
     return core::problem::validation("principal", "principal must be non-empty without control characters");
-  const bool admin_only = std::find(capabilities.begin(), capabilities.end(), admin_capability) != capabilities.end() &&
-                          std::find(capabilities.begin(), capabilities.end(), music_capability) == capabilities.end();
+  const auto has = [&](std::string_view cap) {
+    return std::find(capabilities.begin(), capabilities.end(), cap) != capabilities.end();
+  };
+  const bool admin_only = (has(admin_capability) || has(replication_capability)) && !has(music_capability);
   if (organizations.empty() && !admin_only)
     return core::problem::validation("organizations",
                                      "at least one organization is required (unless the key is only for "
-                                     "administration: --capability MIXTAPE_ADMIN)");
+                                     "administration or replication: --capability MIXTAPE_ADMIN or MIXTAPE_REPLICATION)");
   for (const auto& org : organizations)
     if (!core::is_org_id(org))
       return core::problem::validation("organizations", "invalid organization id " + detail::quoted(org) +

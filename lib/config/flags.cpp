@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/flag_values.hpp"
+#include "core/http_url.hpp"
 
 namespace mixtape::config {
 namespace {
@@ -124,7 +125,7 @@ constexpr server_flag table[] = {
     {{"--replicate-from"}, "URL", "none",
      "run as a read-only standby of the primary at this http:// URL (docs/replication.md)",
      [](C& c, S& f, S& v) -> status {
-       if (v.rfind("http://", 0) != 0 || v.size() <= 7) return bad(f, "--replicate-from must be an http://HOST:PORT URL");
+       if (!core::parse_http_url(v)) return bad(f, "--replicate-from must be an http://HOST:PORT URL");
        c.replicate_from = v;
        while (c.replicate_from.back() == '/') c.replicate_from.pop_back();
        return core::success();

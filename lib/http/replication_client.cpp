@@ -148,6 +148,10 @@ awaitable<bool> replication_client::impl::once(const core::http_url& url, bool& 
       on_stop(replication::stop_reason::none, 0);
       co_return false;
     }
+    if (res.result_int() == 409 && res.body().find("\"reason\":\"itself\"") != std::string::npos) {
+      core::log::error("not following: --replicate-from points at this server itself; retrying", {{"primary", options.url}});
+      co_return false;
+    }
     const std::string answered = res.result_int() == 0 ? "no HTTP answer" : "HTTP " + std::to_string(res.result_int());
     core::log::error("the primary refused the replication stream; retrying",
                      {{"primary", options.url}, {"answer", answered},

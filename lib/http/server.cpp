@@ -34,6 +34,7 @@ struct server::impl {
   core::mutex mutex;
   core::condition_variable stop_requested_cv;
   bool stop_requested GUARDED_BY(mutex) = false;
+  bool restarting GUARDED_BY(mutex) = false;  // stop(true): RELOADING=1, not STOPPING=1
 };
 
 namespace {
@@ -156,9 +157,10 @@ std::uint16_t server::port() const noexcept { return impl_->port; }
 
 std::size_t server::open_connections() const noexcept { return impl_->state.open_connections.load(); }
 
-void server::stop() {
+void server::stop(bool restarting) {
   core::mutex_lock lock{impl_->mutex};
   impl_->stop_requested = true;
+  impl_->restarting = restarting;
   impl_->stop_requested_cv.notify_all();
 }
 
@@ -195,8 +197,8 @@ void server::run(std::function<void()> on_hangup, const std::function<void()>& o
   {
     core::mutex_lock lock{impl_->mutex};
     while (!impl_->stop_requested) impl_->stop_requested_cv.wait(impl_->mutex);
+    core::sd_notify(impl_->restarting ? "RELOADING=1" : "STOPPING=1");
   }
-  core::sd_notify("STOPPING=1");
   impl_->state.router.set_draining();
   asio::post(workers.front()->context, [&signals, &watchdog_timer] {
     signals.cancel();

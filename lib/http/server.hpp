@@ -52,8 +52,10 @@ class server {
   // stuck event loop stops the pings).
   void run(std::function<void()> on_hangup, const std::function<void()>& on_ready = {});
 
-  // Thread-safe and async-signal-unsafe: begins the drain.
-  void stop();
+  // Thread-safe and async-signal-unsafe: begins the drain. `restarting`: the process starts
+  // over after it (a standby, docs/replication.md): systemd is told RELOADING=1, not
+  // STOPPING=1, and the next image's READY=1 ends the reload.
+  void stop(bool restarting = false);
 
   std::size_t open_connections() const noexcept;
 

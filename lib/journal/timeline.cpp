@@ -104,6 +104,13 @@ std::uint64_t timeline::begin_epoch(std::uint64_t first_seq, std::uint64_t at_le
   return epoch;
 }
 
+std::uint64_t timeline::epoch_of(std::uint64_t seq) const noexcept {
+  std::uint64_t epoch = 0;
+  for (const auto& e : entries_)
+    if (e.first_seq <= seq) epoch = e.epoch;
+  return epoch;
+}
+
 std::uint64_t fork_seq(const timeline& a, const timeline& b) {
   constexpr std::uint64_t none = std::numeric_limits<std::uint64_t>::max();
   const auto& x = a.entries_;

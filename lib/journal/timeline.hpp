@@ -45,6 +45,9 @@ class timeline {
   // replication): a standby then takes its primary's history as its own at the first connect.
   bool known() const noexcept { return known_; }
 
+  // The epoch the record `seq` belongs to (0: the directory's origin).
+  std::uint64_t epoch_of(std::uint64_t seq) const noexcept;
+
   std::uint64_t current_epoch() const noexcept { return entries_.empty() ? 0 : entries_.back().epoch; }
   const std::vector<epoch_entry>& entries() const noexcept { return entries_; }
 

@@ -11,13 +11,22 @@ std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+void standby_status::known(std::uint64_t seq) {
+  if (seq > primary_seq.load()) primary_seq.store(seq);
+  core::mutex_lock lock{mutex_};
+  if (!known_.empty() && known_.back().first >= seq) return;
+  constexpr std::size_t bound = 4096;  // past it the newest entry grows: the lag reads high, never low
+  if (known_.size() >= bound) known_.back().first = seq;
+  else known_.emplace_back(seq, steady_ms());
+}
+
 std::int64_t standby_status::lag_ms(std::uint64_t applied) {
   const std::int64_t now = steady_ms();
   std::int64_t lag = 0;
-  if (applied >= primary_seq.load()) {
-    behind_since_ms.store(0);
-  } else if (const auto since = behind_since_ms.load(); since != 0) {
-    lag = now - since;
+  {
+    core::mutex_lock lock{mutex_};
+    while (!known_.empty() && known_.front().first <= applied) known_.pop_front();
+    if (!known_.empty()) lag = now - known_.front().second;
   }
   constexpr std::int64_t heartbeat_allowance_ms = 1500;
   const std::int64_t heard = last_heard_ms.load();
@@ -66,7 +75,7 @@ stop_reason standby_link::accepted(const std::function<std::string(std::string_v
     }
   }
   status_.epoch.store(history_.current_epoch());
-  if (seq > status_.primary_seq.load()) status_.primary_seq.store(seq);
+  status_.known(seq);
   status_.last_heard_ms.store(steady_ms());
   return log_.healthy() ? stop_reason::none : stop_reason::broken;
 }
@@ -77,16 +86,14 @@ core::status standby_link::message(std::string_view bytes) {
   if (!bytes.empty() && bytes[0] == wire::heartbeat) {
     const auto seq = wire::get_u64(bytes, 1);
     if (bytes.size() != 17 || !seq) return core::problem{core::errc::corrupt_data, "", "replication stream: a bad heartbeat"};
-    if (*seq > status_.primary_seq.load()) status_.primary_seq.store(*seq);
-    if (*seq > store_.applied_seq() && status_.behind_since_ms.load() == 0) status_.behind_since_ms.store(steady_ms());
+    status_.known(*seq);
     return core::success();
   }
   if (bytes.empty() || bytes[0] != wire::records)
     return core::problem{core::errc::corrupt_data, "", "replication stream: an unknown message"};
   auto records = follower_.receive(bytes.substr(1));
   if (!records) return std::move(records).error();
-  if (follower_.last_seq() > status_.primary_seq.load()) status_.primary_seq.store(follower_.last_seq());
-  if (!records->empty() && status_.behind_since_ms.load() == 0) status_.behind_since_ms.store(steady_ms());
+  status_.known(follower_.last_seq());
   for (auto& r : records.value()) log_.append(std::move(r));
   return core::success();
 }

@@ -7,31 +7,39 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "core/mutex.hpp"
 #include "core/result.hpp"
 #include "journal/timeline.hpp"
 #include "replication/follower.hpp"
 
 namespace mixtape::replication {
 
-// What a standby knows of its stream, for /replica and /metrics. Relaxed atomics.
+// What a standby knows of its stream, for /replica and /metrics. Thread-safe.
 struct standby_status {
   std::atomic<bool> connected{false};
   std::atomic<std::uint64_t> epoch{0};         // the primary's current epoch, as last adopted
   std::atomic<std::uint64_t> primary_seq{0};   // the primary's last written record, as last heard
   std::atomic<std::int64_t> last_heard_ms{0};  // steady clock ms of the last message
-  std::atomic<std::int64_t> behind_since_ms{0};  // steady ms since it has known of a record it lacks; 0: none
   std::atomic<std::uint64_t> reconnects{0};
   std::atomic<std::uint64_t> rebootstraps{0};
 
-  // How far behind the standby is, in ms: since it first knew of a record it has not applied,
-  // and at least since it last heard from the primary (less a heartbeat's allowance).
-  std::int64_t lag_ms(std::uint64_t applied) ;
+  // Records up to `seq` exist on the primary, as of now (they arrived, or a heartbeat said so).
+  void known(std::uint64_t seq);
+  // How far behind the standby is, in ms: since the oldest record it knows of and has not
+  // applied became known, and at least since it last heard from the primary (less a
+  // heartbeat's allowance).
+  std::int64_t lag_ms(std::uint64_t applied);
+
+ private:
+  core::mutex mutex_;
+  std::deque<std::pair<std::uint64_t, std::int64_t>> known_ GUARDED_BY(mutex_);  // (seq, steady ms), rising
 };
 
 std::int64_t steady_ms();

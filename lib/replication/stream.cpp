@@ -9,11 +9,11 @@ constexpr std::chrono::seconds heartbeat_every{1};
 }  // namespace
 
 core::result<std::shared_ptr<standby_stream>> standby_stream::open(
-    const std::string& dir, std::uint64_t after, standbys& registry, std::string name,
+    const std::string& dir, std::uint64_t after, std::uint64_t held, standbys& registry, std::string name,
     std::vector<std::pair<std::string, std::string>> headers) {
   auto feed = record_feed::open(dir, after);
   if (!feed) return std::move(feed).error();
-  const std::uint64_t id = registry.join(std::move(name), after);
+  const std::uint64_t id = registry.join(std::move(name), held);
   return std::shared_ptr<standby_stream>{new standby_stream(std::move(feed).value(), registry, id, std::move(headers))};
 }
 

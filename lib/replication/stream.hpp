@@ -15,9 +15,9 @@ namespace mixtape::replication {
 
 class standby_stream final : public core::duplex, public std::enable_shared_from_this<standby_stream> {
  public:
-  // The standby holds every record <= after. Errors: record_feed::open's (not_found: it
-  // must bootstrap).
-  static core::result<std::shared_ptr<standby_stream>> open(const std::string& dir, std::uint64_t after,
+  // The standby holds every record <= after, and this primary believes it holds those <= held
+  // (its history agrees up to there). Errors: record_feed::open's (not_found: it must bootstrap).
+  static core::result<std::shared_ptr<standby_stream>> open(const std::string& dir, std::uint64_t after, std::uint64_t held,
                                                             standbys& registry, std::string name,
                                                             std::vector<std::pair<std::string, std::string>> headers);
   ~standby_stream() override;

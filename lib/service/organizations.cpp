@@ -42,6 +42,8 @@ void organizations::journal(model::mutation m, std::function<void(std::optional<
 
 void organizations::set_frozen(std::string_view org, bool frozen, reply_fn done) {
   if (!journal_.healthy()) return done(journal_unavailable());
+  if (admit_)
+    if (auto refused = admit_()) return done(std::move(*refused));
   if (store_.orgs().state_of(org) == model::org_state::importing) return done(importing(org));
   const auto state = frozen ? model::org_state::frozen : model::org_state::active;
   journal(model::set_org_state{std::string{org}, state, now_()},
@@ -56,6 +58,8 @@ void organizations::set_frozen(std::string_view org, bool frozen, reply_fn done)
 
 void organizations::remove(std::string_view org, reply_fn done) {
   if (!journal_.healthy()) return done(journal_unavailable());
+  if (admit_)
+    if (auto refused = admit_()) return done(std::move(*refused));
   if (store_.orgs().state_of(org) == model::org_state::importing) return done(importing(org));
   journal(model::delete_org{std::string{org}, now_()},
           [org = std::string{org}, done = std::move(done)](std::optional<store::outcome> o, std::uint64_t seq) {
@@ -66,6 +70,8 @@ void organizations::remove(std::string_view org, reply_fn done) {
 
 core::result<std::shared_ptr<org_import>> organizations::start_import(std::string_view org) {
   if (!journal_.healthy()) return journal_unavailable();
+  if (admit_)
+    if (auto refused = admit_()) return std::move(*refused);
   if (store_.orgs().state_of(org) == model::org_state::importing) return importing(org);
   if (const auto n = store_.collections_of_org(org); n > 0)
     return conflict("organization '" + std::string{org} + "' already holds " + std::to_string(n) +

@@ -39,6 +39,9 @@ class organizations {
  public:
   organizations(store::collection_store& store, journal::writer& journal, std::function<core::unix_seconds()> now,
                 import_limits limits = {});
+  // Set: asked before an operation is journaled; a problem refuses it (503: too few standbys
+  // in sync for --sync-replicas). Before serving.
+  void set_admission(std::function<std::optional<core::problem>()> admit) { admit_ = std::move(admit); }
 
   // 200 {"org","state":"frozen"|"active","seq"}. 409 while the organization is importing.
   void set_frozen(std::string_view org, bool frozen, reply_fn done);
@@ -58,6 +61,7 @@ class organizations {
   store::collection_store& store_;
   journal::writer& journal_;
   std::function<core::unix_seconds()> now_;
+  std::function<std::optional<core::problem>()> admit_;
   import_limits limits_;
 };
 

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <fstream>
 
 #include "core/log.hpp"
 #include "harness.hpp"
@@ -67,9 +68,25 @@ BOOST_AUTO_TEST_CASE(a_clean_directory_verifies_and_dumps_every_record) {
   BOOST_TEST(dump.exit_code == 0, dump.out);
   BOOST_TEST(dump.out.find(journal::snapshot_file_name(40) + ": covered_seq=40 ") != std::string::npos);
   BOOST_TEST(count(dump.out, journal::journal_file_name(41) + " offset=") == 20u);
-  BOOST_TEST(dump.out.find(" offset=16 seq=41 type=") != std::string::npos);
-  BOOST_TEST(dump.out.find(" seq=60 type=") != std::string::npos);
+  BOOST_TEST(dump.out.find(" offset=16 seq=41 epoch=0 type=") != std::string::npos);
+  BOOST_TEST(dump.out.find(" seq=60 epoch=0 type=") != std::string::npos);
+  BOOST_TEST(dump.out.find("epochs: none recorded") != std::string::npos);
   BOOST_TEST(dump.out.find("{\"") != std::string::npos);  // the fields, as JSON
+}
+
+BOOST_AUTO_TEST_CASE(the_epochs_of_the_history_are_shown_and_each_record_names_its_own) {
+  data_dir d;
+  std::ofstream(d.dir.path() + "/timeline") << "1 1 0011223344556677\n3 50 8899aabbccddeeff\n";
+  const auto v = inspect("verify", d.dir.path());
+  BOOST_TEST(v.exit_code == 0, v.out);
+  BOOST_TEST(v.out.find("epoch 3 from seq 50 (id 8899aabbccddeeff)") != std::string::npos, v.out);
+  const auto dump = inspect("dump", d.dir.path());
+  BOOST_TEST(dump.out.find(" seq=49 epoch=1 type=") != std::string::npos, dump.out);
+  BOOST_TEST(dump.out.find(" seq=50 epoch=3 type=") != std::string::npos, dump.out);
+  std::ofstream(d.dir.path() + "/timeline") << "3 50 nothex\n";
+  const auto bad = inspect("verify", d.dir.path());
+  BOOST_TEST(bad.exit_code == 1);
+  BOOST_TEST(bad.out.find("timeline: line 1") != std::string::npos, bad.out);
 }
 
 BOOST_AUTO_TEST_CASE(a_torn_tail_is_reported_with_its_offset_and_left_alone) {

@@ -50,7 +50,8 @@ BOOST_AUTO_TEST_CASE(a_preflight_from_an_allowed_origin_is_204_without_a_key) {
   BOOST_TEST(r.header("Vary") == "Origin");
   BOOST_TEST(r.header("Access-Control-Allow-Methods") == "GET, HEAD, PATCH, DELETE");  // the route table's
   BOOST_TEST(r.header("Access-Control-Allow-Headers") ==
-             "X-API-Key, Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id");
+             "X-API-Key, Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id, "
+                 "X-Mixtape-Min-Seq");
   BOOST_TEST(!r.header("Access-Control-Max-Age").empty());
   const auto tracks = s.client->request("OPTIONS", s.collections_url() + "/mcoll_0123456789ab/tracks/mtrack_1", {},
                                         {{"Origin", app_origin}, {"Access-Control-Request-Method", "DELETE"}});

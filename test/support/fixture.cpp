@@ -21,7 +21,9 @@ void write_test_keys(const std::string& path) {
       << entry("key_carol", carol_key, "usr_carol", "org_other", true) << ','
       << entry("key_nocap", nocap_key, "usr_nocap", org, false) << ','
       << R"({"id":"key_admin","sha256":")" << core::sha256_hex(admin_key)
-      << R"(","principal":"usr_ops","organizations":[],"capabilities":["MIXTAPE_ADMIN"]})" << "]}\n";
+      << R"(","principal":"usr_ops","organizations":[],"capabilities":["MIXTAPE_ADMIN"]},)"
+      << R"({"id":"key_standby","sha256":")" << core::sha256_hex(replication_key)
+      << R"(","principal":"usr_standby","organizations":[],"capabilities":["MIXTAPE_REPLICATION"]})" << "]}\n";
 }
 
 header_list key_header(const std::string& key) { return {{"X-API-Key", key}}; }

@@ -17,6 +17,8 @@ inline const std::string carol_key = "mxt_test_carol_0123456789";
 inline const std::string nocap_key = "mxt_test_nocap_0123456789";
 // usr_ops: MIXTAPE_ADMIN only, no organization.
 inline const std::string admin_key = "mxt_test_admin_0123456789";
+// usr_standby: MIXTAPE_REPLICATION only (a standby's key, docs/replication.md).
+inline const std::string replication_key = "mxt_test_repl_0123456789";
 inline const std::string org = "org_abc123";
 
 void write_test_keys(const std::string& path);

@@ -11,6 +11,7 @@
 #include "core/log.hpp"
 #include "describe.hpp"
 #include "durability/recovery.hpp"
+#include "journal/timeline.hpp"
 #include "journal/data_files.hpp"
 #include "journal/reader.hpp"
 #include "model/mutation.hpp"
@@ -25,9 +26,24 @@ constexpr const char* usage_text =
     "verify: checks snapshots and journals as a start would, changing nothing; exit 0 when\n"
     "        clean, 1 naming file and offset of any damage or leftover, 2 on usage errors.\n"
     "dump:   prints each snapshot's summary and one line per journal record:\n"
-    "        FILE offset=N seq=N type=NAME {fields as JSON}\n";
+    "        FILE offset=N seq=N epoch=N type=NAME {fields as JSON}\n"
+    "Both print the epochs of the directory's history (its timeline file) first.\n";
+
+// The epochs (docs/journal-format.md §10), one line each; the origin alone when no file.
+core::result<journal::timeline> print_epochs(const std::string& dir) {
+  auto t = journal::timeline::load(dir);
+  if (!t) return t;
+  if (t->entries().empty()) std::cout << "epochs: none recorded (every record is of epoch 0)\n";
+  for (const auto& e : t->entries())
+    std::cout << "epoch " << e.epoch << " from seq " << e.first_seq << " (id " << e.id << ")\n";
+  return t;
+}
 
 int verify(const std::string& dir) {
+  if (auto t = print_epochs(dir); !t) {
+    std::cout << "damaged: " << t.error().message << '\n';
+    return 1;
+  }
   store::collection_store scratch;
   auto r = durability::recover_data_dir(dir, durability::recovery_mode::verify, scratch);
   if (!r) {
@@ -44,12 +60,12 @@ int verify(const std::string& dir) {
 }
 
 // Prints one journal file's records; returns false when it is damaged or torn.
-bool dump_journal(const journal::numbered_file& f, bool last) {
+bool dump_journal(const journal::numbered_file& f, bool last, const journal::timeline& epochs) {
   const std::string name = std::filesystem::path(f.path).filename().string();
   auto report = journal::recover(
       f.path,
       [&](const journal::record_view& r) {
-        std::cout << name << " offset=" << r.offset << " seq=" << r.seq << " type=" << model::type_name(r.type) << ' ';
+        std::cout << name << " offset=" << r.offset << " seq=" << r.seq << " epoch=" << epochs.epoch_of(r.seq) << " type=" << model::type_name(r.type) << ' ';
         auto m = model::decode(r.type, r.payload);
         if (m) std::cout << inspector::describe(m.value()) << '\n';
         else std::cout << "UNDECODABLE (" << m.error().message << ")\n";
@@ -74,6 +90,11 @@ int dump(const std::string& dir) {
     std::cerr << "mixtape-journal: " << files.error().message << '\n';
     return 2;
   }
+  auto epochs = print_epochs(dir);
+  if (!epochs) {
+    std::cout << "damaged: " << epochs.error().message << '\n';
+    return 1;
+  }
   bool clean = files->temps.empty();
   for (const auto& t : files->temps) std::cout << t << ": unfinished temp file\n";
   for (const auto& s : files->snapshots) {
@@ -83,7 +104,7 @@ int dump(const std::string& dir) {
     clean = clean && summary.ok();
   }
   for (std::size_t i = 0; i < files->journals.size(); ++i)
-    clean = dump_journal(files->journals[i], i + 1 == files->journals.size()) && clean;
+    clean = dump_journal(files->journals[i], i + 1 == files->journals.size(), epochs.value()) && clean;
   return clean ? 0 : 1;
 }
 
