@@ -32,8 +32,10 @@ replication_node::replication_node(const config::server_config& cfg, store::coll
 replication_node::~replication_node() { stop(); }
 
 void replication_node::hook_writer(journal::writer_options& o) {
-  o.after_write = [this](std::uint64_t seq) {
-    registry_.written(seq);
+  o.after_append = [this](std::uint64_t first, std::uint64_t last, std::string_view framed) {
+    registry_.appended(first, last, framed);
+  };
+  o.after_write = [this](std::uint64_t) {  // synced: a standby acknowledges it
     if (auto* c = client_.load(std::memory_order_acquire)) c->durable();
   };
   o.after_completions = [this](std::uint64_t) { waiters_.reached(store_.applied_seq()); };
@@ -159,7 +161,11 @@ core::result<api::node_role> replication_node::promote() {
   if (link_) history_ = link_->history();
   epoch_ = history_.begin_epoch(last + 1);
   if (auto st = history_.save(cfg_.data_dir); !st) return std::move(st).error();
+  // An import its old primary left unfinished is this primary's to roll back (before the
+  // registry is active: the rollback waits for no standby).
+  if (auto st = engine_->roll_back_unfinished_imports(); !st) return std::move(st).error();
   registry_.written(engine_->writer().written_seq());
+  engine_->writer().set_gather_max(cfg_.group_commit_wait);
   registry_.set_active(true);
   primary_.store(true);
   core::log::warn("promoted: this server is the primary now",

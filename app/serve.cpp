@@ -183,6 +183,7 @@ int serve(const config::server_config& cfg) {
   replication_node node{cfg, store, restarted_rebootstraps()};
   auto durability_options = durability_options_of(cfg);
   durability_options.roll_back_imports = !standby;
+  if (standby) durability_options.writer.gather_max = std::chrono::microseconds{0};  // records come in messages
   node.hook_writer(durability_options.writer);
   auto engine = durability::engine::open(std::move(durability_options), store);
   if (!engine) return fail(engine.error().message);

@@ -243,7 +243,8 @@ Usage:
   mixtaped [options]            run the server
   mixtaped keys add --principal P --org O [--org O2 ...] [--capability C ...] [--keys FILE]
                                 add an API key to the keys file and print it once
-                                (--capability MIXTAPE_ADMIN without --org: an admin key)
+                                (--capability MIXTAPE_ADMIN or MIXTAPE_REPLICATION without
+                                --org: an admin key, a standby's key)
   mixtaped backup --from http://HOST:PORT --key KEY --out FILE
                                 online backup of a running server (KEY: an admin key,
                                 or MIXTAPE_KEY); checked, written atomically

@@ -25,7 +25,7 @@ compactor_options with_archiving(compactor_options o, archiver* a) {
 
 // An import a crash cut short left its organization importing: journal and apply its
 // rollback (delete_org) before serving, so that an import is all or nothing across kill -9.
-core::status roll_back_unfinished_imports(store::collection_store& store, journal::writer& w) {
+core::status roll_back_imports(store::collection_store& store, journal::writer& w) {
   for (const auto& org : store.orgs().in_state(model::org_state::importing)) {
     const model::mutation m = model::delete_org{org, core::now_seconds()};
     std::promise<std::error_code> applied;
@@ -43,7 +43,8 @@ core::status roll_back_unfinished_imports(store::collection_store& store, journa
 }  // namespace
 
 engine::engine(const engine_options& options, store::collection_store& store, recovered r, std::unique_ptr<archiver> a)
-    : recovered_(std::move(r)),
+    : store_(store),
+      recovered_(std::move(r)),
       archiver_(std::move(a)),
       compactor_(with_archiving(options.compaction, archiver_.get()), store, recovered_.snapshot_seq) {}
 
@@ -79,7 +80,7 @@ core::result<std::unique_ptr<engine>> engine::open(engine_options options, store
   e->compactor_.attach(*e->writer_);
   store.set_applied_seq(e->recovered_.last_seq);
   if (options.roll_back_imports)
-    if (auto st = roll_back_unfinished_imports(store, *e->writer_); !st) return std::move(st).error();
+    if (auto st = roll_back_imports(store, *e->writer_); !st) return std::move(st).error();
   if (e->archiver_) {
     e->archiver_->start({[c = &e->compactor_] { return c->rotate_file(); }, [c = &e->compactor_] { c->sweep(); }});
     core::log::info("archiving", {{"archive_dir", options.archive.archive_dir},
@@ -89,6 +90,8 @@ core::result<std::unique_ptr<engine>> engine::open(engine_options options, store
 }
 
 engine::~engine() { close(); }
+
+core::status engine::roll_back_unfinished_imports() { return roll_back_imports(store_, *writer_); }
 
 void engine::close() {
   if (closed_) return;

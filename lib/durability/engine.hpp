@@ -45,6 +45,11 @@ class engine {
   // nullptr without an archive directory.
   archiver* archiving() noexcept { return archiver_.get(); }
 
+  // Journals and applies the rollback of every organization import left unfinished (its
+  // organization still importing), waiting for each: at open, and when a standby that did not
+  // roll back its primary's unfinished import is promoted. Not from a journal completion.
+  core::status roll_back_unfinished_imports();
+
   // With archiving, first closes the current journal file so that the archiver copies its
   // records too (as PostgreSQL switches WAL files at shutdown). Then closes the writer
   // (commits and syncs what is queued), lets the archiver make its last pass and stops it,
@@ -54,6 +59,7 @@ class engine {
  private:
   engine(const engine_options& options, store::collection_store& store, recovered r, std::unique_ptr<archiver> a);
 
+  store::collection_store& store_;
   recovered recovered_;
   // Destroyed after the compactor and the writer, whose hooks call it.
   std::unique_ptr<archiver> archiver_;

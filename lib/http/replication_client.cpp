@@ -131,6 +131,8 @@ awaitable<bool> replication_client::impl::once(const core::http_url& url, bool& 
     co_return false;
   }
   beast::get_lowest_layer(ws).expires_never();
+  beast::error_code ignored;  // acknowledgements are small and wanted at once: no Nagle delay
+  beast::get_lowest_layer(ws).socket().set_option(tcp::no_delay(true), ignored);
   ws.set_option(websocket::stream_base::timeout{std::chrono::seconds(5), std::chrono::seconds(10), true});
   ws.set_option(websocket::stream_base::decorator([this](websocket::request_type& req) {
     req.set("X-API-Key", options.key);

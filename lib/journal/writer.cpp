@@ -17,6 +17,7 @@ writer::writer(std::unique_ptr<file> f, std::uint64_t next_seq, writer_options o
     : file_(std::move(f)),
       options_(options),
       next_seq_(next_seq),
+      gather_max_(options.gather_max),
       last_written_seq_(next_seq - 1),
       written_seq_(next_seq - 1),
       last_sync_(std::chrono::steady_clock::now()) {
@@ -63,6 +64,11 @@ bool writer::request_rotation(rotation r) {
 }
 
 bool writer::healthy() const noexcept { return healthy_.load(); }
+
+void writer::set_gather_max(std::chrono::microseconds gather_max) {
+  core::mutex_lock lock{mutex_};
+  gather_max_ = gather_max;
+}
 
 writer_stats writer::stats() const {
   core::mutex_lock lock{mutex_};
@@ -130,11 +136,11 @@ bool writer::has_work() const { return !queue_.empty() || closing_ || rotation_;
 // creates/s with 64 clients, bench/RESULTS.md); a lone client is its own whole flight and
 // never waits.
 void writer::gather() {
-  if (options_.policy != fsync_policy::always || options_.gather_max.count() == 0) return;
+  if (options_.policy != fsync_policy::always || gather_max_.count() == 0) return;
   if (gathered()) return;
   wake_at_ = in_flight_;
   const auto deadline = std::chrono::steady_clock::now() +
-                        std::min<std::chrono::steady_clock::duration>(options_.gather_max, last_sync_took_);
+                        std::min<std::chrono::steady_clock::duration>(gather_max_, last_sync_took_);
   while (!gathered())
     if (wake_.wait_until(mutex_, deadline) == std::cv_status::timeout) break;
   wake_at_ = 1;
@@ -193,6 +199,7 @@ void writer::commit(std::deque<pending>& batch) {
   }
   unsynced_ = true;
   last_written_seq_ = batch.back().seq;
+  if (options_.after_append) options_.after_append(batch.front().seq, batch.back().seq, frame_buffer_);
   if (options_.policy == fsync_policy::always) {
     if (auto ec = sync_now()) {
       poison("sync", ec);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>  // std::once_flag
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <thread>
 
@@ -46,9 +47,14 @@ struct writer_options {
   // Called on the writer thread after each committed batch (after its completions) with
   // the current file's size. Must be quick; may call request_rotation().
   std::function<void(std::uint64_t file_bytes)> after_batch;
+  // Called on the writer thread right after a batch is appended to the file, before its sync,
+  // with the batch as framed in the file (records first_seq..last_seq): the replication feeds
+  // send it from here, so a standby's sync overlaps this one (docs/replication.md). Must be
+  // quick and must not block; `framed` is valid during the call only.
+  std::function<void(std::uint64_t first_seq, std::uint64_t last_seq, std::string_view framed)> after_append;
   // Called on the writer thread once a batch is written and, in `always` mode, synced
   // (written_seq() is `seq` by then), before it waits for `confirm` and runs its completions:
-  // the replication feeds may send it now. Must be quick and must not block.
+  // a standby acknowledges it from here. Must be quick and must not block.
   std::function<void(std::uint64_t seq)> after_write;
   // Called on the writer thread after each batch's completions with the batch's last seq.
   std::function<void(std::uint64_t seq)> after_completions;
@@ -126,6 +132,9 @@ class writer {
   // False once a write or sync failed: the journal is poisoned for good and every queued
   // and later record completes with an error. A failed sync is never retried.
   bool healthy() const noexcept;
+  // Changes writer_options::gather_max from the next batch on (a standby, whose records come
+  // in messages, waits for none; promoted, it gathers as a primary does). Thread-safe.
+  void set_gather_max(std::chrono::microseconds gather_max);
   writer_stats stats() const;
   // The last record appended to the file and, in `always` mode, synced: every record up to it
   // is whole in the journal files. Stored before the batch's completions run, so a record
@@ -166,6 +175,7 @@ class writer {
   std::size_t wake_at_ GUARDED_BY(mutex_) = 1;    // submit() wakes the writer at this queue size
   std::size_t in_flight_ GUARDED_BY(mutex_) = 0;  // records in flight when the last batch completed
   std::uint64_t next_seq_ GUARDED_BY(mutex_);
+  std::chrono::microseconds gather_max_ GUARDED_BY(mutex_);
   bool closing_ GUARDED_BY(mutex_) = false;
   std::unique_ptr<rotation> rotation_ GUARDED_BY(mutex_);  // a pending rotation
   std::uint64_t last_written_seq_;      // writer thread only: the last record appended

@@ -37,6 +37,8 @@ core::status record_feed::open_file_from(std::uint64_t seq, bool exact) {
 core::result<std::size_t> record_feed::next(std::string& out, std::uint64_t upto, std::size_t max_bytes) {
   const std::size_t start = out.size();
   std::size_t records = 0;
+  if (!cursor_)
+    if (auto st = open_file_from(last_seq_ + 1, false); !st) return std::move(st).error();
   // Bytes read past the last record may have been read while the writer was appending them.
   cursor_->forget_buffered();
   bool refreshed = true;  // the cursor's bytes past its last record are fresh

@@ -25,6 +25,11 @@ class record_feed {
   core::result<std::size_t> next(std::string& out, std::uint64_t upto, std::size_t max_bytes);
 
   std::uint64_t last_seq() const noexcept { return last_seq_; }
+  // Moves the feed to just after record `after` (its file is opened at the next call).
+  void seek(std::uint64_t after) noexcept {
+    last_seq_ = after;
+    cursor_.reset();
+  }
 
  private:
   record_feed(std::string dir, std::uint64_t after) : dir_(std::move(dir)), last_seq_(after) {}

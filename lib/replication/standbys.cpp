@@ -2,9 +2,12 @@
 
 #include <algorithm>
 
+#include "journal/format.hpp"
+
 namespace mixtape::replication {
 namespace {
 constexpr std::size_t max_write_times = 1u << 16;
+constexpr std::size_t kept_limit = 8u << 20;
 using clock = std::chrono::steady_clock;
 }  // namespace
 
@@ -46,11 +49,28 @@ void standbys::acknowledged(std::uint64_t id, std::uint64_t seq) {
   changed_.notify_all();
 }
 
-void standbys::written(std::uint64_t seq) {
+void standbys::written(std::uint64_t seq) { appended(seq, seq, {}); }
+
+void standbys::appended(std::uint64_t first, std::uint64_t seq, std::string_view framed) {
   std::vector<std::function<void()>> ready;
   {
     core::mutex_lock lock{mutex_};
     written_ = seq;
+    if (entries_.empty() || framed.empty()) {
+      kept_.clear();
+      kept_bytes_ = 0;
+    } else {
+      if (!kept_.empty() && kept_.back().last + 1 != first) {
+        kept_.clear();
+        kept_bytes_ = 0;
+      }
+      kept_.push_back({first, seq, std::make_shared<const std::string>(framed)});
+      kept_bytes_ += framed.size();
+      while (kept_bytes_ > kept_limit && kept_.size() > 1) {
+        kept_bytes_ -= kept_.front().framed->size();
+        kept_.pop_front();
+      }
+    }
     if (!entries_.empty()) {
       write_times_.emplace_back(seq, clock::now());
       if (write_times_.size() > max_write_times) write_times_.pop_front();
@@ -65,6 +85,31 @@ void standbys::written(std::uint64_t seq) {
     }
   }
   for (auto& f : ready) f();
+}
+
+std::uint64_t standbys::copy_kept(std::uint64_t after, std::string& out, std::size_t max_bytes) const {
+  std::vector<kept_batch> batches;
+  {
+    core::mutex_lock lock{mutex_};
+    for (const auto& b : kept_)
+      if (b.last > after) batches.push_back(b);
+  }
+  if (batches.empty() || batches.front().first > after + 1) return after;
+  const std::size_t start = out.size();
+  std::uint64_t last = after;
+  for (const auto& b : batches) {
+    if (out.size() - start >= max_bytes) break;
+    std::string_view bytes{*b.framed};
+    while (b.first <= last && !bytes.empty()) {  // the stream stands inside this batch: skip what it has
+      journal::framed_record f;
+      if (journal::read_frame(bytes, f) != journal::frame_status::ok) return last;
+      if (f.seq > last) break;
+      bytes.remove_prefix(f.size);
+    }
+    out.append(bytes);
+    last = b.last;
+  }
+  return last;
 }
 
 std::uint64_t standbys::written_seq() const {

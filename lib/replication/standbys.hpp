@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
+#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,9 +41,18 @@ class standbys final : public journal::confirmation {
   // The standby `id` holds every record <= seq durably.
   void acknowledged(std::uint64_t id, std::uint64_t seq);
 
-  // The journal writer's after_write hook: every record <= seq is written (and synced) here.
+  // Every record <= seq is in the journal files here (at start, and after a promotion).
   void written(std::uint64_t seq);
+  // The journal writer's after_append hook: records first..last, framed as in the file, are
+  // appended here (their sync follows). While standbys stream, the newest batches are kept
+  // (at most 8 MiB) so that a stream that keeps up sends them from memory.
+  void appended(std::uint64_t first, std::uint64_t last, std::string_view framed);
+  // The last record in the journal files (appended, maybe not yet synced).
   std::uint64_t written_seq() const;
+  // Appends to `out` whole framed records after `after` from the kept batches, until about
+  // `max_bytes`; returns the last seq appended, `after` when the batches do not hold after+1
+  // (the stream then reads the files).
+  std::uint64_t copy_kept(std::uint64_t after, std::string& out, std::size_t max_bytes) const;
   // Calls `ready` once (on the caller's or the writer's thread) when written_seq() > after.
   void when_written_past(std::uint64_t after, std::function<void()> ready);
 
@@ -79,6 +90,12 @@ class standbys final : public journal::confirmation {
   // When each batch was written here (its last seq), for the standbys' lag; trimmed to what
   // some standby still lacks, and to a bound.
   std::deque<std::pair<std::uint64_t, std::chrono::steady_clock::time_point>> write_times_ GUARDED_BY(mutex_);
+  struct kept_batch {
+    std::uint64_t first, last;
+    std::shared_ptr<const std::string> framed;
+  };
+  std::deque<kept_batch> kept_ GUARDED_BY(mutex_);  // ascending, contiguous
+  std::size_t kept_bytes_ GUARDED_BY(mutex_) = 0;
 };
 
 }  // namespace mixtape::replication

@@ -22,10 +22,18 @@ standby_stream::~standby_stream() { registry_.leave(id_); }
 core::result<bool> standby_stream::next(std::string& out) {
   const std::uint64_t upto = registry_.written_seq();
   const auto now = std::chrono::steady_clock::now();
-  if (feed_.last_seq() < upto) {
+  if (sent_ < upto) {
     out.push_back(wire::records);
-    auto n = feed_.next(out, upto, message_bytes);
-    if (!n) return std::move(n).error();
+    // From the batches the registry keeps while the stream keeps up, else from the files.
+    const std::uint64_t kept = registry_.copy_kept(sent_, out, message_bytes);
+    if (kept > sent_) {
+      sent_ = kept;
+    } else {
+      if (feed_.last_seq() != sent_) feed_.seek(sent_);
+      auto n = feed_.next(out, upto, message_bytes);
+      if (!n) return std::move(n).error();
+      sent_ = feed_.last_seq();
+    }
     last_sent_ = now;
     return true;
   }
@@ -41,7 +49,7 @@ core::result<bool> standby_stream::next(std::string& out) {
 // At most one registration at a time: an idle stream is asked every second.
 void standby_stream::when_ready(std::function<void()> ready) {
   if (armed_.exchange(true)) return;
-  registry_.when_written_past(feed_.last_seq(), [self = weak_from_this(), ready = std::move(ready)] {
+  registry_.when_written_past(sent_, [self = weak_from_this(), ready = std::move(ready)] {
     if (auto s = self.lock()) {
       s->armed_.store(false);
       ready();

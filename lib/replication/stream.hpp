@@ -30,9 +30,10 @@ class standby_stream final : public core::duplex, public std::enable_shared_from
  private:
   standby_stream(record_feed feed, standbys& registry, std::uint64_t id,
                  std::vector<std::pair<std::string, std::string>> headers)
-      : feed_(std::move(feed)), registry_(registry), id_(id), headers_(std::move(headers)) {}
+      : feed_(std::move(feed)), sent_(feed_.last_seq()), registry_(registry), id_(id), headers_(std::move(headers)) {}
 
-  record_feed feed_;  // the HTTP layer's thread only
+  record_feed feed_;  // the HTTP layer's thread only, as sent_
+  std::uint64_t sent_;  // the last record sent
   standbys& registry_;
   const std::uint64_t id_;
   std::vector<std::pair<std::string, std::string>> headers_;
