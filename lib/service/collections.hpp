@@ -59,7 +59,7 @@ struct options {
   core::secret secret{};  // keys the tokens of shares made with an Idempotency-Key (secret.key)
   // Set: asked before a write is journaled; a problem refuses it (503: too few standbys in
   // sync for --sync-replicas, docs/replication.md).
-  std::function<std::optional<core::problem>()> admit;
+  std::function<std::optional<core::problem>()> admit{};
 };
 
 class collections;
