@@ -32,14 +32,6 @@ int failed(const std::string& what) {
   return 1;
 }
 
-// The error envelope's system_message, or the body's start.
-std::string reason_of(const std::string& body) {
-  const auto at = body.find("\"system_message\":\"");
-  if (at == std::string::npos) return body.substr(0, 200);
-  const auto start = at + 18;
-  return body.substr(start, body.find('"', start) - start);
-}
-
 }  // namespace
 
 core::result<downloaded> download_backup(const std::string& from, const std::string& key, const std::string& out_path) {
@@ -88,7 +80,7 @@ core::result<downloaded> download_backup(const std::string& from, const std::str
     if (head.result_int() != 200) {
       std::string body;
       while (!parser.is_done() && body.size() < 64 * 1024 && !rec) body += next_bytes();
-      return fail_clean(from + " answered " + std::to_string(head.result_int()) + ": " + reason_of(body));
+      return fail_clean(from + " answered " + std::to_string(head.result_int()) + ": " + core::reason_of(body));
     }
     if (const auto it = head.find("X-Mixtape-Seq"); it != head.end())
       header_seq = std::strtoull(std::string{it->value()}.c_str(), nullptr, 10);

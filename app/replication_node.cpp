@@ -94,7 +94,7 @@ api::node_role replication_node::role() const {
   r.seq = store_.applied_seq();
   if (!r.primary) {
     r.epoch = status_.epoch.load();
-    r.lag_ms = const_cast<replication::standby_status&>(status_).lag_ms(r.seq);
+    r.lag_ms = status_.lag_ms(r.seq);
     r.primary_url = cfg_.replicate_from;
   }
   return r;

@@ -193,7 +193,7 @@ int serve(const config::server_config& cfg) {
   svc_options.max_tracks = cfg.max_tracks;
   svc_options.idempotency_ttl_seconds = cfg.idempotency_ttl.count();
   svc_options.secret = secret.value();
-  svc_options.admit = [&node] { return node.admit(); };
+  if (cfg.sync_replicas > 0) svc_options.admit = [&node] { return node.admit(); };  // else never refuses
   service::collections svc{store, writer, svc_options};
   auth::key_store key_store{std::move(keys).value()};
   http::server* server_ptr = nullptr;
@@ -204,7 +204,7 @@ int serve(const config::server_config& cfg) {
                                                      [&] { return writer.written_seq(); }, &backups));
   };
   service::organizations orgs{store, writer, core::now_seconds, service::import_limits{cfg.max_tracks}};
-  orgs.set_admission([&node] { return node.admit(); });
+  if (cfg.sync_replicas > 0) orgs.set_admission([&node] { return node.admit(); });
   admin.organizations = &orgs;
   admin.replication = node.hooks();
   core::job_thread exports{"mixtape-export"};  // stopped after the engine: a waiting export then ends

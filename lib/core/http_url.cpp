@@ -25,4 +25,11 @@ std::optional<http_url> parse_http_url(std::string url) {
   return e;
 }
 
+std::string reason_of(const std::string& body) {
+  const auto at = body.find("\"system_message\":\"");
+  if (at == std::string::npos) return body.substr(0, 200);
+  const auto start = at + 18;
+  return body.substr(start, body.find('"', start) - start);
+}
+
 }  // namespace mixtape::core

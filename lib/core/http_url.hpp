@@ -15,4 +15,7 @@ struct http_url {
 
 std::optional<http_url> parse_http_url(std::string url);
 
+// What a server's refusal says: its error envelope's system_message, or the body's start.
+std::string reason_of(const std::string& body);
+
 }  // namespace mixtape::core

@@ -29,14 +29,6 @@ namespace {
 constexpr std::chrono::milliseconds first_backoff{100};
 constexpr std::chrono::milliseconds max_backoff{5000};
 
-// The error envelope's system_message, or the body's start.
-std::string reason_of(const std::string& body) {
-  const auto at = body.find("\"system_message\":\"");
-  if (at == std::string::npos) return body.substr(0, 200);
-  const auto start = at + 18;
-  return body.substr(start, body.find('"', start) - start);
-}
-
 const char* why_text(replication::stop_reason r) {
   switch (r) {
     case replication::stop_reason::itself: return "--replicate-from points at this server itself";
@@ -157,7 +149,7 @@ awaitable<bool> replication_client::impl::once(const core::http_url& url, bool& 
     const std::string answered = res.result_int() == 0 ? "no HTTP answer" : "HTTP " + std::to_string(res.result_int());
     core::log::error("the primary refused the replication stream; retrying",
                      {{"primary", options.url}, {"answer", answered},
-                      {"reason", res.result_int() == 0 ? hec.message() : reason_of(res.body())}});
+                      {"reason", res.result_int() == 0 ? hec.message() : core::reason_of(res.body())}});
     co_return false;
   }
   const auto why = link.accepted([&res](std::string_view name) { return std::string{res[name]}; });

@@ -20,7 +20,7 @@ void standby_status::known(std::uint64_t seq) {
   else known_.emplace_back(seq, steady_ms());
 }
 
-std::int64_t standby_status::lag_ms(std::uint64_t applied) {
+std::int64_t standby_status::lag_ms(std::uint64_t applied) const {
   const std::int64_t now = steady_ms();
   std::int64_t lag = 0;
   {

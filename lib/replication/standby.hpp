@@ -35,11 +35,12 @@ struct standby_status {
   // How far behind the standby is, in ms: since the oldest record it knows of and has not
   // applied became known, and at least since it last heard from the primary (less a
   // heartbeat's allowance).
-  std::int64_t lag_ms(std::uint64_t applied);
+  std::int64_t lag_ms(std::uint64_t applied) const;
 
  private:
-  core::mutex mutex_;
-  std::deque<std::pair<std::uint64_t, std::int64_t>> known_ GUARDED_BY(mutex_);  // (seq, steady ms), rising
+  // lag_ms, a reader, drops the notes already applied: both mutable.
+  mutable core::mutex mutex_;
+  mutable std::deque<std::pair<std::uint64_t, std::int64_t>> known_ GUARDED_BY(mutex_);  // (seq, steady ms), rising
 };
 
 std::int64_t steady_ms();
