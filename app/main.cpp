@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "admin_commands.hpp"
+#include "cluster_node.hpp"
 #include "allocator.hpp"
 #include "replica_dir.hpp"
 #include "auth/keys.hpp"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
     case config::command::kind::keys_add: return keys_add(cmd->keys_add);
     case config::command::kind::backup: return mixtape::app::backup(cmd->backup);
     case config::command::kind::restore: return mixtape::app::restore(cmd->restore);
+    case config::command::kind::cluster_status: return mixtape::app::cluster_status(cmd->cluster_status);
     case config::command::kind::serve: break;
   }
   try {

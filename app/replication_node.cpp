@@ -22,11 +22,15 @@ replication_node::replication_node(const config::server_config& cfg, store::coll
                                    std::uint64_t rebootstraps)
     : cfg_(cfg),
       store_(store),
+      clustered_(cfg.clustered()),
       registry_(cfg.sync_replicas, cfg.sync_timeout, 0),
       waiters_(0),
-      primary_(cfg.replicate_from.empty()),
-      node_id_(core::random_hex(8)) {
+      primary_(cfg.replicate_from.empty() && !cfg.clustered()),
+      node_id_(cfg.clustered() ? cfg.node_name : core::random_hex(8)),
+      following_(cfg.replicate_from) {
   status_.rebootstraps.store(rebootstraps);
+  // In a cluster every standby that must confirm a write is named in etcd's sync key.
+  if (clustered_ && cfg.sync_replicas > 0) registry_.require_sync_set();
 }
 
 replication_node::~replication_node() { stop(); }
@@ -39,7 +43,7 @@ void replication_node::hook_writer(journal::writer_options& o) {
     if (auto* c = client_.load(std::memory_order_acquire)) c->durable();
   };
   o.after_completions = [this](std::uint64_t) { waiters_.reached(store_.applied_seq()); };
-  o.confirm = &registry_;
+  o.confirm = clustered_ ? static_cast<journal::confirmation*>(&fence_) : &registry_;
 }
 
 core::status replication_node::start(durability::engine& engine, const core::secret& secret,
@@ -53,6 +57,7 @@ core::status replication_node::start(durability::engine& engine, const core::sec
   if (!history) return std::move(history).error();
   history_ = std::move(history).value();
   if (primary_) {
+    led_ = true;
     // Every start of a primary is a new epoch: a standby that holds records this node lost
     // (a crash of the machine before they were synced here) then sees its history fork.
     epoch_ = history_.begin_epoch(last + 1);
@@ -65,17 +70,53 @@ core::status replication_node::start(durability::engine& engine, const core::sec
   epoch_ = history_.current_epoch();
   link_ = std::make_unique<replication::standby_link>(cfg_.data_dir, history_, database_id_, node_id_, engine.writer(),
                                                       store_, status_);
+  stop_server_ = std::move(stop_server);
+  if (!cfg_.replicate_from.empty()) {
+    std::lock_guard lock{promote_mutex_};
+    following_.clear();
+    follow_locked(cfg_.replicate_from);
+  }
+  return core::success();
+}
+
+void replication_node::follow(const std::string& url) {
+  std::lock_guard lock{promote_mutex_};
+  follow_locked(url);
+}
+
+void replication_node::follow_locked(const std::string& url) {
+  // A node that led (or leads) in this process follows nobody before it started over: its
+  // link knows nothing of the records it wrote as the primary.
+  if (led_ || restart_.load() != restart_kind::none || url == following()) return;
+  client_.store(nullptr);
+  if (client_owner_) client_owner_->stop();
+  {
+    std::lock_guard lock{following_mutex_};
+    following_ = url;
+  }
+  core::log::info("following the primary", {{"primary", url}});
   client_owner_ = std::make_unique<http::replication_client>(
-      http::replication_client_options{cfg_.replicate_from, cfg_.replication_key}, *link_, status_,
-      [this, stop_server = std::move(stop_server)](replication::stop_reason why, std::uint64_t fork) {
+      http::replication_client_options{url, cfg_.replication_key}, *link_, status_,
+      [this](replication::stop_reason why, std::uint64_t fork) {
         fork_seq_ = fork;
         if (why != replication::stop_reason::diverged) status_.rebootstraps.fetch_add(1);
         restart_ = why == replication::stop_reason::diverged ? restart_kind::diverged : restart_kind::bootstrap;
-        stop_server();
+        stop_server_();
       });
   client_.store(client_owner_.get(), std::memory_order_release);
   client_owner_->start();
-  return core::success();
+}
+
+std::string replication_node::following() const {
+  std::lock_guard lock{following_mutex_};
+  return following_;
+}
+
+void replication_node::step_down() {
+  if (restart_.exchange(restart_kind::step_down) != restart_kind::none) return;
+  fence_.stop();  // the writes waiting to be confirmed are told the outcome is unknown
+  primary_.store(false);
+  if (stop_server_) stop_server_();
 }
 
 std::optional<core::problem> replication_node::admit() const {
@@ -89,13 +130,13 @@ std::optional<core::problem> replication_node::admit() const {
 api::node_role replication_node::role() const {
   api::node_role r;
   r.primary = primary_.load();
-  r.admitted = registry_.accepting();
+  r.admitted = registry_.accepting() && (!clustered_ || fence_.live());
   r.epoch = epoch_.load();
   r.seq = store_.applied_seq();
   if (!r.primary) {
     r.epoch = status_.epoch.load();
     r.lag_ms = status_.lag_ms(r.seq);
-    r.primary_url = cfg_.replicate_from;
+    r.primary_url = following();
   }
   return r;
 }
@@ -103,7 +144,7 @@ api::node_role replication_node::role() const {
 api::replication_hooks replication_node::hooks() {
   api::replication_hooks h;
   h.role = [this] { return role(); };
-  h.accepts_writes = [this] { return primary_.load(std::memory_order_relaxed); };
+  h.accepts_writes = [this] { return writable(); };
   h.stream = [this](const api::stream_request& s) { return open_stream(s); };
   h.promote = [this] { return promote(); };
   h.wait_for_seq = [this](std::uint64_t seq, std::function<void(bool)> done) {
@@ -115,9 +156,10 @@ api::replication_hooks replication_node::hooks() {
 }
 
 core::result<std::shared_ptr<core::duplex>> replication_node::open_stream(const api::stream_request& s) {
-  const bool node_ok = !s.node.empty() && s.node.size() <= 32 &&
-                       s.node.find_first_not_of("0123456789abcdef") == std::string_view::npos;
-  if (!node_ok) return core::problem::validation("X-Mixtape-Node", "X-Mixtape-Node must be the standby's node id (hex)");
+  const bool node_ok = !s.node.empty() && s.node.size() <= 64 &&
+                       s.node.find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyz_-") == std::string_view::npos;
+  if (!node_ok)
+    return core::problem::validation("X-Mixtape-Node", "X-Mixtape-Node must be the standby's node id (hex) or node name");
   if (s.database != database_id_)
     return core::problem{core::errc::conflict, "",
                          "this server holds another database: a standby follows only the primary it was bootstrapped from"};
@@ -144,14 +186,25 @@ core::result<std::shared_ptr<core::duplex>> replication_node::open_stream(const 
   return std::shared_ptr<core::duplex>{std::move(stream).value()};
 }
 
-// Stops following, waits until every record received is journaled and applied, starts a new
-// epoch after them, and accepts writes.
 core::result<api::node_role> replication_node::promote() {
+  if (clustered_)
+    return core::problem{core::errc::conflict, "",
+                         "this node is in a cluster: etcd decides who leads (docs/cluster.md: stop the leader to hand over)"};
+  return promote_to(0);
+}
+
+// Stops following, waits until every record received is journaled and applied, starts a new
+// epoch after them (numbered at least `at_least`), and accepts writes.
+core::result<api::node_role> replication_node::promote_to(std::uint64_t at_least) {
   std::lock_guard lock{promote_mutex_};
   if (primary_.load()) return role();
   if (client_owner_) {
     client_.store(nullptr);
     client_owner_->stop();
+  }
+  {
+    std::lock_guard following_lock{following_mutex_};
+    following_.clear();
   }
   const std::uint64_t last = link_ ? link_->last_seq() : engine_->writer().written_seq();
   for (int i = 0; i < 10'000 && (engine_->writer().written_seq() < last || store_.applied_seq() < last); ++i)
@@ -159,7 +212,7 @@ core::result<api::node_role> replication_node::promote() {
   if (store_.applied_seq() < last || (link_ && !link_->healthy()))
     return core::problem{core::errc::unavailable, "", "the records received could not all be journaled here"};
   if (link_) history_ = link_->history();
-  epoch_ = history_.begin_epoch(last + 1);
+  epoch_ = history_.begin_epoch(last + 1, at_least);
   if (auto st = history_.save(cfg_.data_dir); !st) return std::move(st).error();
   // An import its old primary left unfinished is this primary's to roll back (before the
   // registry is active: the rollback waits for no standby).
@@ -167,6 +220,7 @@ core::result<api::node_role> replication_node::promote() {
   registry_.written(engine_->writer().written_seq());
   engine_->writer().set_gather_max(cfg_.group_commit_wait);
   registry_.set_active(true);
+  led_ = true;
   primary_.store(true);
   core::log::warn("promoted: this server is the primary now",
                   {{"epoch", std::to_string(epoch_.load())}, {"seq", std::to_string(last)}});
@@ -176,7 +230,7 @@ core::result<api::node_role> replication_node::promote() {
 void replication_node::stop() {
   client_.store(nullptr);
   if (client_owner_) client_owner_->stop();
-  registry_.stop();
+  fence_.stop();  // and the registry: no wait for a standby
   waiters_.stop();
 }
 

@@ -18,6 +18,7 @@
 #include "store/collection_store.hpp"
 #include "replica_dir.hpp"
 #include "replication_node.hpp"
+#include "cluster_node.hpp"
 
 namespace mixtape::app {
 namespace {
@@ -171,11 +172,15 @@ int serve(const config::server_config& cfg) {
   auto keys = auth::keyset::load(keys_path);
   if (!keys) return fail(keys.error().message);
 
-  const bool standby = !cfg.replicate_from.empty();
+  // A cluster's node starts as a standby and leads only once etcd has made it the leader.
+  const bool standby = !cfg.replicate_from.empty() || cfg.clustered();
   const std::uint16_t restarted_on = restarted_port();  // a standby starting over keeps its port
-  if (standby && !holds_data(cfg.data_dir))
-    if (auto st = bootstrap_standby(cfg.data_dir, cfg.replicate_from, cfg.replication_key); !st)
-      return fail(st.error().message);
+  if (standby && !holds_data(cfg.data_dir)) {
+    auto source = cfg.clustered() ? cluster_node::source_for_empty_node(cfg) : core::result<std::string>{cfg.replicate_from};
+    if (!source) return fail(source.error().message);
+    if (!source->empty())
+      if (auto st = bootstrap_standby(cfg.data_dir, source.value(), cfg.replication_key); !st) return fail(st.error().message);
+  }
   auto secret = core::load_or_create_secret(cfg.data_dir + "/" + core::secret_file_name);
   if (!secret) return fail(secret.error().message);
   store::collection_store store;
@@ -237,6 +242,16 @@ int serve(const config::server_config& cfg) {
     return fail(st.error().message);
   const std::string host = cfg.listen_host.find(':') != std::string::npos ? "[" + cfg.listen_host + "]" : cfg.listen_host;
   const std::string base_url = "http://" + host + ":" + std::to_string(server.port());
+  std::unique_ptr<cluster_node> cluster;
+  if (cfg.clustered()) {
+    if (cfg.advertise_url.empty() && (cfg.listen_host == "0.0.0.0" || cfg.listen_host == "::"))
+      return fail("--listen is a wildcard address: give --advertise-url, the URL the other nodes reach this one at");
+    auto etcd = cluster::etcd_client::connect(cfg.cluster_etcd, cluster_node::request_timeout(cfg));
+    if (!etcd) return fail(etcd.error().message);
+    cluster = std::make_unique<cluster_node>(cfg, std::move(etcd).value(),
+                                             cfg.advertise_url.empty() ? base_url : cfg.advertise_url, node);
+    cluster->start();
+  }
   svc.set_public_url(cfg.public_url.empty() ? base_url : cfg.public_url);
   if (cfg.public_url.empty() && (cfg.listen_host == "0.0.0.0" || cfg.listen_host == "::"))
     core::log::warn("share links will name a wildcard address; set --public-url to the address clients use",
@@ -249,6 +264,7 @@ int serve(const config::server_config& cfg) {
                                              {"threads", std::to_string(server_options_of(cfg).threads)}});
                core::log::start_buffering();  // from here the access log costs an I/O thread no write(2)
              });
+  if (cluster) cluster->stop();  // a leader gives its lease up: a standby takes over at once
   node.stop();  // no more records from the primary, no wait for a standby
   engine.value()->close();  // completes what the drain left, before the server's contexts go away
   exports.stop();
@@ -257,7 +273,9 @@ int serve(const config::server_config& cfg) {
   if (node.restart() == replication_node::restart_kind::none) return 0;
   // A standby that must start over: its directory made ready for it, then this program again.
   std::uint64_t rebootstraps = node.rebootstraps();
-  if (node.restart() == replication_node::restart_kind::diverged) {
+  if (node.restart() == replication_node::restart_kind::step_down) {
+    core::log::warn("starting over as a standby of the cluster");
+  } else if (node.restart() == replication_node::restart_kind::diverged) {
     auto cleared = set_aside_from(cfg.data_dir, node.fork_seq());
     if (!cleared) return fail(cleared.error().message);
     if (cleared.value()) ++rebootstraps;  // a snapshot covered the fork: the next start bootstraps

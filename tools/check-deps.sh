@@ -13,6 +13,7 @@ declare -A edges=(
   [journal]="core"
   [durability]="store journal model"
   [replication]="store journal model"
+  [cluster]="core"         # etcd over its JSON gateway; used by app/ only
   [auth]="store journal model"
   [service]="store journal model"
   [api]="service auth"

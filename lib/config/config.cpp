@@ -8,6 +8,7 @@
 #include "config/flags.hpp"
 #include "core/clock.hpp"
 #include "core/flag_values.hpp"
+#include "core/http_url.hpp"
 
 namespace mixtape::config {
 namespace {
@@ -31,8 +32,19 @@ core::result<command> parse_serve(const std::vector<std::string>& args, const en
   if (!end) return std::move(end).error();
   if (end.value() == core::walk_end::help) return command::of(command::kind::help);
   if (end.value() == core::walk_end::version) return command::of(command::kind::version);
-  if (!cmd.serve.replicate_from.empty() && cmd.serve.replication_key.empty())
+  const auto& s = cmd.serve;
+  if (!s.replicate_from.empty() && s.replication_key.empty())
     return bad("--replication-key", "--replicate-from needs --replication-key KEY (or MIXTAPE_REPLICATION_KEY): a key with MIXTAPE_REPLICATION");
+  if (s.clustered()) {
+    if (!s.replicate_from.empty())
+      return bad("--replicate-from", "--replicate-from and --cluster-etcd exclude each other: in a cluster, etcd names the primary");
+    if (s.cluster_name.empty()) return bad("--cluster-name", "--cluster-etcd needs --cluster-name NAME");
+    if (s.node_name.empty()) return bad("--node-name", "--cluster-etcd needs --node-name NAME (unique in the cluster)");
+    if (s.replication_key.empty())
+      return bad("--replication-key", "--cluster-etcd needs --replication-key KEY (or MIXTAPE_REPLICATION_KEY): a key with MIXTAPE_REPLICATION, the same on every node");
+  } else if (!s.cluster_name.empty() || !s.node_name.empty() || !s.advertise_url.empty()) {
+    return bad("--cluster-etcd", "--cluster-name, --node-name and --advertise-url need --cluster-etcd");
+  }
   return cmd;
 }
 
@@ -56,6 +68,28 @@ core::result<command> parse_keys_add(const std::vector<std::string>& args, const
   if (!end) return std::move(end).error();
   if (end.value() == core::walk_end::help) return command::of(command::kind::help);
   if (k.principal.empty()) return bad("--principal", "keys add needs --principal");
+  return cmd;
+}
+
+core::result<command> parse_cluster_status(const std::vector<std::string>& args, const env_lookup& env) {
+  command cmd = command::of(command::kind::cluster_status);
+  auto& c = cmd.cluster_status;
+  static constexpr core::flag_def defs[] = {{"--cluster-etcd", true, false}, {"--cluster-name", true, false}};
+  const auto set = [&](const core::flag_def& d, const std::string& v) -> core::status {
+    if (d.name == "--cluster-name") {
+      c.name = v;
+      return core::success();
+    }
+    auto urls = parse_url_list("--cluster-etcd", v);
+    if (!urls) return std::move(urls).error();
+    c.etcd = std::move(urls).value();
+    return core::success();
+  };
+  auto end = core::walk_flags(std::span{args}.subspan(2), defs, env, set, false);
+  if (!end) return std::move(end).error();
+  if (end.value() == core::walk_end::help) return command::of(command::kind::help);
+  if (c.etcd.empty()) return bad("--cluster-etcd", "cluster status needs --cluster-etcd URL[,URL...]");
+  if (!valid_cluster_name(c.name)) return bad("--cluster-name", "cluster status needs --cluster-name NAME");
   return cmd;
 }
 
@@ -122,6 +156,25 @@ unsigned server_config::usable_cores() noexcept {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+core::result<std::vector<std::string>> parse_url_list(const std::string& flag, std::string_view text) {
+  std::vector<std::string> urls;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    std::string url{text.substr(0, comma)};
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    if (!core::parse_http_url(url)) return bad(flag, flag + " takes http://HOST:PORT URLs separated by commas");
+    urls.push_back(std::move(url));
+  }
+  if (urls.empty()) return bad(flag, flag + " takes http://HOST:PORT URLs separated by commas");
+  return urls;
+}
+
+bool valid_cluster_name(std::string_view name) {
+  return !name.empty() && name.size() <= 64 &&
+         name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") == std::string_view::npos;
+}
+
 core::result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view text) {
   const auto colon = text.rfind(':');
   if (colon == std::string_view::npos || colon == 0)
@@ -137,6 +190,9 @@ core::result<command> parse_command_line(const std::vector<std::string>& args, c
   if (args.size() >= 2 && args[0] == "keys" && args[1] == "add") return parse_keys_add(args, env);
   if (!args.empty() && args[0] == "backup") return parse_backup(args, env);
   if (!args.empty() && args[0] == "restore") return parse_restore(args, env);
+  if (args.size() >= 2 && args[0] == "cluster" && args[1] == "status") return parse_cluster_status(args, env);
+  if (!args.empty() && args[0] == "cluster")
+    return bad("cluster", "unknown cluster command (expected: mixtaped cluster status ...)");
   if (!args.empty() && args[0] == "keys")
     return bad("keys", "unknown keys command (expected: mixtaped keys add ...)");
   return parse_serve(args, env);

@@ -39,6 +39,11 @@ struct server_config {
   std::chrono::milliseconds sync_timeout{5000};
   std::chrono::milliseconds read_wait{1000};         // X-Mixtape-Min-Seq's longest wait
   std::chrono::milliseconds max_replica_lag{5000};   // GET /replica's bound
+  std::vector<std::string> cluster_etcd;  // etcd members' URLs; empty: no cluster (docs/cluster.md)
+  std::string cluster_name;
+  std::string node_name;
+  std::string advertise_url;  // how the others reach this node; empty: http://<listen address>
+  std::chrono::seconds cluster_ttl{5};  // the leader's lease
   std::size_t max_body_bytes = 64 * 1024;
   std::uint64_t max_import_bytes = 1ull << 30;  // POST /admin/v1/orgs/{org}/import
   std::size_t max_header_bytes = 16 * 1024;
@@ -58,6 +63,7 @@ struct server_config {
   std::chrono::seconds idempotency_ttl{86'400};  // how long an Idempotency-Key is remembered
   std::size_t idempotency_keys = 100'000;        // how many are remembered at most
 
+  bool clustered() const { return !cluster_etcd.empty(); }
   std::string keys_path() const { return keys_file.empty() ? data_dir + "/keys.json" : keys_file; }
   // --threads, or the default for this machine.
   unsigned io_threads() const { return threads ? threads : default_threads(usable_cores()); }
@@ -99,15 +105,22 @@ struct restore_command {
   std::optional<std::uint64_t> until_seq;
 };
 
+// `mixtaped cluster status --cluster-etcd URL[,URL...] --cluster-name NAME` (docs/cluster.md)
+struct cluster_status_command {
+  std::vector<std::string> etcd;
+  std::string name;
+};
+
 struct help_command {};
 struct version_command {};
 
 struct command {
-  enum class kind { serve, keys_add, backup, restore, help, version } what = kind::serve;
+  enum class kind { serve, keys_add, backup, restore, cluster_status, help, version } what = kind::serve;
   server_config serve;
   keys_add_command keys_add;
   backup_command backup;
   restore_command restore;
+  cluster_status_command cluster_status;
 
   static command of(kind k) {
     command c;
@@ -125,6 +138,12 @@ core::result<command> parse_command_line(const std::vector<std::string>& args, c
 
 // The --help text, generated from the flag table (flags.hpp).
 std::string usage();
+
+// "http://A:2379,http://B:2379" -> the URLs; validation_failed (field `flag`) unless each is
+// an http:// URL.
+core::result<std::vector<std::string>> parse_url_list(const std::string& flag, std::string_view text);
+// A cluster or node name: 1 to 64 of [a-z0-9_-].
+bool valid_cluster_name(std::string_view name);
 
 // "HOST:PORT" or "[V6]:PORT" -> host, port.
 core::result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view text);

@@ -130,7 +130,8 @@ constexpr server_flag table[] = {
        while (c.replicate_from.back() == '/') c.replicate_from.pop_back();
        return core::success();
      }},
-    {{"--replication-key"}, "KEY", "none", "with --replicate-from: a key with the MIXTAPE_REPLICATION capability",
+    {{"--replication-key"}, "KEY", "none",
+     "with --replicate-from or --cluster-etcd: a key with the MIXTAPE_REPLICATION capability",
      [](C& c, S&, S& v) -> status {
        c.replication_key = v;
        return core::success();
@@ -145,6 +146,37 @@ constexpr server_flag table[] = {
      [](C& c, S& f, S& v) { return integer(c.read_wait, f, v, 0, 60'000); }},
     {{"--max-replica-lag-ms"}, "N", "5000", "GET /replica is 200 on a standby at most this far behind, else 503",
      [](C& c, S& f, S& v) { return integer(c.max_replica_lag, f, v, 0, 86'400'000); }},
+    {{"--cluster-etcd"}, "URL[,URL...]", "none",
+     "join a cluster: etcd decides which node leads, the others follow it (docs/cluster.md)",
+     [](C& c, S& f, S& v) -> status {
+       auto urls = parse_url_list(f, v);
+       if (!urls) return std::move(urls).error();
+       c.cluster_etcd = std::move(urls).value();
+       return core::success();
+     }},
+    {{"--cluster-name"}, "NAME", "none", "with --cluster-etcd: the cluster's name (its keys are under /mixtape/NAME/)",
+     [](C& c, S& f, S& v) -> status {
+       if (!valid_cluster_name(v)) return bad(f, "--cluster-name must be 1 to 64 of a-z, 0-9, '_' and '-'");
+       c.cluster_name = v;
+       return core::success();
+     }},
+    {{"--node-name"}, "NAME", "none", "with --cluster-etcd: this node's name, unique in the cluster",
+     [](C& c, S& f, S& v) -> status {
+       if (!valid_cluster_name(v)) return bad(f, "--node-name must be 1 to 64 of a-z, 0-9, '_' and '-'");
+       c.node_name = v;
+       return core::success();
+     }},
+    {{"--advertise-url"}, "URL", "http://<listen address>",
+     "with --cluster-etcd: the http:// URL at which the other nodes reach this one",
+     [](C& c, S& f, S& v) -> status {
+       if (!core::parse_http_url(v)) return bad(f, "--advertise-url must be an http://HOST:PORT URL");
+       c.advertise_url = v;
+       while (c.advertise_url.back() == '/') c.advertise_url.pop_back();
+       return core::success();
+     }},
+    {{"--cluster-ttl"}, "SECONDS", "5",
+     "with --cluster-etcd: the leader's lease; a failover takes about this long, a lost leader stops writing within it",
+     [](C& c, S& f, S& v) { return integer(c.cluster_ttl, f, v, 2, 600); }},
     {{"--public-url"}, "URL", "http://<listen address>", "base of share-link URLs", public_url},
     {{"--max-body-bytes"}, "N", "65536",
      "larger bodies get 413; the order route takes 96 bytes more per --max-tracks",
@@ -253,6 +285,9 @@ Usage:
   mixtaped restore --from-archive DIR --data-dir NEW [--until TIME | --until-seq N]
                                 a new data directory as of TIME (RFC 3339) or seq N,
                                 from an --archive-dir
+  mixtaped cluster status --cluster-etcd URL[,URL...] --cluster-name NAME
+                                each node's role, epoch, seq and lag, the leader and the
+                                sync standbys, as etcd holds them
   mixtaped --help | --version
 
 Options (each also read from the environment variable shown; flags win):

@@ -49,7 +49,11 @@ void standbys::acknowledged(std::uint64_t id, std::uint64_t seq) {
   changed_.notify_all();
 }
 
-void standbys::written(std::uint64_t seq) { appended(seq, seq, {}); }
+void standbys::written(std::uint64_t seq) {
+  appended(seq, seq, {});
+  core::mutex_lock lock{mutex_};
+  confirmed_ = std::max(confirmed_, seq);  // written before: it may have been acknowledged
+}
 
 void standbys::appended(std::uint64_t first, std::uint64_t seq, std::string_view framed) {
   std::vector<std::function<void()>> ready;
@@ -130,7 +134,62 @@ void standbys::when_written_past(std::uint64_t after, std::function<void()> read
 
 bool standbys::accepting() const {
   core::mutex_lock lock{mutex_};
-  return !active_ || sync_replicas_ == 0 || in_sync_locked() >= sync_replicas_;
+  if (!active_ || sync_replicas_ == 0) return true;
+  if (!strict_) return in_sync_locked() >= sync_replicas_;
+  if (sync_set_.size() < sync_replicas_) return false;
+  return std::all_of(sync_set_.begin(), sync_set_.end(), [&](const std::string& name) {
+    bool in_sync = false;
+    held_by(name, &in_sync);
+    return in_sync;
+  });
+}
+
+void standbys::require_sync_set() {
+  core::mutex_lock lock{mutex_};
+  strict_ = true;
+}
+
+bool standbys::add_to_sync_set(const std::string& name) {
+  core::mutex_lock lock{mutex_};
+  bool in_sync = false;
+  if (std::find(sync_set_.begin(), sync_set_.end(), name) != sync_set_.end()) return true;
+  if (held_by(name, &in_sync) < confirmed_ || !in_sync) return false;
+  sync_set_.push_back(name);
+  return true;
+}
+
+void standbys::remove_from_sync_set(const std::string& name) {
+  core::mutex_lock lock{mutex_};
+  std::erase(sync_set_, name);
+  changed_.notify_all();
+}
+
+std::vector<std::string> standbys::sync_set() const {
+  core::mutex_lock lock{mutex_};
+  return sync_set_;
+}
+
+std::uint64_t standbys::confirmed_seq() const {
+  core::mutex_lock lock{mutex_};
+  return confirmed_;
+}
+
+// The most any stream of `name` holds durably (a standby may briefly have two streams: the
+// one it left and the one it opened).
+std::uint64_t standbys::held_by(const std::string& name, bool* in_sync) const {
+  std::uint64_t held = 0;
+  for (const auto& e : entries_)
+    if (e.name == name) {
+      held = std::max(held, e.acked);
+      if (in_sync && e.in_sync) *in_sync = true;
+    }
+  return held;
+}
+
+bool standbys::confirmed(std::uint64_t seq) const {
+  if (!strict_) return confirmed_by(seq) >= sync_replicas_;
+  if (sync_set_.size() < sync_replicas_) return false;
+  return std::all_of(sync_set_.begin(), sync_set_.end(), [&](const std::string& n) { return held_by(n) >= seq; });
 }
 
 unsigned standbys::in_sync() const {
@@ -177,13 +236,13 @@ bool standbys::wait(std::uint64_t seq, const std::function<void()>& late) {
   core::mutex_lock lock{mutex_};
   const auto deadline = clock::now() + sync_timeout_;
   bool told = false;
-  while (!stopped_ && active_ && sync_replicas_ > 0 && confirmed_by(seq) < sync_replicas_) {
+  while (!stopped_ && active_ && sync_replicas_ > 0 && !confirmed(seq)) {
     if (told) {
       changed_.wait(mutex_);
       continue;
     }
     if (changed_.wait_until(mutex_, deadline) != std::cv_status::timeout) continue;
-    if (confirmed_by(seq) >= sync_replicas_) break;
+    if (confirmed(seq)) break;
     for (auto& e : entries_)
       if (e.acked < seq) e.in_sync = false;
     told = true;
@@ -191,6 +250,7 @@ bool standbys::wait(std::uint64_t seq, const std::function<void()>& late) {
     late();
     lock.lock();
   }
+  if (!stopped_) confirmed_ = std::max(confirmed_, seq);
   return !stopped_;
 }
 

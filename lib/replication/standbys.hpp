@@ -41,7 +41,8 @@ class standbys final : public journal::confirmation {
   // The standby `id` holds every record <= seq durably.
   void acknowledged(std::uint64_t id, std::uint64_t seq);
 
-  // Every record <= seq is in the journal files here (at start, and after a promotion).
+  // Every record <= seq is in the journal files here (at start, and after a promotion), and
+  // counts as acknowledged (a standby joins the sync set only holding it).
   void written(std::uint64_t seq);
   // The journal writer's after_append hook: records first..last, framed as in the file, are
   // appended here (their sync follows). While standbys stream, the newest batches are kept
@@ -63,6 +64,18 @@ class standbys final : public journal::confirmation {
   unsigned in_sync() const;
   std::vector<standby_info> list() const;
 
+  // The strict sync set of a cluster (docs/cluster.md, "Synchronous standbys"): once set, a
+  // write is confirmed only when every standby named in it holds it (and the set has at
+  // least --sync-replicas names), so that each of them holds every acknowledged write.
+  void require_sync_set();
+  // Adds `name` to the set if a stream of it is in sync and holds every write confirmed so
+  // far; whether it was added.
+  bool add_to_sync_set(const std::string& name);
+  void remove_from_sync_set(const std::string& name);
+  std::vector<std::string> sync_set() const;
+  // The last seq confirmed (every record up to it may have been acknowledged).
+  std::uint64_t confirmed_seq() const;
+
   bool wait(std::uint64_t seq, const std::function<void()>& late) override;
   void stop() override;
 
@@ -74,6 +87,8 @@ class standbys final : public journal::confirmation {
     bool in_sync;
   };
   unsigned confirmed_by(std::uint64_t seq) const REQUIRES(mutex_);
+  bool confirmed(std::uint64_t seq) const REQUIRES(mutex_);
+  std::uint64_t held_by(const std::string& name, bool* in_sync = nullptr) const REQUIRES(mutex_);
   unsigned in_sync_locked() const REQUIRES(mutex_);
   void trim_write_times() REQUIRES(mutex_);
 
@@ -86,6 +101,9 @@ class standbys final : public journal::confirmation {
   std::uint64_t next_id_ GUARDED_BY(mutex_) = 1;
   std::uint64_t written_ GUARDED_BY(mutex_);
   std::vector<entry> entries_ GUARDED_BY(mutex_);
+  bool strict_ GUARDED_BY(mutex_) = false;
+  std::vector<std::string> sync_set_ GUARDED_BY(mutex_);
+  std::uint64_t confirmed_ GUARDED_BY(mutex_) = 0;
   std::vector<std::pair<std::uint64_t, std::function<void()>>> waiting_ GUARDED_BY(mutex_);
   // When each batch was written here (its last seq), for the standbys' lag; trimmed to what
   // some standby still lacks, and to a bound.

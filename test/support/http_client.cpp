@@ -82,6 +82,7 @@ struct http_client::impl {
   std::string source;  // empty: any
   std::optional<tcp::socket> socket;
   beast::flat_buffer buffer;
+  std::chrono::milliseconds timeout{0};
 
   void connect() {
     socket.emplace(ioc);
@@ -91,6 +92,11 @@ struct http_client::impl {
     }
     socket->connect({asio::ip::make_address("127.0.0.1"), port});
     socket->set_option(tcp::no_delay(true));
+    if (timeout.count() > 0) {
+      const timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
+      ::setsockopt(socket->native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+      ::setsockopt(socket->native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    }
     buffer.clear();
   }
 };
@@ -101,9 +107,21 @@ http_client::http_client(std::uint16_t port, const std::string& source_address) 
 }
 http_client::~http_client() = default;
 
+void http_client::set_timeout(std::chrono::milliseconds timeout) {
+  impl_->timeout = timeout;
+  impl_->socket.reset();
+}
+
 http_reply http_client::request(const std::string& method, const std::string& target, const std::string& body,
                                 const header_list& headers) {
-  if (!impl_->socket) impl_->connect();
+  if (!impl_->socket) {
+    try {
+      impl_->connect();
+    } catch (...) {
+      impl_->socket.reset();
+      throw;
+    }
+  }
   bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
   req.set(bhttp::field::host, "127.0.0.1");
   bool has_type = false;
@@ -117,11 +135,16 @@ http_reply http_client::request(const std::string& method, const std::string& ta
   if (req.method() == bhttp::verb::unknown) req.method_string(method);
   header_list sent;  // what the recorder reports: the request's header fields as written
   for (const auto& f : req) sent.emplace_back(std::string{f.name_string()}, std::string{f.value()});
-  bhttp::write(*impl_->socket, req);
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(64u << 20);
   if (req.method() == bhttp::verb::head) parser.skip(true);  // a HEAD answer has a length but no body
-  bhttp::read(*impl_->socket, impl_->buffer, parser);
+  try {
+    bhttp::write(*impl_->socket, req);
+    bhttp::read(*impl_->socket, impl_->buffer, parser);
+  } catch (...) {
+    impl_->socket.reset();  // mid-exchange: the connection is of no further use
+    throw;
+  }
   auto res = parser.release();
   http_reply reply;
   reply.status = res.result_int();

@@ -29,6 +29,9 @@ class http_client {
   // Connects from `source_address` (e.g. "127.3.2.1": Linux's loopback takes all of 127/8).
   http_client(std::uint16_t port, const std::string& source_address);
   ~http_client();
+  // Bounds each later send and receive (0: none). A request that times out, like any that
+  // fails, throws and drops the connection; the next request connects anew.
+  void set_timeout(std::chrono::milliseconds timeout);
   // Sends one request; reconnects first if the previous reply closed the connection.
   // A JSON body gets Content-Type application/json unless `headers` sets one.
   http_reply request(const std::string& method, const std::string& target, const std::string& body = {},

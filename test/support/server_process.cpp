@@ -7,6 +7,7 @@
 #include <sys/inotify.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <grp.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -51,7 +52,8 @@ struct owned_fd {
 // Creates (truncates) `out` and `err` and starts `args` with them as stdout and stderr. The
 // files exist before the child runs, so that a watch on them misses nothing; everything
 // the child needs is prepared before fork() (a multi-threaded parent).
-pid_t spawn(const std::vector<std::string>& args, const std::string& out, const std::string& err) {
+pid_t spawn(const std::vector<std::string>& args, const std::string& out, const std::string& err,
+            const process_options& options = {}) {
   const owned_fd o{::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)};
   const owned_fd e{::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)};
   const owned_fd in{::open("/dev/null", O_RDONLY | O_CLOEXEC)};
@@ -59,13 +61,19 @@ pid_t spawn(const std::vector<std::string>& args, const std::string& out, const 
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (char** v = environ; *v; ++v) envp.push_back(*v);
+  for (const auto& v : options.env) envp.push_back(const_cast<char*>(v.c_str()));
+  envp.push_back(nullptr);
+  const uid_t uid = options.uid;
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
     ::dup2(in.fd, 0);  // dup2 clears O_CLOEXEC on the copies
     ::dup2(o.fd, 1);
     ::dup2(e.fd, 2);
-    ::execv(argv[0], argv.data());
+    if (uid != 0 && (::setgroups(0, nullptr) != 0 || ::setgid(uid) != 0 || ::setuid(uid) != 0)) ::_exit(126);
+    ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
   return pid;
@@ -140,11 +148,12 @@ int wait_for_exit(pid_t pid, std::chrono::milliseconds timeout) {
 
 std::string mixtaped_path() { return MIXTAPED_PATH; }
 
-server_process::server_process(const std::string& data_dir, std::vector<std::string> extra_args)
+server_process::server_process(const std::string& data_dir, std::vector<std::string> extra_args,
+                               const process_options& options)
     : out_path_(logs_.path() + "/stdout"), err_path_(logs_.path() + "/stderr") {
-  std::vector<std::string> args{mixtaped_path(), "--listen", "127.0.0.1:0", "--data-dir", data_dir};
+  std::vector<std::string> args{mixtaped_path(), "--listen", options.listen, "--data-dir", data_dir};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  pid_ = spawn(args, out_path_, err_path_);
+  pid_ = spawn(args, out_path_, err_path_, options);
   const std::regex listening{R"(listening.{0,8}addr\W{1,3}127\.0\.0\.1:(\d+))"};  // text or JSON logs
   std::smatch m;
   std::string err;
@@ -215,6 +224,11 @@ pid_t spawn_mixtaped(const std::vector<std::string>& args, const std::string& ou
   std::vector<std::string> full{mixtaped_path()};
   full.insert(full.end(), args.begin(), args.end());
   return spawn(full, out, err);
+}
+
+pid_t spawn_process(const std::vector<std::string>& args, const std::string& out, const std::string& err,
+                    const process_options& options) {
+  return spawn(args, out, err, options);
 }
 
 }  // namespace mixtape::test

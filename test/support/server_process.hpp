@@ -12,12 +12,21 @@
 
 namespace mixtape::test {
 
+// How a child is started beyond its arguments.
+struct process_options {
+  std::string listen = "127.0.0.1:0";  // mixtaped's --listen
+  uid_t uid = 0;                       // not 0: the child runs as this uid (and gid), e.g. for
+                                       // iptables' owner match; the test must be root
+  std::vector<std::string> env;        // NAME=VALUE, added to the environment
+};
+
 class server_process {
  public:
   // Starts `mixtaped --listen 127.0.0.1:0 --data-dir DATA_DIR <extra...>` and waits until
   // it logs its address (or exits, or 15 s pass: then started() is false). The wait is
   // woken by each write to its stderr (inotify) and by its exit (a pidfd): no polling.
-  server_process(const std::string& data_dir, std::vector<std::string> extra_args = {});
+  server_process(const std::string& data_dir, std::vector<std::string> extra_args = {},
+                 const process_options& options = {});
   ~server_process();  // SIGKILL if still running
   server_process(const server_process&) = delete;
   server_process& operator=(const server_process&) = delete;
@@ -67,5 +76,8 @@ run_result run_mixtaped(const std::vector<std::string>& args, std::chrono::milli
 // Starts mixtaped with `args` (output to the files `out` and `err`) and returns its pid at
 // once: for a test that kills it midway (wait_for_exit reaps it).
 pid_t spawn_mixtaped(const std::vector<std::string>& args, const std::string& out, const std::string& err);
+// Starts any program (args[0]: its path) so; its pid.
+pid_t spawn_process(const std::vector<std::string>& args, const std::string& out, const std::string& err,
+                    const process_options& options = {});
 
 }  // namespace mixtape::test
