@@ -33,9 +33,11 @@ cluster_node::cluster_node(const config::server_config& cfg, cluster::etcd_clien
       advertise_url_(std::move(advertise_url)),
       node_(node),
       ttl_(cfg.cluster_ttl),
-      // The leader stops acknowledging a quarter of the TTL before etcd could let its lease
-      // go (measured from when the renewal was sent, so before etcd's own clock started).
-      margin_(std::chrono::duration_cast<milliseconds>(ttl_) / 4),
+      // The leader stops acknowledging a quarter of the TTL (at least a second) before etcd
+      // could let its lease go, measured from when the renewal was sent (before etcd's own
+      // clock started). The second covers an etcd leader that renews for up to an election
+      // timeout after it lost its quorum, while the others elect a new one.
+      margin_(std::max<milliseconds>(std::chrono::duration_cast<milliseconds>(ttl_) / 4, milliseconds{1000})),
       tick_(clamp_ms(std::chrono::duration_cast<milliseconds>(ttl_) / 10, 100, 500)),
       renew_every_(std::chrono::duration_cast<milliseconds>(ttl_) / 4) {}
 
@@ -110,6 +112,11 @@ void cluster_node::tick() {
   // decide; least of all whom to follow (a former leader's link knows nothing of its epoch).
   const auto starting_over = [&] { return node_.restart() != replication_node::restart_kind::none; };
   if (starting_over()) return;
+  if (!node_.journal_healthy()) {
+    core::log::error("the journal failed here: this node leaves the cluster and exits, for its service manager to "
+                     "start it again once the disk is fixed");
+    return node_.give_up();
+  }
   if (clock::now() >= next_renewal_ || lease_ == 0) renew_lease();
   if (leader_revision_ != 0 && !node_.fence().live())
     return step_down("its lease could not be renewed in time (etcd unreachable?)");

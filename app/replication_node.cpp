@@ -112,8 +112,12 @@ std::string replication_node::following() const {
   return following_;
 }
 
-void replication_node::step_down() {
-  if (restart_.exchange(restart_kind::step_down) != restart_kind::none) return;
+void replication_node::step_down() { end_serving(restart_kind::step_down); }
+void replication_node::give_up() { end_serving(restart_kind::journal_failed); }
+
+void replication_node::end_serving(restart_kind why) {
+  auto expected = restart_kind::none;
+  if (!restart_.compare_exchange_strong(expected, why)) return;
   fence_.stop();  // the writes waiting to be confirmed are told the outcome is unknown
   primary_.store(false);
   if (stop_server_) stop_server_();
@@ -121,6 +125,11 @@ void replication_node::step_down() {
 
 std::optional<core::problem> replication_node::admit() const {
   if (registry_.accepting()) return std::nullopt;
+  if (clustered_)
+    return core::problem{core::errc::unavailable, "",
+                         "writes are refused: the sync standbys (" + std::to_string(registry_.sync_set().size()) +
+                             " of the " + std::to_string(registry_.sync_replicas()) +
+                             " --sync-replicas asks for) are not all connected and in sync"};
   return core::problem{core::errc::unavailable, "",
                        "writes are refused: " + std::to_string(registry_.in_sync()) + " of the " +
                            std::to_string(registry_.sync_replicas()) +

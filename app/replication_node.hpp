@@ -48,15 +48,22 @@ class replication_node {
   // waiting for confirmation hear that the outcome is unknown — and serving ends; the
   // process then starts over as a standby (restart() is step_down).
   void step_down();
+  // The journal failed here (a full or failing disk): serving ends and the process exits
+  // with an error; a leader's lease goes with it (cluster_node::stop), so another takes over.
+  void give_up();
   replication::lease_fence& fence() noexcept { return fence_; }
   replication::standbys& registry() noexcept { return registry_; }
   bool is_primary() const noexcept { return primary_.load(); }
+  // False once the journal failed (a write or sync error): nothing more is written here.
+  bool journal_healthy() const noexcept { return engine_ == nullptr || engine_->writer().healthy(); }
   // Refuses a write while too few standbys are in sync (service::options::admit).
   std::optional<core::problem> admit() const;
   void stop();
 
   // After serving ended: what a standby must do to its directory before it starts over.
-  enum class restart_kind { none, diverged, bootstrap, step_down };
+  // journal_failed: not a restart — the process exits with an error, for the service
+  // manager to start it again (a cluster's node whose disk failed or filled up).
+  enum class restart_kind { none, diverged, bootstrap, step_down, journal_failed };
   restart_kind restart() const noexcept { return restart_.load(); }
   std::uint64_t fork_seq() const noexcept { return fork_seq_.load(); }
   std::uint64_t rebootstraps() const noexcept { return status_.rebootstraps.load(); }
@@ -71,6 +78,7 @@ class replication_node {
   bool writable() const noexcept { return primary_.load(std::memory_order_relaxed) && (!clustered_ || fence_.live()); }
   std::string following() const;
   void follow_locked(const std::string& url);  // under promote_mutex_
+  void end_serving(restart_kind why);
   core::result<std::shared_ptr<core::duplex>> open_stream(const api::stream_request& s);
 
   const config::server_config& cfg_;

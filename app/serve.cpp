@@ -271,6 +271,8 @@ int serve(const config::server_config& cfg) {
   core::log::info("stopped", {{"journal_records", std::to_string(writer.stats().records)}});
   core::log::stop_buffering();
   if (node.restart() == replication_node::restart_kind::none) return 0;
+  if (node.restart() == replication_node::restart_kind::journal_failed)
+    return fail("exiting: the journal failed (a full or failing disk); start this node again once it is fixed");
   // A standby that must start over: its directory made ready for it, then this program again.
   std::uint64_t rebootstraps = node.rebootstraps();
   if (node.restart() == replication_node::restart_kind::step_down) {

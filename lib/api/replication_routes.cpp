@@ -56,6 +56,8 @@ response router::promote(const std::string& trace_id) {
     return r;
   }
   auto role = admin_.replication.promote();
+  if (!role && role.error().code == core::errc::conflict)  // a cluster's node: etcd decides
+    return error_response(error_kind::conflict, role.error().message, "{}", trace_id);
   if (!role) {
     core::log::warn("promotion failed", {{"reason", role.error().message}});
     auto r = error_response(error_kind::unavailable, "the promotion failed: " + role.error().message, "{}", trace_id);

@@ -90,14 +90,28 @@ struct http_client::impl {
       socket->open(tcp::v4());
       socket->bind({asio::ip::make_address(source), 0});
     }
-    socket->connect({asio::ip::make_address("127.0.0.1"), port});
+    const tcp::endpoint to{asio::ip::make_address("127.0.0.1"), port};
+    if (timeout.count() > 0) bounded([&](auto done) { socket->async_connect(to, [done](auto ec) { done(ec, 0); }); });
+    else socket->connect(to);
     socket->set_option(tcp::no_delay(true));
-    if (timeout.count() > 0) {
-      const timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
-      ::setsockopt(socket->native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-      ::setsockopt(socket->native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    }
     buffer.clear();
+  }
+
+  // Runs the asynchronous operation `start` begins, for at most `timeout`; throws when it
+  // failed or did not finish (the socket is closed then).
+  template <class Start>
+  void bounded(Start&& start) {
+    boost::system::error_code result = asio::error::would_block;
+    start([&result](boost::system::error_code ec, std::size_t) { result = ec; });
+    ioc.restart();
+    ioc.run_for(timeout);
+    if (result == asio::error::would_block) {
+      socket->close();
+      ioc.restart();
+      ioc.run();  // the cancelled operation completes
+      throw boost::system::system_error{asio::error::timed_out};
+    }
+    if (result) throw boost::system::system_error{result};
   }
 };
 
@@ -139,8 +153,13 @@ http_reply http_client::request(const std::string& method, const std::string& ta
   parser.body_limit(64u << 20);
   if (req.method() == bhttp::verb::head) parser.skip(true);  // a HEAD answer has a length but no body
   try {
-    bhttp::write(*impl_->socket, req);
-    bhttp::read(*impl_->socket, impl_->buffer, parser);
+    if (impl_->timeout.count() > 0) {
+      impl_->bounded([&](auto done) { bhttp::async_write(*impl_->socket, req, done); });
+      impl_->bounded([&](auto done) { bhttp::async_read(*impl_->socket, impl_->buffer, parser, done); });
+    } else {
+      bhttp::write(*impl_->socket, req);
+      bhttp::read(*impl_->socket, impl_->buffer, parser);
+    }
   } catch (...) {
     impl_->socket.reset();  // mid-exchange: the connection is of no further use
     throw;

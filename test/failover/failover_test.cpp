@@ -1,0 +1,207 @@
+// Automatic failover (docs/cluster.md, SPEC §12), tested as Jepsen tests such systems: a
+// three-member etcd, three mixtaped nodes (--sync-replicas 1, a 2 s lease) and HAProxy with
+// the shipped configuration, all real processes on loopback; a workload through HAProxy that
+// records every acknowledged write; one fault per case. After each: every acknowledged write
+// is on the leader, no version of a collection was acknowledged twice, the nodes converge to
+// the same state; where a new leader is elected, the failover (the fault to the first write
+// acknowledged through HAProxy after it) takes less than 2 × TTL + 2 s.
+#define BOOST_TEST_MODULE cluster_failover
+#include <signal.h>
+
+#include <boost/test/unit_test.hpp>
+
+#include "failover/cluster_harness.hpp"
+#include "support/fixture.hpp"
+#include "support/wait.hpp"
+
+using namespace mixtape::test;
+using namespace mixtape::test::failover;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+std::chrono::milliseconds failover_bound(const mixtape_cluster& c) { return 2 * c.ttl() + 2s; }
+
+// The time from `fault` to the first write another node than `old` acknowledged after it
+// (the old leader may acknowledge until its lease's deadline, when it does not know yet).
+std::chrono::milliseconds failover_time(const workload& w, clock_type::time_point fault, int old,
+                                        std::chrono::milliseconds limit = 30s) {
+  std::optional<clock_type::time_point> first;
+  const std::string not_from = mixtape_cluster::server_name(old);
+  BOOST_REQUIRE_MESSAGE(wait_until([&] { return (first = w.first_ack_after(fault, not_from)).has_value(); }, limit, 5ms),
+                        "no write was acknowledged within " << limit.count() << " ms of the fault");
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(*first - fault);
+  BOOST_TEST_MESSAGE("failover took " << took.count() << " ms");
+  return took;
+}
+
+std::string collections() { return "/v1/music/" + org + "/collections"; }
+
+// The node's answer, once it answers (it may be starting over: connections are refused).
+http_reply answer(std::uint16_t port, const std::string& method, const std::string& target, const std::string& body = {}) {
+  http_reply reply;
+  const bool answered = wait_until(
+      [&] {
+        try {
+          http_client h{port};
+          h.set_timeout(5s);
+          reply = h.request(method, target, body, key_header(alice_key));
+          return true;
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
+      20s, 50ms);
+  BOOST_REQUIRE_MESSAGE(answered, "no answer on port " << port);
+  return reply;
+}
+
+bool needs_root(const char* what) {
+  if (running_as_root()) return true;
+  BOOST_TEST_MESSAGE("skipped: " << what << " needs root");
+  return false;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(failover)
+
+BOOST_AUTO_TEST_CASE(kill_9_of_the_leader_elects_a_sync_standby_and_loses_no_acknowledged_write) {
+  mixtape_cluster c;
+  workload w{c.write_port(), 3};
+  BOOST_REQUIRE_MESSAGE(w.wait_for_more(100, 30s), c.logs());
+  const int old = c.wait_for_leader(5s).value_or(-1);
+  BOOST_REQUIRE(old >= 0);
+  const auto fault = clock_type::now();
+  c.kill_node(old);
+  BOOST_TEST(failover_time(w, fault, old) < failover_bound(c));
+  BOOST_REQUIRE_MESSAGE(w.wait_for_more(100, 30s), c.logs());
+  // The old leader comes back as a standby of the new one.
+  BOOST_REQUIRE(c.start_node(old));
+  BOOST_REQUIRE(c.node(old).wait_for_stderr("following the primary", 20s));
+  BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
+  w.stop();
+  check_history(c, w.acks());
+}
+
+BOOST_AUTO_TEST_CASE(a_leader_paused_past_its_lease_acknowledges_nothing_after_it_wakes) {
+  mixtape_cluster c;
+  workload w{c.write_port(), 2};
+  BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
+  const int old = c.wait_for_leader(5s).value_or(-1);
+  BOOST_REQUIRE(old >= 0);
+  // Clients of the leader itself, not through HAProxy: their requests wait in its sockets
+  // while it is paused, and are answered only after it wakes.
+  std::vector<std::unique_ptr<http_client>> direct;
+  for (int i = 0; i < 4; ++i) {
+    direct.push_back(std::make_unique<http_client>(c.port(old)));
+    direct.back()->set_timeout(30s);
+    BOOST_REQUIRE(direct.back()->request("GET", "/primary").status == 200u);
+  }
+  const auto fault = clock_type::now();
+  BOOST_REQUIRE(::kill(c.node(old).pid(), SIGSTOP) == 0);
+  std::vector<std::thread> waiting;
+  std::atomic<int> acknowledged_after_waking{0}, answered{0};
+  for (std::size_t i = 0; i < direct.size(); ++i)
+    waiting.emplace_back([&, i] {
+      try {
+        const auto r = direct[i]->request("POST", collections(), R"({"name":"paused"})", key_header(alice_key));
+        if (r.status < 300) acknowledged_after_waking.fetch_add(1);
+        answered.fetch_add(1);
+      } catch (const std::exception&) {  // the connection was cut: nothing acknowledged
+      }
+    });
+  const auto took = failover_time(w, fault, old);
+  BOOST_TEST(took < failover_bound(c));
+  const auto fresh = c.wait_for_leader(10s, old);
+  BOOST_REQUIRE(fresh.has_value());
+  BOOST_REQUIRE(::kill(c.node(old).pid(), SIGCONT) == 0);
+  for (auto& t : waiting) t.join();
+  BOOST_TEST(acknowledged_after_waking.load() == 0);
+  BOOST_TEST_MESSAGE(answered.load() << " of the paused leader's clients were answered (each with a refusal)");
+  BOOST_REQUIRE(c.node(old).wait_for_stderr("stepping down", 20s));
+  BOOST_REQUIRE(c.node(old).wait_for_stderr("following the primary", 20s));
+  BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
+  w.stop();
+  check_history(c, w.acks());
+}
+
+BOOST_AUTO_TEST_CASE(a_leader_cut_off_from_etcd_and_its_standbys_stops_writing_and_another_leads) {
+  if (!needs_root("iptables")) return;
+  mixtape_cluster c;
+  workload w{c.write_port(), 2};
+  BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
+  const int old = c.wait_for_leader(5s).value_or(-1);
+  BOOST_REQUIRE(old >= 0);
+  const auto fault = clock_type::now();
+  c.partition(old);
+  BOOST_TEST(failover_time(w, fault, old) < failover_bound(c));
+  const auto fresh = c.wait_for_leader(10s, old);
+  BOOST_REQUIRE(fresh.has_value());
+  // HAProxy still reaches the old leader, and so does this client: it refuses writes, and
+  // serves reads (once it has started over as a standby).
+  BOOST_TEST(answer(c.port(old), "POST", collections(), R"({"name":"cut off"})").status == 503u);
+  BOOST_TEST(answer(c.port(old), "GET", collections()).status == 200u);
+  BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
+  c.heal();
+  BOOST_REQUIRE(c.node(old).wait_for_stderr("following the primary", 30s));
+  w.stop();
+  check_history(c, w.acks());
+}
+
+BOOST_AUTO_TEST_CASE(with_two_of_three_etcd_members_stopped_writes_stop_within_the_ttl_and_reads_go_on) {
+  mixtape_cluster c;
+  workload w{c.write_port(), 2};
+  BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
+  const int leader = c.wait_for_leader(5s).value_or(-1);
+  BOOST_REQUIRE(leader >= 0);
+  const auto fault = clock_type::now();
+  c.etcd().stop(1);
+  c.etcd().stop(2);
+  // No write is acknowledged once the lease can have expired (by the leader's clock).
+  BOOST_REQUIRE(wait_until([&] { return !c.wait_for_leader(100ms).has_value(); }, c.ttl() + 2s, 20ms));
+  const auto stopped = clock_type::now();
+  BOOST_TEST_MESSAGE("writes stopped " << std::chrono::duration_cast<std::chrono::milliseconds>(stopped - fault).count()
+                                       << " ms after quorum was lost");
+  // etcd's leader may renew leases until it notices it lost its quorum (up to two election
+  // timeouts, 1 s each here); from the last renewal, the node acknowledges for less than the TTL.
+  const std::size_t before = w.acknowledged();
+  const auto late = w.first_ack_after(fault + c.ttl() + 2s);
+  BOOST_TEST(!late.has_value(), "a write was acknowledged after the lease could have expired");
+  for (int i = 0; i < c.nodes(); ++i) BOOST_TEST(answer(c.port(i), "GET", collections()).status == 200u, "reads on node " << i);
+  BOOST_TEST(w.acknowledged() == before);
+  c.etcd().start(1);
+  c.etcd().start(2);
+  BOOST_REQUIRE(c.etcd().wait_healthy(30s));
+  BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
+  w.stop();
+  check_history(c, w.acks());
+}
+
+BOOST_AUTO_TEST_CASE(a_standby_whose_disk_is_full_costs_no_acknowledged_write_and_catches_up) {
+  if (!needs_root("a tmpfs")) return;
+  cluster_options o;
+  o.small_disk_node = 2;
+  o.small_disk_mib = 24;
+  mixtape_cluster c{o};
+  workload w{c.write_port(), 2};
+  BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
+  BOOST_REQUIRE(c.wait_for_leader(5s).value_or(-1) == 0);
+  // Fill node 2's disk: once its journal needs a block more, it fails there; the node
+  // leaves the cluster and exits (for systemd to start it again).
+  const std::string filler = c.data_dir(2) + "/filler";
+  BOOST_REQUIRE(std::system(("dd if=/dev/zero of=" + filler + " bs=1M count=64 2>/dev/null; true").c_str()) == 0);
+  BOOST_REQUIRE_MESSAGE(c.node(2).wait_exit(120s) == 1, c.logs());
+  BOOST_TEST(c.node(2).stderr_text().find("journal failed") != std::string::npos);
+  // Writes go on meanwhile (the other standby is, or takes, its place in the sync set).
+  BOOST_REQUIRE_MESSAGE(w.wait_for_more(200, 60s), c.logs());
+  // Space again: started as systemd would, it recovers its journal and catches up.
+  BOOST_REQUIRE(std::remove(filler.c_str()) == 0);
+  BOOST_REQUIRE_MESSAGE(c.start_node(2), c.logs());
+  BOOST_REQUIRE(c.node(2).wait_for_stderr("following the primary", 20s));
+  BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
+  w.stop();
+  check_history(c, w.acks());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
