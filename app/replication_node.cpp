@@ -94,7 +94,6 @@ void replication_node::follow_locked(const std::string& url) {
     std::lock_guard lock{following_mutex_};
     following_ = url;
   }
-  core::log::info("following the primary", {{"primary", url}});
   client_owner_ = std::make_unique<http::replication_client>(
       http::replication_client_options{url, cfg_.replication_key}, *link_, status_,
       [this](replication::stop_reason why, std::uint64_t fork) {

@@ -158,15 +158,15 @@ unsigned server_config::usable_cores() noexcept {
 
 core::result<std::vector<std::string>> parse_url_list(const std::string& flag, std::string_view text) {
   std::vector<std::string> urls;
-  while (!text.empty()) {
+  for (bool more = true; more;) {  // every piece, the empty ones too (a stray comma is an error)
     const auto comma = text.find(',');
+    more = comma != std::string_view::npos;
     std::string url{text.substr(0, comma)};
-    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+    if (more) text.remove_prefix(comma + 1);
     while (!url.empty() && url.back() == '/') url.pop_back();
     if (!core::parse_http_url(url)) return bad(flag, flag + " takes http://HOST:PORT URLs separated by commas");
     urls.push_back(std::move(url));
   }
-  if (urls.empty()) return bad(flag, flag + " takes http://HOST:PORT URLs separated by commas");
   return urls;
 }
 

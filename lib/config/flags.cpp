@@ -167,7 +167,7 @@ constexpr server_flag table[] = {
        return core::success();
      }},
     {{"--advertise-url"}, "URL", "http://<listen address>",
-     "with --cluster-etcd: the http:// URL at which the other nodes reach this one",
+     "with --cluster-etcd: the URL other nodes reach this one at",
      [](C& c, S& f, S& v) -> status {
        if (!core::parse_http_url(v)) return bad(f, "--advertise-url must be an http://HOST:PORT URL");
        c.advertise_url = v;

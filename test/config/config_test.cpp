@@ -331,3 +331,44 @@ BOOST_AUTO_TEST_CASE(idempotency_flags_have_the_spec_defaults) {
   BOOST_TEST(c.idempotency_keys == 10u);
   BOOST_TEST(failure({"--idempotency-ttl", "0"}).field == "--idempotency-ttl");
 }
+
+BOOST_AUTO_TEST_CASE(cluster_flags_parse_and_name_what_is_missing_or_conflicting) {
+  const std::vector<std::string> base{"--cluster-etcd", "http://a:2379,http://b:2379/", "--cluster-name", "prod",
+                                      "--node-name", "n1", "--replication-key", "k"};
+  const auto c = serve(base);
+  BOOST_TEST(c.clustered());
+  BOOST_TEST((c.cluster_etcd == std::vector<std::string>{"http://a:2379", "http://b:2379"}));
+  BOOST_TEST(c.cluster_ttl.count() == 5);
+  BOOST_TEST(c.advertise_url.empty());
+  BOOST_TEST(!serve({}).clustered());
+  const auto without = [&](const std::string& flag) {
+    std::vector<std::string> args;
+    for (std::size_t i = 0; i < base.size(); i += 2)
+      if (base[i] != flag) args.insert(args.end(), {base[i], base[i + 1]});
+    return failure(args).field;
+  };
+  BOOST_TEST(without("--cluster-name") == "--cluster-name");
+  BOOST_TEST(without("--node-name") == "--node-name");
+  BOOST_TEST(without("--replication-key") == "--replication-key");
+  auto with = base;
+  with.insert(with.end(), {"--replicate-from", "http://p:8080"});
+  BOOST_TEST(failure(with).field == "--replicate-from");
+  BOOST_TEST(failure({"--node-name", "n1"}).field == "--cluster-etcd");  // cluster flags need --cluster-etcd
+  for (const std::string& bad : std::vector<std::string>{"Prod", "a b", "", std::string(65, 'a'), "n/1"})
+    BOOST_TEST(failure({"--cluster-name", bad}).field == "--cluster-name", bad);
+  BOOST_TEST(failure({"--cluster-etcd", "a:2379"}).field == "--cluster-etcd");
+  BOOST_TEST(failure({"--cluster-etcd", "http://a:2379,"}).field == "--cluster-etcd");
+  BOOST_TEST(failure({"--cluster-ttl", "1"}).field == "--cluster-ttl");
+  BOOST_TEST(failure({"--advertise-url", "node1:8080"}).field == "--advertise-url");
+}
+
+BOOST_AUTO_TEST_CASE(cluster_status_parses_and_names_what_is_missing) {
+  const auto r = parse_command_line({"cluster", "status", "--cluster-etcd", "http://a:2379", "--cluster-name", "prod"},
+                                    env_of({}));
+  BOOST_REQUIRE(r.ok());
+  BOOST_TEST((r->what == command::kind::cluster_status));
+  BOOST_TEST(r->cluster_status.name == "prod");
+  BOOST_TEST(!parse_command_line({"cluster", "status", "--cluster-name", "prod"}, env_of({})).ok());
+  BOOST_TEST(!parse_command_line({"cluster", "status", "--cluster-etcd", "http://a:2379"}, env_of({})).ok());
+  BOOST_TEST(!parse_command_line({"cluster", "start"}, env_of({})).ok());
+}

@@ -40,6 +40,10 @@ BOOST_AUTO_TEST_CASE(every_shown_default_is_the_configs_default) {
       {"--archive-dir", [](const server_config& c) { return c.archive_dir.empty(); }},
       {"--replicate-from", [](const server_config& c) { return c.replicate_from.empty(); }},
       {"--replication-key", [](const server_config& c) { return c.replication_key.empty(); }},
+      {"--cluster-etcd", [](const server_config& c) { return c.cluster_etcd.empty(); }},
+      {"--cluster-name", [](const server_config& c) { return c.cluster_name.empty(); }},
+      {"--node-name", [](const server_config& c) { return c.node_name.empty(); }},
+      {"--advertise-url", [](const server_config& c) { return c.advertise_url.empty(); }},
   };
   for (const auto& f : server_flags()) {
     BOOST_TEST_CONTEXT(f.def.name << " [" << f.shown_default << "]") {

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -370,6 +371,19 @@ std::optional<clock::time_point> workload::first_ack_after(clock::time_point t, 
   for (const auto& a : impl_->acks)
     if (a.at > t && (not_from.empty() || a.server != not_from) && (!first || a.at < *first)) first = a.at;
   return first;
+}
+
+std::chrono::milliseconds workload::longest_gap_after(clock::time_point t) const {
+  std::vector<clock::time_point> times{t};
+  {
+    std::lock_guard lock{impl_->mutex};
+    for (const auto& a : impl_->acks)
+      if (a.at > t) times.push_back(a.at);
+  }
+  std::sort(times.begin(), times.end());
+  clock::duration longest{0};
+  for (std::size_t i = 1; i < times.size(); ++i) longest = std::max(longest, times[i] - times[i - 1]);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(longest);
 }
 
 bool workload::wait_for_more(std::size_t n, std::chrono::milliseconds limit) const {

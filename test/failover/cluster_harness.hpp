@@ -134,6 +134,8 @@ class workload {
   // name, "node1".."node3"; empty: any); nullopt: none yet.
   std::optional<std::chrono::steady_clock::time_point> first_ack_after(std::chrono::steady_clock::time_point t,
                                                                       const std::string& not_from = {}) const;
+  // The longest time between two acknowledgements after `t` (until now).
+  std::chrono::milliseconds longest_gap_after(std::chrono::steady_clock::time_point t) const;
   // Waits until `n` more writes are acknowledged than now.
   bool wait_for_more(std::size_t n, std::chrono::milliseconds limit) const;
 

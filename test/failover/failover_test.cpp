@@ -5,8 +5,15 @@
 // is on the leader, no version of a collection was acknowledged twice, the nodes converge to
 // the same state; where a new leader is elected, the failover (the fault to the first write
 // acknowledged through HAProxy after it) takes less than 2 × TTL + 2 s.
+// MIXTAPE_FAILOVER_ROUNDS=N repeats each fault N times in its cluster, at random moments
+// (MIXTAPE_FAILOVER_SEED), and each round logs a "FIGURE" line: tools/cluster-faults.sh runs
+// them so and reports the median and the maximum.
 #define BOOST_TEST_MODULE cluster_failover
 #include <signal.h>
+
+#include <cstdlib>
+#include <random>
+#include <thread>
 
 #include <boost/test/unit_test.hpp>
 
@@ -56,6 +63,38 @@ http_reply answer(std::uint16_t port, const std::string& method, const std::stri
   return reply;
 }
 
+int rounds() {
+  const char* v = std::getenv("MIXTAPE_FAILOVER_ROUNDS");
+  return v ? std::max(1, std::atoi(v)) : 1;
+}
+
+std::mt19937& random_source() {
+  static std::mt19937 r{[] {
+    const char* v = std::getenv("MIXTAPE_FAILOVER_SEED");
+    return v ? static_cast<unsigned>(std::strtoul(v, nullptr, 10)) : 25u;
+  }()};
+  return r;
+}
+
+// A random moment within the workload: the fault does not always land on the same step.
+void random_pause() { std::this_thread::sleep_for(std::chrono::milliseconds(random_source()() % 700)); }
+
+void figure(const std::string& fault, const std::string& what, std::chrono::milliseconds ms) {
+  BOOST_TEST_MESSAGE("FIGURE fault=" << fault << " " << what << "=" << ms.count());
+}
+
+std::chrono::milliseconds since(clock_type::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - t);
+}
+
+// How often `text` is in the node's log so far (a process that restarts itself keeps its log).
+std::size_t occurrences(server_process& p, const std::string& text) {
+  const auto log = p.stderr_text();
+  std::size_t n = 0;
+  for (auto at = log.find(text); at != std::string::npos; at = log.find(text, at + text.size())) ++n;
+  return n;
+}
+
 bool needs_root(const char* what) {
   if (running_as_root()) return true;
   BOOST_TEST_MESSAGE("skipped: " << what << " needs root");
@@ -69,16 +108,21 @@ BOOST_AUTO_TEST_SUITE(failover)
 BOOST_AUTO_TEST_CASE(kill_9_of_the_leader_elects_a_sync_standby_and_loses_no_acknowledged_write) {
   mixtape_cluster c;
   workload w{c.write_port(), 3};
-  BOOST_REQUIRE_MESSAGE(w.wait_for_more(100, 30s), c.logs());
-  const int old = c.wait_for_leader(5s).value_or(-1);
-  BOOST_REQUIRE(old >= 0);
-  const auto fault = clock_type::now();
-  c.kill_node(old);
-  BOOST_TEST(failover_time(w, fault, old) < failover_bound(c));
-  BOOST_REQUIRE_MESSAGE(w.wait_for_more(100, 30s), c.logs());
-  // The old leader comes back as a standby of the new one.
-  BOOST_REQUIRE(c.start_node(old));
-  BOOST_REQUIRE(c.node(old).wait_for_stderr("following the primary", 20s));
+  for (int round = 0; round < rounds(); ++round) {
+    BOOST_REQUIRE_MESSAGE(w.wait_for_more(100, 30s), c.logs());
+    random_pause();
+    const int old = c.wait_for_leader(10s).value_or(-1);
+    BOOST_REQUIRE(old >= 0);
+    const auto fault = clock_type::now();
+    c.kill_node(old);
+    const auto took = failover_time(w, fault, old);
+    figure("kill-9", "failover_ms", took);
+    BOOST_TEST(took < failover_bound(c));
+    BOOST_REQUIRE_MESSAGE(w.wait_for_more(100, 30s), c.logs());
+    // The old leader comes back as a standby of the new one.
+    BOOST_REQUIRE(c.start_node(old));
+    BOOST_REQUIRE(c.node(old).wait_for_stderr("following the primary", 20s));
+  }
   BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
   w.stop();
   check_history(c, w.acks());
@@ -87,40 +131,44 @@ BOOST_AUTO_TEST_CASE(kill_9_of_the_leader_elects_a_sync_standby_and_loses_no_ack
 BOOST_AUTO_TEST_CASE(a_leader_paused_past_its_lease_acknowledges_nothing_after_it_wakes) {
   mixtape_cluster c;
   workload w{c.write_port(), 2};
-  BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
-  const int old = c.wait_for_leader(5s).value_or(-1);
-  BOOST_REQUIRE(old >= 0);
-  // Clients of the leader itself, not through HAProxy: their requests wait in its sockets
-  // while it is paused, and are answered only after it wakes.
-  std::vector<std::unique_ptr<http_client>> direct;
-  for (int i = 0; i < 4; ++i) {
-    direct.push_back(std::make_unique<http_client>(c.port(old)));
-    direct.back()->set_timeout(30s);
-    BOOST_REQUIRE(direct.back()->request("GET", "/primary").status == 200u);
+  for (int round = 0; round < rounds(); ++round) {
+    BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
+    random_pause();
+    const int old = c.wait_for_leader(10s).value_or(-1);
+    BOOST_REQUIRE(old >= 0);
+    const std::size_t rejoined = occurrences(c.node(old), "following the primary");
+    // Clients of the leader itself, not through HAProxy: their requests wait in its sockets
+    // while it is paused, and are answered only after it wakes.
+    std::vector<std::unique_ptr<http_client>> direct;
+    for (int i = 0; i < 4; ++i) {
+      direct.push_back(std::make_unique<http_client>(c.port(old)));
+      direct.back()->set_timeout(30s);
+      BOOST_REQUIRE(direct.back()->request("GET", "/primary").status == 200u);
+    }
+    const auto fault = clock_type::now();
+    BOOST_REQUIRE(::kill(c.node(old).pid(), SIGSTOP) == 0);
+    std::vector<std::thread> waiting;
+    std::atomic<int> acknowledged_after_waking{0}, answered{0};
+    for (std::size_t i = 0; i < direct.size(); ++i)
+      waiting.emplace_back([&, i] {
+        try {
+          const auto r = direct[i]->request("POST", collections(), R"({"name":"paused"})", key_header(alice_key));
+          if (r.status < 300) acknowledged_after_waking.fetch_add(1);
+          answered.fetch_add(1);
+        } catch (const std::exception&) {  // the connection was cut: nothing acknowledged
+        }
+      });
+    const auto took = failover_time(w, fault, old);
+    figure("sigstop", "failover_ms", took);
+    BOOST_TEST(took < failover_bound(c));
+    BOOST_REQUIRE(c.wait_for_leader(10s, old).has_value());
+    BOOST_REQUIRE(::kill(c.node(old).pid(), SIGCONT) == 0);
+    for (auto& t : waiting) t.join();
+    BOOST_TEST(acknowledged_after_waking.load() == 0);
+    BOOST_TEST_MESSAGE(answered.load() << " of the paused leader's clients were answered (each with a refusal)");
+    BOOST_REQUIRE(c.node(old).wait_for_stderr("stepping down", 20s));
+    BOOST_REQUIRE(c.node(old).wait_for_stderr("following the primary", 20s, rejoined + 1));
   }
-  const auto fault = clock_type::now();
-  BOOST_REQUIRE(::kill(c.node(old).pid(), SIGSTOP) == 0);
-  std::vector<std::thread> waiting;
-  std::atomic<int> acknowledged_after_waking{0}, answered{0};
-  for (std::size_t i = 0; i < direct.size(); ++i)
-    waiting.emplace_back([&, i] {
-      try {
-        const auto r = direct[i]->request("POST", collections(), R"({"name":"paused"})", key_header(alice_key));
-        if (r.status < 300) acknowledged_after_waking.fetch_add(1);
-        answered.fetch_add(1);
-      } catch (const std::exception&) {  // the connection was cut: nothing acknowledged
-      }
-    });
-  const auto took = failover_time(w, fault, old);
-  BOOST_TEST(took < failover_bound(c));
-  const auto fresh = c.wait_for_leader(10s, old);
-  BOOST_REQUIRE(fresh.has_value());
-  BOOST_REQUIRE(::kill(c.node(old).pid(), SIGCONT) == 0);
-  for (auto& t : waiting) t.join();
-  BOOST_TEST(acknowledged_after_waking.load() == 0);
-  BOOST_TEST_MESSAGE(answered.load() << " of the paused leader's clients were answered (each with a refusal)");
-  BOOST_REQUIRE(c.node(old).wait_for_stderr("stepping down", 20s));
-  BOOST_REQUIRE(c.node(old).wait_for_stderr("following the primary", 20s));
   BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
   w.stop();
   check_history(c, w.acks());
@@ -130,21 +178,26 @@ BOOST_AUTO_TEST_CASE(a_leader_cut_off_from_etcd_and_its_standbys_stops_writing_a
   if (!needs_root("iptables")) return;
   mixtape_cluster c;
   workload w{c.write_port(), 2};
-  BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
-  const int old = c.wait_for_leader(5s).value_or(-1);
-  BOOST_REQUIRE(old >= 0);
-  const auto fault = clock_type::now();
-  c.partition(old);
-  BOOST_TEST(failover_time(w, fault, old) < failover_bound(c));
-  const auto fresh = c.wait_for_leader(10s, old);
-  BOOST_REQUIRE(fresh.has_value());
-  // HAProxy still reaches the old leader, and so does this client: it refuses writes, and
-  // serves reads (once it has started over as a standby).
-  BOOST_TEST(answer(c.port(old), "POST", collections(), R"({"name":"cut off"})").status == 503u);
-  BOOST_TEST(answer(c.port(old), "GET", collections()).status == 200u);
-  BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
-  c.heal();
-  BOOST_REQUIRE(c.node(old).wait_for_stderr("following the primary", 30s));
+  for (int round = 0; round < rounds(); ++round) {
+    BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
+    random_pause();
+    const int old = c.wait_for_leader(10s).value_or(-1);
+    BOOST_REQUIRE(old >= 0);
+    const std::size_t rejoined = occurrences(c.node(old), "following the primary");
+    const auto fault = clock_type::now();
+    c.partition(old);
+    const auto took = failover_time(w, fault, old);
+    figure("partition", "failover_ms", took);
+    BOOST_TEST(took < failover_bound(c));
+    BOOST_REQUIRE(c.wait_for_leader(10s, old).has_value());
+    // HAProxy still reaches the old leader, and so does this client: it refuses writes, and
+    // serves reads (once it has started over as a standby).
+    BOOST_TEST(answer(c.port(old), "POST", collections(), R"({"name":"cut off"})").status == 503u);
+    BOOST_TEST(answer(c.port(old), "GET", collections()).status == 200u);
+    BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
+    c.heal();
+    BOOST_REQUIRE(c.node(old).wait_for_stderr("following the primary", 30s, rejoined + 1));
+  }
   w.stop();
   check_history(c, w.acks());
 }
@@ -152,28 +205,33 @@ BOOST_AUTO_TEST_CASE(a_leader_cut_off_from_etcd_and_its_standbys_stops_writing_a
 BOOST_AUTO_TEST_CASE(with_two_of_three_etcd_members_stopped_writes_stop_within_the_ttl_and_reads_go_on) {
   mixtape_cluster c;
   workload w{c.write_port(), 2};
-  BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
-  const int leader = c.wait_for_leader(5s).value_or(-1);
-  BOOST_REQUIRE(leader >= 0);
-  const auto fault = clock_type::now();
-  c.etcd().stop(1);
-  c.etcd().stop(2);
-  // No write is acknowledged once the lease can have expired (by the leader's clock).
-  BOOST_REQUIRE(wait_until([&] { return !c.wait_for_leader(100ms).has_value(); }, c.ttl() + 2s, 20ms));
-  const auto stopped = clock_type::now();
-  BOOST_TEST_MESSAGE("writes stopped " << std::chrono::duration_cast<std::chrono::milliseconds>(stopped - fault).count()
-                                       << " ms after quorum was lost");
-  // etcd's leader may renew leases until it notices it lost its quorum (up to two election
-  // timeouts, 1 s each here); from the last renewal, the node acknowledges for less than the TTL.
-  const std::size_t before = w.acknowledged();
-  const auto late = w.first_ack_after(fault + c.ttl() + 2s);
-  BOOST_TEST(!late.has_value(), "a write was acknowledged after the lease could have expired");
-  for (int i = 0; i < c.nodes(); ++i) BOOST_TEST(answer(c.port(i), "GET", collections()).status == 200u, "reads on node " << i);
-  BOOST_TEST(w.acknowledged() == before);
-  c.etcd().start(1);
-  c.etcd().start(2);
-  BOOST_REQUIRE(c.etcd().wait_healthy(30s));
-  BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
+  for (int round = 0; round < rounds(); ++round) {
+    BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
+    random_pause();
+    const int kept = static_cast<int>(random_source()() % 3);
+    const auto fault = clock_type::now();
+    for (int e = 0; e < c.etcd().size(); ++e)
+      if (e != kept) c.etcd().stop(e);
+    // No write is acknowledged once the lease can have expired (by the leader's clock).
+    BOOST_REQUIRE(wait_until([&] { return !c.wait_for_leader(100ms).has_value(); }, c.ttl() + 3s, 20ms));
+    figure("etcd-quorum-lost", "writes_stopped_ms", since(fault));
+    // etcd's leader may renew leases until it notices it lost its quorum (up to two
+    // election timeouts, 1 s each here); from the last renewal, the node acknowledges for
+    // less than the TTL.
+    const std::size_t before = w.acknowledged();
+    const auto late = w.first_ack_after(fault + c.ttl() + 2s);
+    BOOST_TEST(!late.has_value(), "a write was acknowledged after the lease could have expired");
+    for (int i = 0; i < c.nodes(); ++i)
+      BOOST_TEST(answer(c.port(i), "GET", collections()).status == 200u, "reads on node " << i);
+    BOOST_TEST(w.acknowledged() == before);
+    const auto back = clock_type::now();
+    for (int e = 0; e < c.etcd().size(); ++e)
+      if (e != kept) c.etcd().start(e);
+    BOOST_REQUIRE(c.etcd().wait_healthy(30s));
+    BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
+    figure("etcd-quorum-lost", "writes_resumed_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                        *w.first_ack_after(back) - back));
+  }
   w.stop();
   check_history(c, w.acks());
 }
@@ -185,20 +243,24 @@ BOOST_AUTO_TEST_CASE(a_standby_whose_disk_is_full_costs_no_acknowledged_write_an
   o.small_disk_mib = 24;
   mixtape_cluster c{o};
   workload w{c.write_port(), 2};
-  BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
-  BOOST_REQUIRE(c.wait_for_leader(5s).value_or(-1) == 0);
-  // Fill node 2's disk: once its journal needs a block more, it fails there; the node
-  // leaves the cluster and exits (for systemd to start it again).
-  const std::string filler = c.data_dir(2) + "/filler";
-  BOOST_REQUIRE(std::system(("dd if=/dev/zero of=" + filler + " bs=1M count=64 2>/dev/null; true").c_str()) == 0);
-  BOOST_REQUIRE_MESSAGE(c.node(2).wait_exit(120s) == 1, c.logs());
-  BOOST_TEST(c.node(2).stderr_text().find("journal failed") != std::string::npos);
-  // Writes go on meanwhile (the other standby is, or takes, its place in the sync set).
-  BOOST_REQUIRE_MESSAGE(w.wait_for_more(200, 60s), c.logs());
-  // Space again: started as systemd would, it recovers its journal and catches up.
-  BOOST_REQUIRE(std::remove(filler.c_str()) == 0);
-  BOOST_REQUIRE_MESSAGE(c.start_node(2), c.logs());
-  BOOST_REQUIRE(c.node(2).wait_for_stderr("following the primary", 20s));
+  for (int round = 0; round < rounds(); ++round) {
+    BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
+    BOOST_REQUIRE(c.wait_for_leader(10s).value_or(-1) != 2);
+    // Fill node 2's disk: once its journal needs a block more, it fails there; the node
+    // leaves the cluster and exits (for systemd to start it again).
+    const std::string filler = c.data_dir(2) + "/filler";
+    const auto fault = clock_type::now();
+    BOOST_REQUIRE(std::system(("dd if=/dev/zero of=" + filler + " bs=1M count=64 2>/dev/null; true").c_str()) == 0);
+    BOOST_REQUIRE_MESSAGE(c.node(2).wait_exit(120s) == 1, c.logs());
+    BOOST_TEST(c.node(2).stderr_text().find("journal failed") != std::string::npos);
+    // Writes go on meanwhile (the other standby is, or takes, its place in the sync set).
+    BOOST_REQUIRE_MESSAGE(w.wait_for_more(200, 60s), c.logs());
+    figure("standby-disk-full", "longest_write_gap_ms", w.longest_gap_after(fault));
+    // Space again: started as systemd would, it recovers its journal and catches up.
+    BOOST_REQUIRE(std::remove(filler.c_str()) == 0);
+    BOOST_REQUIRE_MESSAGE(c.start_node(2), c.logs());
+    BOOST_REQUIRE(c.node(2).wait_for_stderr("following the primary", 20s));
+  }
   BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
   w.stop();
   check_history(c, w.acks());
