@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 seconds=${MIXTAPE_FUZZ_SECONDS:-20}
 build=B-fuzz
 all_targets=(fuzz_http_request fuzz_json_bodies fuzz_route_and_query fuzz_journal_record fuzz_recovery fuzz_keys_file fuzz_backup_stream
-             fuzz_org_import fuzz_replication_stream)
+             fuzz_org_import fuzz_replication_stream fuzz_etcd_answers)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 
@@ -38,7 +38,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 dict_of() {
   case $1 in
     fuzz_http_request) echo test/fuzz/http.dict ;;
-    fuzz_json_bodies | fuzz_keys_file) echo test/fuzz/json.dict ;;
+    fuzz_json_bodies | fuzz_keys_file | fuzz_etcd_answers) echo test/fuzz/json.dict ;;
     fuzz_org_import) echo test/fuzz/org_import.dict ;;
   esac
 }

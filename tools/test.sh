@@ -13,10 +13,14 @@ cd "$(dirname "$0")/.."
 # Debian's nodejs comes without npm (package npm); a nodejs that bundles it (NodeSource) would
 # conflict with that package, so it is only asked for when the command is missing.
 # prometheus brings promtool, which lints a /metrics scrape (test/integration/operations_test.cpp).
-tools=(nodejs chromium prometheus)
+# etcd-server, haproxy and iptables run the failover tests (test/failover: a three-member etcd,
+# HAProxy with tools/cluster/haproxy.cfg; a partition by iptables' owner match, as root).
+tools=(nodejs chromium prometheus etcd-server haproxy iptables)
 command -v npm >/dev/null || tools+=(npm)
 ./tools/install-deps.sh "${tools[@]}"
 export MIXTAPE_REQUIRE_BROWSER=1 MIXTAPE_REQUIRE_PROMTOOL=1
+# Under CI the failover faults that need root (iptables, tmpfs) must run, never skip.
+[ -n "${CI:-}" ] && export MIXTAPE_REQUIRE_CLUSTER_FAULTS=1
 # The pinned npm packages of test/contract (its package-lock.json), into test/contract/node_modules;
 # again only when the lockfile changed since the last install (npm ci takes ~1 min).
 # Node's own CA list does not know a CA the machine trusts (a TLS-inspecting proxy's, say):

@@ -197,16 +197,30 @@ core::status etcd_client::revoke(std::int64_t lease) {
   return core::success();
 }
 
-core::result<etcd_client::range_result> etcd_client::range_prefix(std::string_view prefix) {
-  auto r = call("/v3/kv/range", json::object{{"key", b64(prefix)}, {"range_end", b64(prefix_end(prefix))}});
-  if (!r) return std::move(r).error();
-  range_result out;
-  const auto& o = r->as_object();
+namespace {
+
+etcd_client::range_result range_of(const json::object& o) {
+  etcd_client::range_result out;
   if (const auto* h = o.if_contains("header"); h && h->is_object()) out.revision = int_field(h->as_object(), "revision");
   if (const auto* kvs = o.if_contains("kvs"); kvs && kvs->is_array())
     for (const auto& kv : kvs->as_array())
       if (kv.is_object()) out.kvs.push_back(key_value_of(kv.as_object()));
   return out;
+}
+
+}  // namespace
+
+core::result<etcd_client::range_result> range_from_answer(std::string_view text) {
+  boost::system::error_code ec;
+  const auto v = json::parse(text, ec);
+  if (ec || !v.is_object()) return unavailable("etcd: a range answer that is not a JSON object");
+  return range_of(v.as_object());
+}
+
+core::result<etcd_client::range_result> etcd_client::range_prefix(std::string_view prefix) {
+  auto r = call("/v3/kv/range", json::object{{"key", b64(prefix)}, {"range_end", b64(prefix_end(prefix))}});
+  if (!r) return std::move(r).error();
+  return range_of(r->as_object());
 }
 
 core::result<std::optional<key_value>> etcd_client::get(std::string_view key) {

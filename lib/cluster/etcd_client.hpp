@@ -73,6 +73,10 @@ class etcd_client {
   std::size_t current_ = 0;
 };
 
+// A range request's JSON answer (as the gateway sends it) as keys and the revision;
+// unavailable when it is not a JSON object. Fuzzed (test/fuzz/fuzz_etcd_answers.cpp).
+core::result<etcd_client::range_result> range_from_answer(std::string_view json);
+
 // Standard base64 (as etcd's gateway sends bytes).
 std::string base64_encode(std::string_view bytes);
 std::optional<std::string> base64_decode(std::string_view text);
