@@ -137,11 +137,12 @@ bool standbys::accepting() const {
   if (!active_ || sync_replicas_ == 0) return true;
   if (!strict_) return in_sync_locked() >= sync_replicas_;
   if (sync_set_.size() < sync_replicas_) return false;
-  return std::all_of(sync_set_.begin(), sync_set_.end(), [&](const std::string& name) {
+  for (const auto& name : sync_set_) {  // a loop, not a lambda: the lock analysis follows it
     bool in_sync = false;
     held_by(name, &in_sync);
-    return in_sync;
-  });
+    if (!in_sync) return false;
+  }
+  return true;
 }
 
 void standbys::require_sync_set() {
@@ -189,7 +190,9 @@ std::uint64_t standbys::held_by(const std::string& name, bool* in_sync) const {
 bool standbys::confirmed(std::uint64_t seq) const {
   if (!strict_) return confirmed_by(seq) >= sync_replicas_;
   if (sync_set_.size() < sync_replicas_) return false;
-  return std::all_of(sync_set_.begin(), sync_set_.end(), [&](const std::string& n) { return held_by(n) >= seq; });
+  for (const auto& name : sync_set_)
+    if (held_by(name) < seq) return false;
+  return true;
 }
 
 unsigned standbys::in_sync() const {

@@ -95,6 +95,22 @@ std::size_t occurrences(server_process& p, const std::string& text) {
   return n;
 }
 
+// A round begins: the workload running, at a random moment. The leader then.
+int round_start(mixtape_cluster& c, const workload& w, std::size_t writes) {
+  BOOST_REQUIRE_MESSAGE(w.wait_for_more(writes, 30s), c.logs());
+  random_pause();
+  const int leader = c.wait_for_leader(10s).value_or(-1);
+  BOOST_REQUIRE(leader >= 0);
+  return leader;
+}
+
+// A case ends: writes go on after the last round; then the history is checked.
+void finish(mixtape_cluster& c, workload& w) {
+  BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
+  w.stop();
+  check_history(c, w.acks());
+}
+
 // A precondition: iptables and tmpfs need root. Skipped (reported by CTest) without it,
 // unless MIXTAPE_REQUIRE_CLUSTER_FAULTS is set (tools/test.sh: CI), where it must run.
 struct root_or_required {
@@ -114,10 +130,7 @@ BOOST_AUTO_TEST_CASE(kill_9_of_the_leader_elects_a_sync_standby_and_loses_no_ack
   mixtape_cluster c;
   workload w{c.write_port(), 3};
   for (int round = 0; round < rounds(); ++round) {
-    BOOST_REQUIRE_MESSAGE(w.wait_for_more(100, 30s), c.logs());
-    random_pause();
-    const int old = c.wait_for_leader(10s).value_or(-1);
-    BOOST_REQUIRE(old >= 0);
+    const int old = round_start(c, w, 100);
     const auto fault = clock_type::now();
     c.kill_node(old);
     const auto took = failover_time(w, fault, old);
@@ -128,19 +141,14 @@ BOOST_AUTO_TEST_CASE(kill_9_of_the_leader_elects_a_sync_standby_and_loses_no_ack
     BOOST_REQUIRE(c.start_node(old));
     BOOST_REQUIRE(c.node(old).wait_for_stderr("following the primary", 20s));
   }
-  BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
-  w.stop();
-  check_history(c, w.acks());
+  finish(c, w);
 }
 
 BOOST_AUTO_TEST_CASE(a_leader_paused_past_its_lease_acknowledges_nothing_after_it_wakes) {
   mixtape_cluster c;
   workload w{c.write_port(), 2};
   for (int round = 0; round < rounds(); ++round) {
-    BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
-    random_pause();
-    const int old = c.wait_for_leader(10s).value_or(-1);
-    BOOST_REQUIRE(old >= 0);
+    const int old = round_start(c, w, 50);
     const std::size_t rejoined = occurrences(c.node(old), "following the primary");
     // Clients of the leader itself, not through HAProxy: their requests wait in its sockets
     // while it is paused, and are answered only after it wakes.
@@ -174,9 +182,7 @@ BOOST_AUTO_TEST_CASE(a_leader_paused_past_its_lease_acknowledges_nothing_after_i
     BOOST_REQUIRE(c.node(old).wait_for_stderr("stepping down", 20s));
     BOOST_REQUIRE(c.node(old).wait_for_stderr("following the primary", 20s, rejoined + 1));
   }
-  BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
-  w.stop();
-  check_history(c, w.acks());
+  finish(c, w);
 }
 
 BOOST_AUTO_TEST_CASE(a_leader_cut_off_from_etcd_and_its_standbys_stops_writing_and_another_leads,
@@ -184,10 +190,7 @@ BOOST_AUTO_TEST_CASE(a_leader_cut_off_from_etcd_and_its_standbys_stops_writing_a
   mixtape_cluster c;
   workload w{c.write_port(), 2};
   for (int round = 0; round < rounds(); ++round) {
-    BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
-    random_pause();
-    const int old = c.wait_for_leader(10s).value_or(-1);
-    BOOST_REQUIRE(old >= 0);
+    const int old = round_start(c, w, 50);
     const std::size_t rejoined = occurrences(c.node(old), "following the primary");
     const auto fault = clock_type::now();
     c.partition(old);
@@ -203,16 +206,14 @@ BOOST_AUTO_TEST_CASE(a_leader_cut_off_from_etcd_and_its_standbys_stops_writing_a
     c.heal();
     BOOST_REQUIRE(c.node(old).wait_for_stderr("following the primary", 30s, rejoined + 1));
   }
-  w.stop();
-  check_history(c, w.acks());
+  finish(c, w);
 }
 
 BOOST_AUTO_TEST_CASE(with_two_of_three_etcd_members_stopped_writes_stop_within_the_ttl_and_reads_go_on) {
   mixtape_cluster c;
   workload w{c.write_port(), 2};
   for (int round = 0; round < rounds(); ++round) {
-    BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
-    random_pause();
+    round_start(c, w, 50);
     const int kept = static_cast<int>(random_source()() % 3);
     const auto fault = clock_type::now();
     for (int e = 0; e < c.etcd().size(); ++e)
@@ -237,8 +238,7 @@ BOOST_AUTO_TEST_CASE(with_two_of_three_etcd_members_stopped_writes_stop_within_t
     figure("etcd-quorum-lost", "writes_resumed_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
                                                         *w.first_ack_after(back) - back));
   }
-  w.stop();
-  check_history(c, w.acks());
+  finish(c, w);
 }
 
 BOOST_AUTO_TEST_CASE(a_standby_whose_disk_is_full_costs_no_acknowledged_write_and_catches_up,
@@ -266,9 +266,7 @@ BOOST_AUTO_TEST_CASE(a_standby_whose_disk_is_full_costs_no_acknowledged_write_an
     BOOST_REQUIRE_MESSAGE(c.start_node(2), c.logs());
     BOOST_REQUIRE(c.node(2).wait_for_stderr("following the primary", 20s));
   }
-  BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
-  w.stop();
-  check_history(c, w.acks());
+  finish(c, w);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
