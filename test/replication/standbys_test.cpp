@@ -2,54 +2,16 @@
 // are accepted, and the synchronous confirmation the journal writer waits for.
 #include <boost/test/unit_test.hpp>
 
-#include <atomic>
-#include <future>
 #include <thread>
 
 #include "replication/standbys.hpp"
+#include "waiting.hpp"
 
 using namespace mixtape;
 using replication::standbys;
 using namespace std::chrono_literals;
 
-namespace {
-
-// wait(seq) on a thread of its own, as the journal writer calls it; counts its `late` calls.
-class waiting {
- public:
-  waiting(standbys& s, std::uint64_t seq) : s_(s) {
-    result_ = std::async(std::launch::async, [&s, seq, this] {
-      return s.wait(seq, [this] {
-        lates_.fetch_add(1);
-        late_promise_.set_value();  // a second call would throw: the test then fails
-      });
-    });
-  }
-  ~waiting() {
-    if (!result_.valid()) return;
-    if (result_.wait_for(0s) != std::future_status::ready) s_.stop();  // a failed test: never hang
-    result_.wait();
-  }
-  // The wait's result, once it returns; fails the test after 10 s (the wait is then stuck).
-  bool result() {
-    BOOST_REQUIRE((result_.wait_for(10s) == std::future_status::ready));
-    return result_.get();
-  }
-  // Still waiting after `d` (a bounded look for a wrong early return).
-  bool pending_after(std::chrono::milliseconds d) { return result_.wait_for(d) == std::future_status::timeout; }
-  // Until `late` was called; false after 10 s.
-  bool wait_for_late() { return late_future_.wait_for(10s) == std::future_status::ready; }
-  int lates() const { return lates_.load(); }
-
- private:
-  standbys& s_;
-  std::atomic<int> lates_{0};
-  std::promise<void> late_promise_;
-  std::future<void> late_future_ = late_promise_.get_future();
-  std::future<bool> result_;
-};
-
-}  // namespace
+using replication_test::waiting;
 
 BOOST_AUTO_TEST_SUITE(registry)
 
