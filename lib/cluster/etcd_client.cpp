@@ -155,9 +155,10 @@ core::result<json::value> etcd_client::call(std::string_view path, const json::v
         });
       });
       io.run();
-    } catch (const std::exception& e) {
-      failed = beast::error_code{boost::system::errc::host_unreachable, boost::system::generic_category()};
+    } catch (const std::exception& e) {  // the name did not resolve
       failures += names_[current_] + ": " + e.what() + "; ";
+      current_ = (current_ + 1) % urls_.size();
+      continue;
     }
     if (!failed && parser.is_done()) {
       const auto& res = parser.get();

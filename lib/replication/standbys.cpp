@@ -156,6 +156,7 @@ bool standbys::add_to_sync_set(const std::string& name) {
   if (std::find(sync_set_.begin(), sync_set_.end(), name) != sync_set_.end()) return true;
   if (held_by(name, &in_sync) < confirmed_ || !in_sync) return false;
   sync_set_.push_back(name);
+  changed_.notify_all();  // a wait may be confirmed now
   return true;
 }
 

@@ -103,10 +103,25 @@ BOOST_AUTO_TEST_CASE(extend_never_shortens_the_deadline) {
   BOOST_TEST((f.deadline() == later));
   f.extend(later + 1h);
   BOOST_TEST((f.deadline() == later + 1h));
-  // A lapsed deadline extended (a renewal answered in time): live again.
+}
+
+BOOST_AUTO_TEST_CASE(a_lapse_is_final_a_late_renewal_does_not_revive_it) {
+  fake_confirmation inner;
+  lease_fence f{inner};
+  // A renewal answered after the deadline passed: the lease may have expired meanwhile.
   f.arm(lease_clock::now() - 1s);
   BOOST_TEST(!f.live());
   f.extend(lease_clock::now() + 1h);
+  BOOST_TEST(!f.live());
+  // A lapse seen by a wait is final too (the wait told its clients "outcome unknown").
+  lease_fence g{inner};
+  g.arm(lease_clock::now() + 1h);
+  BOOST_TEST(g.live());
+  g.arm(lease_clock::now() - 1s);
+  g.extend(lease_clock::now() + 1h);
+  BOOST_TEST(!g.live());
+  // A new arming (a new term of leadership) starts live again.
+  f.arm(lease_clock::now() + 1h);
   BOOST_TEST(f.live());
   const auto o1 = wait_on(f, 1);
   BOOST_TEST(o1.confirmed);

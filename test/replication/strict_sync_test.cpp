@@ -147,4 +147,19 @@ BOOST_AUTO_TEST_CASE(written_raises_confirmed_seq) {
   BOOST_TEST(s.add_to_sync_set("a"));
 }
 
+// A batch waiting while the set was short is confirmed the moment a standby that holds it
+// joins (not at the sync timeout, nor at the next acknowledgement).
+BOOST_AUTO_TEST_CASE(a_standby_joining_the_set_wakes_a_waiting_batch) {
+  standbys s{1, never, 0};
+  make_strict(s);
+  const auto a = s.join("a", 0);
+  append(s, 1);
+  waiting w{s, 1};
+  s.acknowledged(a, 1);
+  BOOST_TEST(w.pending_after(50ms));  // the set is empty: nothing confirms yet
+  BOOST_TEST(s.add_to_sync_set("a"));
+  BOOST_TEST(w.result());  // within the helper's 10 s bound; the timeout is a minute
+  BOOST_TEST(w.lates() == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
