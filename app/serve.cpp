@@ -244,8 +244,6 @@ int serve(const config::server_config& cfg) {
   const std::string base_url = "http://" + host + ":" + std::to_string(server.port());
   std::unique_ptr<cluster_node> cluster;
   if (cfg.clustered()) {
-    if (cfg.advertise_url.empty() && (cfg.listen_host == "0.0.0.0" || cfg.listen_host == "::"))
-      return fail("--listen is a wildcard address: give --advertise-url, the URL the other nodes reach this one at");
     auto etcd = cluster::etcd_client::connect(cfg.cluster_etcd, cluster_node::request_timeout(cfg));
     if (!etcd) return fail(etcd.error().message);
     cluster = std::make_unique<cluster_node>(cfg, std::move(etcd).value(),

@@ -42,6 +42,8 @@ core::result<command> parse_serve(const std::vector<std::string>& args, const en
     if (s.node_name.empty()) return bad("--node-name", "--cluster-etcd needs --node-name NAME (unique in the cluster)");
     if (s.replication_key.empty())
       return bad("--replication-key", "--cluster-etcd needs --replication-key KEY (or MIXTAPE_REPLICATION_KEY): a key with MIXTAPE_REPLICATION, the same on every node");
+    if (s.advertise_url.empty() && (s.listen_host == "0.0.0.0" || s.listen_host == "::"))
+      return bad("--advertise-url", "--listen is a wildcard address: give --advertise-url, the URL the other nodes reach this one at");
   } else if (!s.cluster_name.empty() || !s.node_name.empty() || !s.advertise_url.empty()) {
     return bad("--cluster-etcd", "--cluster-name, --node-name and --advertise-url need --cluster-etcd");
   }

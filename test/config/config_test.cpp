@@ -360,6 +360,11 @@ BOOST_AUTO_TEST_CASE(cluster_flags_parse_and_name_what_is_missing_or_conflicting
   BOOST_TEST(failure({"--cluster-etcd", "http://a:2379,"}).field == "--cluster-etcd");
   BOOST_TEST(failure({"--cluster-ttl", "1"}).field == "--cluster-ttl");
   BOOST_TEST(failure({"--advertise-url", "node1:8080"}).field == "--advertise-url");
+  auto wildcard = base;
+  wildcard.insert(wildcard.end(), {"--listen", "0.0.0.0:8080"});
+  BOOST_TEST(failure(wildcard).field == "--advertise-url");
+  wildcard.insert(wildcard.end(), {"--advertise-url", "http://10.0.0.11:8080"});
+  BOOST_TEST(serve(wildcard).advertise_url == "http://10.0.0.11:8080");
 }
 
 BOOST_AUTO_TEST_CASE(cluster_status_parses_and_names_what_is_missing) {
