@@ -39,7 +39,14 @@ cluster_node::cluster_node(const config::server_config& cfg, cluster::etcd_clien
       // timeout after it lost its quorum, while the others elect a new one.
       margin_(std::max<milliseconds>(std::chrono::duration_cast<milliseconds>(ttl_) / 4, milliseconds{1000})),
       tick_(clamp_ms(std::chrono::duration_cast<milliseconds>(ttl_) / 10, 100, 500)),
-      renew_every_(std::chrono::duration_cast<milliseconds>(ttl_) / 4) {}
+      renew_every_(std::chrono::duration_cast<milliseconds>(ttl_) / 4),
+      watch_(etcd_.urls(), keys_.leader(), [this] {
+        {
+          std::lock_guard lock{mutex_};
+          poked_ = true;
+        }
+        wake_.notify_all();
+      }) {}
 
 cluster_node::~cluster_node() { stop(); }
 
@@ -77,6 +84,7 @@ core::result<std::string> cluster_node::source_for_empty_node(const config::serv
 
 void cluster_node::start() {
   thread_ = std::thread([this] { run(); });
+  watch_.start();
 }
 
 void cluster_node::stop() {
@@ -86,6 +94,7 @@ void cluster_node::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
+  watch_.stop();
   if (thread_.joinable()) thread_.join();
   if (lease_ != 0) {
     // The member key goes with it; a leader's key too: a standby takes over at once.
@@ -103,7 +112,8 @@ void cluster_node::run() {
     lock.unlock();
     tick();
     lock.lock();
-    wake_.wait_for(lock, tick_, [&] { return stopping_; });
+    wake_.wait_for(lock, tick_, [&] { return stopping_ || poked_; });
+    poked_ = false;
   }
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// This node's part in a cluster (docs/cluster.md), on a thread of its own ("mixtape-cluster"):
+// This node's part in a cluster (docs/cluster.md), on a thread of its own ("mixtape-cluster",
+// ticking every TTL/10, and at once when the watch of the leader key ("mixtape-watch") sees it change):
 // keeps its etcd lease alive and its member key current; as a standby, follows the URL in
 // the leader key and campaigns when the key is gone and it may (membership.hpp); as the
 // leader, extends the lease fence with each renewal, keeps the sync key current, and steps
@@ -12,6 +13,7 @@
 #include <thread>
 
 #include "cluster/etcd_client.hpp"
+#include "cluster/leader_watch.hpp"
 #include "cluster/membership.hpp"
 #include "config/config.hpp"
 #include "replication_node.hpp"
@@ -70,7 +72,9 @@ class cluster_node {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;  // under mutex_
+  bool poked_ = false;     // under mutex_: the leader key changed, tick now
   std::thread thread_;
+  cluster::leader_watch watch_;
 };
 
 // `mixtaped cluster status`: prints the cluster as etcd holds it; the exit code.

@@ -56,6 +56,7 @@ class etcd_client {
   // Deletes `key` only while its create revision is `revision`.
   core::result<bool> delete_if(std::string_view key, std::int64_t revision);
 
+  const std::vector<core::http_url>& urls() const noexcept { return urls_; }
   // The member the last request went to (or tries next).
   const std::string& endpoint() const noexcept { return names_[current_]; }
 

@@ -10,6 +10,7 @@
 // them so and reports the median and the maximum.
 #define BOOST_TEST_MODULE cluster_failover
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <cstdlib>
 #include <random>
@@ -164,6 +165,10 @@ BOOST_AUTO_TEST_CASE(a_leader_paused_past_its_lease_acknowledges_nothing_after_i
     }
     const auto fault = clock_type::now();
     BOOST_REQUIRE(::kill(c.node(old).pid(), SIGSTOP) == 0);
+    // Stopped for sure before anything is sent (a signal's delivery is not synchronous):
+    // what these clients get back is answered after the process woke.
+    siginfo_t info{};
+    BOOST_REQUIRE(::waitid(P_PID, static_cast<id_t>(c.node(old).pid()), &info, WSTOPPED | WNOWAIT) == 0);
     std::vector<std::thread> waiting;
     std::atomic<int> acknowledged_after_waking{0}, answered{0};
     for (std::size_t i = 0; i < direct.size(); ++i)
