@@ -149,6 +149,32 @@ BOOST_AUTO_TEST_CASE(kill_9_of_the_leader_elects_a_sync_standby_and_loses_no_ack
   finish(c, w);
 }
 
+// Asynchronous replication (--sync-replicas 0), as documented: a killed leader may take
+// the writes no standby had received with it. Measured, not forbidden; everything else holds.
+BOOST_AUTO_TEST_CASE(kill_9_of_an_asynchronous_leader_converges_and_counts_what_was_lost) {
+  cluster_options o;
+  o.sync_replicas = 0;
+  mixtape_cluster c{o};
+  workload w{c.write_port(), 3};
+  for (int round = 0; round < rounds(); ++round) {
+    const int old = round_start(c, w, 100);
+    const auto fault = clock_type::now();
+    c.kill_node(old);
+    const auto took = failover_time(w, fault, old);
+    figure("kill-9-async", "failover_ms", took);
+    BOOST_TEST(took < failover_bound(c));
+    BOOST_REQUIRE_MESSAGE(w.wait_for_more(100, 30s), c.logs());
+    BOOST_REQUIRE(c.start_node(old));
+    BOOST_REQUIRE(c.node(old).wait_for_stderr("following the primary", 20s));
+  }
+  BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
+  w.stop();
+  const auto acks = w.acks();
+  const std::size_t lost = check_history(c, acks, false);
+  BOOST_TEST_MESSAGE("FIGURE fault=kill-9-async lost_acknowledged_writes=" << lost);
+  BOOST_TEST_MESSAGE(lost << " of " << acks.size() << " acknowledged writes lost");
+}
+
 BOOST_AUTO_TEST_CASE(a_leader_paused_past_its_lease_acknowledges_nothing_after_it_wakes) {
   mixtape_cluster c;
   workload w{c.write_port(), 2};
