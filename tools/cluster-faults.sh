@@ -25,7 +25,8 @@ grep -o 'FIGURE fault=[^ ]* [a-z_]*=[0-9]*' "$log" | sed 's/^FIGURE fault=//; s/
     n=$(wc -l <<<"$sorted")
     median=$(sed -n "$(((n + 1) / 2))p" <<<"$sorted")
     max=$(tail -1 <<<"$sorted")
-    printf '%-20s %-22s n=%-3s median %6s ms  max %6s ms\n' "$fault" "$what" "$n" "$median" "$max"
+    unit=""; [[ $what == *_ms ]] && unit=" ms"
+    printf '%-20s %-26s n=%-3s median %6s%s  max %6s%s\n' "$fault" "$what" "$n" "$median" "$unit" "$max" "$unit"
   done
 if [ "$status" -ne 0 ]; then
   echo "cluster-faults: FAILED (exit $status); the failures:" >&2
