@@ -96,8 +96,8 @@ BOOST_AUTO_TEST_CASE(the_deadline_gives_false) {
 }
 
 BOOST_AUTO_TEST_CASE(an_earlier_deadline_arriving_later_is_kept) {
+  outcome first_far, then_soon;  // before the waiters: their stop at the end still calls first_far
   seq_waiters w{0};
-  outcome first_far, then_soon;
   w.wait(5, far(), first_far.done());  // the waiters' thread sleeps until it
   const auto started = clock_type::now();
   w.wait(5, started + 30ms, then_soon.done());
