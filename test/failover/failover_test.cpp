@@ -112,6 +112,20 @@ void finish(mixtape_cluster& c, workload& w) {
   check_history(c, w.acks());
 }
 
+// One round of kill -9: the leader killed, the failover timed (figure `fault`), and the old
+// leader started again, back as a standby of the new one.
+void kill_the_leader(mixtape_cluster& c, workload& w, const std::string& fault) {
+  const int old = round_start(c, w, 100);
+  const auto killed = clock_type::now();
+  c.kill_node(old);
+  const auto took = failover_time(w, killed, old);
+  figure(fault, "failover_ms", took);
+  BOOST_TEST(took < failover_bound(c));
+  BOOST_REQUIRE_MESSAGE(w.wait_for_more(100, 30s), c.logs());
+  BOOST_REQUIRE(c.start_node(old));
+  BOOST_REQUIRE(c.node(old).wait_for_stderr("following the primary", 20s));
+}
+
 // A precondition: iptables and tmpfs need root. Skipped (reported by CTest) without it,
 // unless MIXTAPE_REQUIRE_CLUSTER_FAULTS is set (tools/test.sh: CI), where it must run.
 struct root_or_required {
@@ -134,18 +148,7 @@ BOOST_AUTO_TEST_CASE(kill_9_of_the_leader_elects_a_sync_standby_and_loses_no_ack
   const int standby = (c.wait_for_leader(10s).value_or(0) + 1) % c.nodes();
   http_client admin{c.port(standby)};
   BOOST_TEST(admin.request("POST", "/admin/v1/promote", "", key_header(admin_key)).status == 409u);
-  for (int round = 0; round < rounds(); ++round) {
-    const int old = round_start(c, w, 100);
-    const auto fault = clock_type::now();
-    c.kill_node(old);
-    const auto took = failover_time(w, fault, old);
-    figure("kill-9", "failover_ms", took);
-    BOOST_TEST(took < failover_bound(c));
-    BOOST_REQUIRE_MESSAGE(w.wait_for_more(100, 30s), c.logs());
-    // The old leader comes back as a standby of the new one.
-    BOOST_REQUIRE(c.start_node(old));
-    BOOST_REQUIRE(c.node(old).wait_for_stderr("following the primary", 20s));
-  }
+  for (int round = 0; round < rounds(); ++round) kill_the_leader(c, w, "kill-9");
   finish(c, w);
 }
 
@@ -156,17 +159,7 @@ BOOST_AUTO_TEST_CASE(kill_9_of_an_asynchronous_leader_converges_and_counts_what_
   o.sync_replicas = 0;
   mixtape_cluster c{o};
   workload w{c.write_port(), 3};
-  for (int round = 0; round < rounds(); ++round) {
-    const int old = round_start(c, w, 100);
-    const auto fault = clock_type::now();
-    c.kill_node(old);
-    const auto took = failover_time(w, fault, old);
-    figure("kill-9-async", "failover_ms", took);
-    BOOST_TEST(took < failover_bound(c));
-    BOOST_REQUIRE_MESSAGE(w.wait_for_more(100, 30s), c.logs());
-    BOOST_REQUIRE(c.start_node(old));
-    BOOST_REQUIRE(c.node(old).wait_for_stderr("following the primary", 20s));
-  }
+  for (int round = 0; round < rounds(); ++round) kill_the_leader(c, w, "kill-9-async");
   BOOST_REQUIRE_MESSAGE(w.wait_for_more(50, 30s), c.logs());
   w.stop();
   const auto acks = w.acks();
